@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// Category is a product line.
+type Category struct {
+	ID          int64
+	Slug        string
+	Name        string
+	Description string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	// ItemCount and ReviewCount are filled by Categories and CategoryBySlug.
+	ItemCount   int
+	ReviewCount int
+}
+
+const categoryColumns = `c.id, c.slug, c.name, c.description, c.created_at, c.updated_at,
+	(SELECT COUNT(*) FROM items i WHERE i.category_id = c.id),
+	(SELECT COALESCE(SUM(st.n1 + st.n2 + st.n3 + st.n4 + st.n5), 0)
+	   FROM item_stats st JOIN items i ON i.id = st.item_id WHERE i.category_id = c.id)`
+
+func scanCategory(row interface{ Scan(...any) error }) (Category, error) {
+	var c Category
+	err := row.Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.CreatedAt, &c.UpdatedAt, &c.ItemCount, &c.ReviewCount)
+	return c, err
+}
+
+// Categories returns every product line, by name, with item and review counts.
+func (s *Store) Categories(ctx context.Context) ([]Category, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+categoryColumns+` FROM categories c ORDER BY c.name, c.id`)
+	if err != nil {
+		return nil, wrap("list categories", err)
+	}
+	defer rows.Close()
+	var out []Category
+	for rows.Next() {
+		c, err := scanCategory(rows)
+		if err != nil {
+			return nil, wrap("list categories", err)
+		}
+		out = append(out, c)
+	}
+	return out, wrap("list categories", rows.Err())
+}
+
+// CategoryBySlug returns the product line with that slug, or ErrNotFound.
+func (s *Store) CategoryBySlug(ctx context.Context, slug string) (Category, error) {
+	c, err := scanCategory(s.r.QueryRowContext(ctx, `SELECT `+categoryColumns+` FROM categories c WHERE c.slug = $1`, slug))
+	return c, wrap("category", err)
+}
+
+// Category returns the product line with that id, or ErrNotFound.
+func (s *Store) Category(ctx context.Context, id int64) (Category, error) {
+	c, err := scanCategory(s.r.QueryRowContext(ctx, `SELECT `+categoryColumns+` FROM categories c WHERE c.id = $1`, id))
+	return c, wrap("category", err)
+}
+
+// CreateCategory inserts c and sets its ID and times. A taken slug is ErrConflict.
+func (s *Store) CreateCategory(ctx context.Context, c *Category) error {
+	t := now()
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx,
+			`INSERT INTO categories (slug, name, description, created_at, updated_at)
+			 VALUES ($1, $2, $3, $4, $4) RETURNING id`,
+			c.Slug, c.Name, c.Description, t).Scan(&c.ID)
+	})
+	if err != nil {
+		return wrap("create category", err)
+	}
+	c.CreatedAt, c.UpdatedAt = t, t
+	return nil
+}
+
+// UpdateCategory saves c's slug, name and description. A missing id is ErrNotFound.
+func (s *Store) UpdateCategory(ctx context.Context, c *Category) error {
+	t := now()
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		return expectOne(tx.ExecContext(ctx,
+			`UPDATE categories SET slug = $1, name = $2, description = $3, updated_at = $4 WHERE id = $5`,
+			c.Slug, c.Name, c.Description, t, c.ID))
+	})
+	if err != nil {
+		return wrap("update category", err)
+	}
+	c.UpdatedAt = t
+	return nil
+}
+
+// DeleteCategory removes a product line with its items and their reviews.
+func (s *Store) DeleteCategory(ctx context.Context, id int64) error {
+	return wrap("delete category", s.tx(ctx, func(tx *sql.Tx) error {
+		return expectOne(tx.ExecContext(ctx, `DELETE FROM categories WHERE id = $1`, id))
+	}))
+}
+
+// expectOne turns an Exec result that touched no row into sql.ErrNoRows.
+func expectOne(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return sql.ErrNoRows
+	}
+	return nil
+}

@@ -1,0 +1,49 @@
+package store
+
+import "context"
+
+// The few SQL differences between SQLite and PostgreSQL live here; every other query is portable.
+
+// forUpdate returns the clause that locks the rows a SELECT reads inside a write transaction. A
+// SQLite write transaction (BEGIN IMMEDIATE) already excludes every other writer and has no such
+// clause.
+func (s *Store) forUpdate() string {
+	if s.dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// statColumn names the item_stats column counting ratings of k stars. k must be 1..5: callers
+// check it, and the column name never comes from input.
+func statColumn(k int) string {
+	return [...]string{"", "n1", "n2", "n3", "n4", "n5"}[k]
+}
+
+// Tables returns every table of Starboard's schema (the migration tool's own aside) with its
+// column names, sorted, as the database reports them.
+func (s *Store) Tables(ctx context.Context) (map[string][]string, error) {
+	query := `SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
+		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.name`
+	if s.dialect == Postgres {
+		query = `SELECT table_name, column_name FROM information_schema.columns
+			WHERE table_schema = current_schema() ORDER BY table_name, column_name`
+	}
+	rows, err := s.r.QueryContext(ctx, query)
+	if err != nil {
+		return nil, wrap("tables", err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var table, column string
+		if err := rows.Scan(&table, &column); err != nil {
+			return nil, wrap("tables", err)
+		}
+		if table == "goose_db_version" {
+			continue
+		}
+		out[table] = append(out[table], column)
+	}
+	return out, wrap("tables", rows.Err())
+}

@@ -1,0 +1,79 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Errors callers can test for with errors.Is.
+var (
+	// ErrNotFound: the row does not exist, or is not the caller's to see.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: a unique rule was broken (a second review of one item, a taken email or slug).
+	ErrConflict = errors.New("already exists")
+	// ErrInvalid: a value broke a CHECK rule or a reference.
+	ErrInvalid = errors.New("invalid value")
+	// ErrNotEmpty: the target database already holds data.
+	ErrNotEmpty = errors.New("database is not empty")
+)
+
+// translate maps driver errors onto the package's sentinels, keeping the original for logs.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "23505":
+			return fmt.Errorf("%w: %s", ErrConflict, pgErr.ConstraintName)
+		case "23514", "23502", "22001", "22P02", "22003":
+			return fmt.Errorf("%w: %s", ErrInvalid, pgErr.Message)
+		case "23503":
+			return fmt.Errorf("%w: %s", ErrNotFound, pgErr.ConstraintName)
+		}
+		return err
+	}
+	var liteErr *sqlite.Error
+	if errors.As(err, &liteErr) {
+		switch liteErr.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %s", ErrConflict, liteErr.Error())
+		case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+			return fmt.Errorf("%w: %s", ErrInvalid, liteErr.Error())
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return fmt.Errorf("%w: %s", ErrNotFound, liteErr.Error())
+		}
+	}
+	return err
+}
+
+// retryable reports whether a transaction failed only because of a concurrent one and may be run
+// again: a PostgreSQL serialization failure or deadlock, or a SQLite busy database.
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "40001" || pgErr.Code == "40P01"
+	}
+	var liteErr *sqlite.Error
+	if errors.As(err, &liteErr) {
+		return liteErr.Code()&0xff == sqlite3.SQLITE_BUSY
+	}
+	return false
+}
+
+// wrap names the operation and translates the driver error.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("store: %s: %w", op, translate(err))
+}

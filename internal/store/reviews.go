@@ -1,0 +1,285 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Review is one member's rating and words about one item.
+type Review struct {
+	ID           int64
+	ItemID       int64
+	UserID       int64
+	UserName     string // the reviewer's display name, filled by reads
+	Rating       int    // 1..5
+	Summary      string
+	Details      string
+	HelpfulCount int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// ReviewSort orders an item's reviews.
+type ReviewSort string
+
+// The review orders.
+const (
+	SortNewest  ReviewSort = "newest"
+	SortHighest ReviewSort = "highest"
+	SortLowest  ReviewSort = "lowest"
+	SortHelpful ReviewSort = "helpful"
+)
+
+var reviewOrder = map[ReviewSort]string{
+	SortNewest:  "r.created_at DESC, r.id DESC",
+	SortHighest: "r.rating DESC, r.created_at DESC, r.id DESC",
+	SortLowest:  "r.rating ASC, r.created_at DESC, r.id DESC",
+	SortHelpful: "r.helpful_count DESC, r.created_at DESC, r.id DESC",
+}
+
+// ParseReviewSort returns the order named s ("" is newest) and whether s names one.
+func ParseReviewSort(s string) (ReviewSort, bool) {
+	if s == "" {
+		return SortNewest, true
+	}
+	_, ok := reviewOrder[ReviewSort(s)]
+	return ReviewSort(s), ok
+}
+
+// ReviewQuery selects one page of an item's reviews.
+type ReviewQuery struct {
+	ItemID int64
+	Sort   ReviewSort
+	Stars  int // 1..5 keeps only reviews with that rating; 0 keeps all
+	Limit  int
+	Offset int
+}
+
+const reviewColumns = `r.id, r.item_id, r.user_id, u.display_name, r.rating, r.summary, r.details,
+	r.helpful_count, r.created_at, r.updated_at`
+
+func scanReview(row interface{ Scan(...any) error }) (Review, error) {
+	var r Review
+	err := row.Scan(&r.ID, &r.ItemID, &r.UserID, &r.UserName, &r.Rating, &r.Summary, &r.Details,
+		&r.HelpfulCount, &r.CreatedAt, &r.UpdatedAt)
+	return r, err
+}
+
+// Reviews returns one page of an item's reviews with their reviewers' names. The number of
+// matching reviews is in the item's Stats, so no count is run here.
+func (s *Store) Reviews(ctx context.Context, q ReviewQuery) ([]Review, error) {
+	order, ok := reviewOrder[q.Sort]
+	if !ok {
+		order = reviewOrder[SortNewest]
+	}
+	var b strings.Builder
+	b.WriteString(`SELECT ` + reviewColumns + ` FROM reviews r JOIN users u ON u.id = r.user_id WHERE r.item_id = $1`)
+	args := []any{q.ItemID}
+	if q.Stars >= 1 && q.Stars <= 5 {
+		args = append(args, q.Stars)
+		fmt.Fprintf(&b, ` AND r.rating = $%d`, len(args))
+	}
+	args = append(args, q.Limit, q.Offset)
+	fmt.Fprintf(&b, ` ORDER BY %s LIMIT $%d OFFSET $%d`, order, len(args)-1, len(args))
+	rows, err := s.r.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return nil, wrap("list reviews", err)
+	}
+	defer rows.Close()
+	out := make([]Review, 0, q.Limit)
+	for rows.Next() {
+		r, err := scanReview(rows)
+		if err != nil {
+			return nil, wrap("list reviews", err)
+		}
+		out = append(out, r)
+	}
+	return out, wrap("list reviews", rows.Err())
+}
+
+// Review returns the review with that id, or ErrNotFound.
+func (s *Store) Review(ctx context.Context, id int64) (Review, error) {
+	r, err := scanReview(s.r.QueryRowContext(ctx,
+		`SELECT `+reviewColumns+` FROM reviews r JOIN users u ON u.id = r.user_id WHERE r.id = $1`, id))
+	return r, wrap("review", err)
+}
+
+// ReviewByUser returns the member's review of an item, or ErrNotFound.
+func (s *Store) ReviewByUser(ctx context.Context, itemID, userID int64) (Review, error) {
+	r, err := scanReview(s.r.QueryRowContext(ctx,
+		`SELECT `+reviewColumns+` FROM reviews r JOIN users u ON u.id = r.user_id
+		 WHERE r.item_id = $1 AND r.user_id = $2`, itemID, userID))
+	return r, wrap("review by user", err)
+}
+
+func checkRating(k int) error {
+	if k < 1 || k > 5 {
+		return fmt.Errorf("%w: rating %d is not 1..5", ErrInvalid, k)
+	}
+	return nil
+}
+
+// CreateReview inserts r, counts its rating in item_stats in the same transaction, and sets its
+// ID and times. A second review of one item by one member is ErrConflict; an unknown item or user
+// is ErrNotFound; a rating outside 1..5 is ErrInvalid.
+func (s *Store) CreateReview(ctx context.Context, r *Review) error {
+	if err := checkRating(r.Rating); err != nil {
+		return wrap("create review", err)
+	}
+	t := now()
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx,
+			`INSERT INTO reviews (item_id, user_id, rating, summary, details, helpful_count, created_at, updated_at)
+			 VALUES ($1, $2, $3, $4, $5, 0, $6, $6) RETURNING id`,
+			r.ItemID, r.UserID, r.Rating, r.Summary, r.Details, t).Scan(&r.ID); err != nil {
+			return err
+		}
+		return addStat(ctx, tx, r.ItemID, r.Rating, 1, t)
+	})
+	if err != nil {
+		return wrap("create review", err)
+	}
+	r.CreatedAt, r.UpdatedAt, r.HelpfulCount = t, t, 0
+	return nil
+}
+
+// UpdateReview saves r's rating, summary and details, moving the rating in item_stats in the same
+// transaction. Only the author (r.UserID) may: another member's review is ErrNotFound.
+func (s *Store) UpdateReview(ctx context.Context, r *Review) error {
+	if err := checkRating(r.Rating); err != nil {
+		return wrap("update review", err)
+	}
+	t := now()
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var itemID int64
+		var old int
+		if err := tx.QueryRowContext(ctx,
+			`SELECT item_id, rating FROM reviews WHERE id = $1 AND user_id = $2`+s.forUpdate(),
+			r.ID, r.UserID).Scan(&itemID, &old); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx,
+			`UPDATE reviews SET rating = $1, summary = $2, details = $3, updated_at = $4 WHERE id = $5`,
+			r.Rating, r.Summary, r.Details, t, r.ID); err != nil {
+			return err
+		}
+		r.ItemID = itemID
+		if old == r.Rating {
+			return nil
+		}
+		if err := addStat(ctx, tx, itemID, old, -1, t); err != nil {
+			return err
+		}
+		return addStat(ctx, tx, itemID, r.Rating, 1, t)
+	})
+	if err != nil {
+		return wrap("update review", err)
+	}
+	r.UpdatedAt = t
+	return nil
+}
+
+// DeleteReview removes a member's own review and uncounts it. Another member's review is
+// ErrNotFound.
+func (s *Store) DeleteReview(ctx context.Context, id, userID int64) error {
+	return wrap("delete review", s.deleteReview(ctx, ` AND user_id = $2`, id, userID))
+}
+
+// RemoveReview removes any review and uncounts it: the admin's moderation.
+func (s *Store) RemoveReview(ctx context.Context, id int64) error {
+	return wrap("remove review", s.deleteReview(ctx, ``, id))
+}
+
+func (s *Store) deleteReview(ctx context.Context, owner string, args ...any) error {
+	t := now()
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var itemID int64
+		var rating int
+		if err := tx.QueryRowContext(ctx,
+			`SELECT item_id, rating FROM reviews WHERE id = $1`+owner+s.forUpdate(), args...).Scan(&itemID, &rating); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM reviews WHERE id = $1`, args[0]); err != nil {
+			return err
+		}
+		return addStat(ctx, tx, itemID, rating, -1, t)
+	})
+}
+
+// addStat moves one item's count of k-star ratings by delta.
+func addStat(ctx context.Context, tx *sql.Tx, itemID int64, k, delta int, t time.Time) error {
+	col := statColumn(k)
+	return expectOne(tx.ExecContext(ctx,
+		`UPDATE item_stats SET `+col+` = `+col+` + $1, updated_at = $2 WHERE item_id = $3`, delta, t, itemID))
+}
+
+// MarkHelpful records that a member found a review helpful. A second vote by the same member is
+// ErrConflict; an unknown review is ErrNotFound.
+func (s *Store) MarkHelpful(ctx context.Context, reviewID, userID int64) error {
+	t := now()
+	return wrap("mark helpful", s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO helpful_votes (review_id, user_id, created_at) VALUES ($1, $2, $3)`, reviewID, userID, t); err != nil {
+			return err
+		}
+		return expectOne(tx.ExecContext(ctx,
+			`UPDATE reviews SET helpful_count = helpful_count + 1 WHERE id = $1`, reviewID))
+	}))
+}
+
+// CreateReviews inserts many reviews in few transactions, counting them in item_stats as it
+// goes, for bulk loads. It sets each review's ID; CreatedAt is kept when set.
+func (s *Store) CreateReviews(ctx context.Context, reviews []Review) error {
+	const batch = 2000
+	for start := 0; start < len(reviews); start += batch {
+		chunk := reviews[start:min(start+batch, len(reviews))]
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			stmt, err := tx.PrepareContext(ctx,
+				`INSERT INTO reviews (item_id, user_id, rating, summary, details, helpful_count, created_at, updated_at)
+				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`)
+			if err != nil {
+				return err
+			}
+			defer stmt.Close()
+			t := now()
+			deltas := map[int64]*[5]int{}
+			for i := range chunk {
+				r := &chunk[i]
+				if err := checkRating(r.Rating); err != nil {
+					return err
+				}
+				if r.CreatedAt.IsZero() {
+					r.CreatedAt = t
+				}
+				if r.UpdatedAt.IsZero() {
+					r.UpdatedAt = r.CreatedAt
+				}
+				if err := stmt.QueryRowContext(ctx, r.ItemID, r.UserID, r.Rating, r.Summary, r.Details,
+					r.HelpfulCount, r.CreatedAt, r.UpdatedAt).Scan(&r.ID); err != nil {
+					return err
+				}
+				d := deltas[r.ItemID]
+				if d == nil {
+					d = new([5]int)
+					deltas[r.ItemID] = d
+				}
+				d[r.Rating-1]++
+			}
+			for itemID, d := range deltas {
+				if err := expectOne(tx.ExecContext(ctx,
+					`UPDATE item_stats SET n1 = n1 + $1, n2 = n2 + $2, n3 = n3 + $3, n4 = n4 + $4, n5 = n5 + $5,
+					 updated_at = $6 WHERE item_id = $7`, d[0], d[1], d[2], d[3], d[4], t, itemID)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return wrap("create reviews", err)
+		}
+	}
+	return nil
+}

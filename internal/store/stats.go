@@ -1,0 +1,45 @@
+package store
+
+import (
+	"context"
+)
+
+// StatsDrift returns the ids of items whose item_stats differ from a fresh count of their
+// reviews. It scans every review: it is for tests and checks, never for pages.
+func (s *Store) StatsDrift(ctx context.Context) ([]int64, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT st.item_id FROM item_stats st
+		LEFT JOIN (
+			SELECT item_id,
+			       SUM(CASE WHEN rating = 1 THEN 1 ELSE 0 END) AS c1,
+			       SUM(CASE WHEN rating = 2 THEN 1 ELSE 0 END) AS c2,
+			       SUM(CASE WHEN rating = 3 THEN 1 ELSE 0 END) AS c3,
+			       SUM(CASE WHEN rating = 4 THEN 1 ELSE 0 END) AS c4,
+			       SUM(CASE WHEN rating = 5 THEN 1 ELSE 0 END) AS c5
+			FROM reviews GROUP BY item_id
+		) g ON g.item_id = st.item_id
+		WHERE st.n1 <> COALESCE(g.c1, 0) OR st.n2 <> COALESCE(g.c2, 0) OR st.n3 <> COALESCE(g.c3, 0)
+		   OR st.n4 <> COALESCE(g.c4, 0) OR st.n5 <> COALESCE(g.c5, 0)
+		ORDER BY st.item_id`)
+	if err != nil {
+		return nil, wrap("stats drift", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, wrap("stats drift", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, wrap("stats drift", rows.Err())
+}
+
+// IsEmpty reports whether the database holds no product lines, items, users or reviews.
+func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
+	var any bool
+	err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM categories) OR EXISTS (SELECT 1 FROM items)
+		OR EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM reviews)`).Scan(&any)
+	return !any, wrap("is empty", err)
+}

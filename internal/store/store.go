@@ -1,0 +1,269 @@
+// Package store is Starboard's only SQL: it opens SQLite or PostgreSQL, applies the embedded
+// migrations and runs every query. Driver errors are translated here into the package's sentinels,
+// so callers never see a driver type.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"math/rand/v2"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+// Dialect names a supported database.
+type Dialect string
+
+// The supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Options say which database to open and how.
+type Options struct {
+	Dialect Dialect
+	// DSN is a file path for SQLite and a postgres:// URL for PostgreSQL.
+	DSN string
+	// MaxConns bounds the PostgreSQL pool and the SQLite reader pool; 0 picks a default.
+	MaxConns int
+	// StatementTimeout bounds every PostgreSQL statement; 0 picks 10 s.
+	StatementTimeout time.Duration
+}
+
+// Store is a handle on Starboard's database. It is safe for concurrent use.
+type Store struct {
+	dialect Dialect
+	// w takes every write. On SQLite it is one connection whose transactions begin IMMEDIATE, so
+	// writers queue in Go instead of failing with SQLITE_BUSY; on PostgreSQL it is the pool.
+	w *sql.DB
+	// r serves reads: a pool of SQLite connections, or the same PostgreSQL pool as w.
+	r *sql.DB
+}
+
+// Open connects to the database described by opt and checks that it answers. It does not migrate.
+func Open(ctx context.Context, opt Options) (*Store, error) {
+	var s *Store
+	var err error
+	switch opt.Dialect {
+	case SQLite:
+		s, err = openSQLite(opt)
+	case Postgres:
+		s, err = openPostgres(opt)
+	default:
+		return nil, fmt.Errorf("store: unknown dialect %q", opt.Dialect)
+	}
+	if err != nil {
+		return nil, err
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.w.PingContext(pingCtx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	return s, nil
+}
+
+// sqliteParams are per connection, so they live in the DSN. synchronous=NORMAL in WAL mode keeps
+// every committed transaction through a crash of the process (the WAL is written before commit
+// returns); a power loss may roll back the last transactions, never corrupt the file.
+const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+	"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+
+func openSQLite(opt Options) (*Store, error) {
+	if opt.DSN == "" || strings.ContainsAny(opt.DSN, "?#") {
+		return nil, fmt.Errorf("store: invalid SQLite path %q", opt.DSN)
+	}
+	w, err := sql.Open("sqlite", opt.DSN+"?"+sqliteParams+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+
+	r, err := sql.Open("sqlite", opt.DSN+"?"+sqliteParams+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
+	n := opt.MaxConns
+	if n <= 0 {
+		n = 4
+	}
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxIdleTime(0)
+	r.SetConnMaxLifetime(0)
+	return &Store{dialect: SQLite, w: w, r: r}, nil
+}
+
+func openPostgres(opt Options) (*Store, error) {
+	cfg, err := pgx.ParseConfig(opt.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("store: parse postgres URL: %w", err)
+	}
+	timeout := opt.StatementTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	if cfg.RuntimeParams == nil {
+		cfg.RuntimeParams = map[string]string{}
+	}
+	cfg.RuntimeParams["statement_timeout"] = fmt.Sprint(timeout.Milliseconds())
+	cfg.RuntimeParams["timezone"] = "UTC"
+	if cfg.ConnectTimeout == 0 || cfg.ConnectTimeout > 5*time.Second {
+		cfg.ConnectTimeout = 5 * time.Second
+	}
+	db := stdlib.OpenDB(*cfg)
+	n := opt.MaxConns
+	if n <= 0 {
+		n = 10
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	db.SetConnMaxLifetime(30 * time.Minute)
+	return &Store{dialect: Postgres, w: db, r: db}, nil
+}
+
+// Close closes every connection.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// Dialect returns which database the store is on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Ping returns nil when the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// Migrate applies every pending migration. On PostgreSQL it holds an advisory lock while it
+// does, so instances starting together migrate one at a time; on SQLite the single writer
+// connection and IMMEDIATE transactions serialise them.
+func (s *Store) Migrate(ctx context.Context, logger *slog.Logger) error {
+	p, err := s.migrator(logger)
+	if err != nil {
+		return err
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	for _, r := range results {
+		logger.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
+	}
+	return nil
+}
+
+// Version returns the schema version applied and the newest one this binary knows.
+func (s *Store) Version(ctx context.Context) (current, target int64, err error) {
+	p, err := s.migrator(slog.New(slog.DiscardHandler))
+	if err != nil {
+		return 0, 0, err
+	}
+	return p.GetVersions(ctx)
+}
+
+func (s *Store) migrator(logger *slog.Logger) (*goose.Provider, error) {
+	fsys, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithSlog(logger)}
+	dialect := goose.DialectSQLite3
+	if s.dialect == Postgres {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, fmt.Errorf("store: migration lock: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, s.w, fsys, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	return p, nil
+}
+
+// now returns the current time as stored: UTC, to the microsecond (PostgreSQL's precision), so a
+// value read back equals the one written on both databases.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// tx runs fn in a write transaction and commits it. On PostgreSQL a serialization failure or
+// deadlock rolls back and runs fn again, a few times, with a short random pause.
+func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.tryTx(ctx, fn)
+		if err == nil || attempt == 5 || !retryable(err) {
+			return err
+		}
+		pause := time.Duration(attempt*attempt)*5*time.Millisecond + rand.N(5*time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(pause):
+		}
+	}
+}
+
+func (s *Store) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		return errors.Join(err, ignoreDone(tx.Rollback()))
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func ignoreDone(err error) error {
+	if errors.Is(err, sql.ErrTxDone) {
+		return nil
+	}
+	return err
+}
+
+// Redact returns a database URL or path fit for logs: the password replaced.
+func Redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+)
+
+// User is a member (or admin) account.
+type User struct {
+	ID           int64
+	Email        string // stored lower-cased; unique
+	DisplayName  string
+	PasswordHash string
+	IsAdmin      bool
+	Disabled     bool
+	// SessionVersion grows when the password changes; sessions made under an older one are void.
+	SessionVersion int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// NormalizeEmail returns the form emails are stored and compared in.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+const userColumns = `id, email, display_name, password_hash, is_admin, disabled, session_version, created_at, updated_at`
+
+func scanUser(row interface{ Scan(...any) error }) (User, error) {
+	var u User
+	err := row.Scan(&u.ID, &u.Email, &u.DisplayName, &u.PasswordHash, &u.IsAdmin, &u.Disabled, &u.SessionVersion,
+		&u.CreatedAt, &u.UpdatedAt)
+	return u, err
+}
+
+// CreateUser inserts u and sets its ID and times. The email is normalised; a taken one is
+// ErrConflict.
+func (s *Store) CreateUser(ctx context.Context, u *User) error {
+	t := now()
+	u.Email = NormalizeEmail(u.Email)
+	if u.SessionVersion == 0 {
+		u.SessionVersion = 1
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx,
+			`INSERT INTO users (email, display_name, password_hash, is_admin, disabled, session_version, created_at, updated_at)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
+			u.Email, u.DisplayName, u.PasswordHash, u.IsAdmin, u.Disabled, u.SessionVersion, t).Scan(&u.ID)
+	})
+	if err != nil {
+		return wrap("create user", err)
+	}
+	u.CreatedAt, u.UpdatedAt = t, t
+	return nil
+}
+
+// User returns the account with that id, or ErrNotFound.
+func (s *Store) User(ctx context.Context, id int64) (User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	return u, wrap("user", err)
+}
+
+// UserByEmail returns the account with that email (in any case), or ErrNotFound.
+func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`,
+		NormalizeEmail(email)))
+	return u, wrap("user by email", err)
+}
+
+// Users returns every account, oldest first.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY id`)
+	if err != nil {
+		return nil, wrap("list users", err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, wrap("list users", err)
+		}
+		out = append(out, u)
+	}
+	return out, wrap("list users", rows.Err())
+}
