@@ -2,6 +2,9 @@ package store
 
 import (
 	"database/sql"
+	"database/sql/driver"
+	"io"
+	"net"
 	"errors"
 	"fmt"
 
@@ -20,6 +23,8 @@ var (
 	ErrInvalid = errors.New("invalid value")
 	// ErrNotEmpty: the target database already holds data.
 	ErrNotEmpty = errors.New("database is not empty")
+	// ErrUnavailable: the database could not be reached; the request may succeed later.
+	ErrUnavailable = errors.New("database unavailable")
 )
 
 // translate maps driver errors onto the package's sentinels, keeping the original for logs.
@@ -29,6 +34,9 @@ func translate(err error) error {
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
+	}
+	if unavailable(err) {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
@@ -54,6 +62,14 @@ func translate(err error) error {
 		}
 	}
 	return err
+}
+
+// unavailable reports whether err is a lost or refused connection rather than an answer.
+func unavailable(err error) bool {
+	var connErr *pgconn.ConnectError
+	var netErr net.Error
+	return errors.Is(err, driver.ErrBadConn) || errors.As(err, &connErr) || errors.As(err, &netErr) ||
+		pgconn.Timeout(err) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // retryable reports whether a transaction failed only because of a concurrent one and may be run

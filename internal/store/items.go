@@ -167,3 +167,19 @@ func (s *Store) DeleteItem(ctx context.Context, id int64) error {
 		return expectOne(tx.ExecContext(ctx, `DELETE FROM items WHERE id = $1`, id))
 	}))
 }
+
+// CreateItems inserts many items, each with empty star counts, in one transaction, for bulk
+// loads, and sets their IDs.
+func (s *Store) CreateItems(ctx context.Context, items []Item) error {
+	t := now()
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		for i := range items {
+			if err := insertItem(ctx, tx, &items[i], t); err != nil {
+				return err
+			}
+			items[i].CreatedAt, items[i].UpdatedAt, items[i].Stats = t, t, Stats{UpdatedAt: t}
+		}
+		return nil
+	})
+	return wrap("create items", err)
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 )
 
 // StatsDrift returns the ids of items whose item_stats differ from a fresh count of their
@@ -42,4 +43,18 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 	err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM categories) OR EXISTS (SELECT 1 FROM items)
 		OR EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM reviews)`).Scan(&any)
 	return !any, wrap("is empty", err)
+}
+
+// DeleteAll removes every row of every table, for `starboard demo --force` and copies onto a
+// non-empty database with --force.
+func (s *Store) DeleteAll(ctx context.Context) error {
+	return wrap("delete all", s.tx(ctx, func(tx *sql.Tx) error {
+		for _, table := range []string{"idempotency_keys", "rate_limits", "sessions", "api_tokens", "helpful_votes",
+			"item_stats", "reviews", "items", "categories", "users"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
 }

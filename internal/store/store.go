@@ -9,6 +9,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"log/slog"
 	"math/rand/v2"
@@ -169,7 +170,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // does, so instances starting together migrate one at a time; on SQLite the single writer
 // connection and IMMEDIATE transactions serialise them.
 func (s *Store) Migrate(ctx context.Context, logger *slog.Logger) error {
-	p, err := s.migrator(logger)
+	p, err := s.migrator(ctx, logger)
 	if err != nil {
 		return err
 	}
@@ -185,14 +186,14 @@ func (s *Store) Migrate(ctx context.Context, logger *slog.Logger) error {
 
 // Version returns the schema version applied and the newest one this binary knows.
 func (s *Store) Version(ctx context.Context) (current, target int64, err error) {
-	p, err := s.migrator(slog.New(slog.DiscardHandler))
+	p, err := s.migrator(ctx, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return 0, 0, err
 	}
 	return p.GetVersions(ctx)
 }
 
-func (s *Store) migrator(logger *slog.Logger) (*goose.Provider, error) {
+func (s *Store) migrator(ctx context.Context, logger *slog.Logger) (*goose.Provider, error) {
 	fsys, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
 	if err != nil {
 		return nil, fmt.Errorf("store: migrations: %w", err)
@@ -201,7 +202,15 @@ func (s *Store) migrator(logger *slog.Logger) (*goose.Provider, error) {
 	dialect := goose.DialectSQLite3
 	if s.dialect == Postgres {
 		dialect = goose.DialectPostgres
-		locker, err := lock.NewPostgresSessionLocker()
+		// The lock is per database and schema: instances sharing one migrate in turn, while
+		// unrelated schemas on one server (tests run in parallel) do not wait for each other.
+		var where string
+		if err := s.w.QueryRowContext(ctx, `SELECT current_database() || '.' || current_schema()`).Scan(&where); err != nil {
+			return nil, wrap("migration lock", err)
+		}
+		h := fnv.New64a()
+		h.Write([]byte("starboard-migrate:" + where))
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64()>>1)), lock.WithLockTimeout(1, 300))
 		if err != nil {
 			return nil, fmt.Errorf("store: migration lock: %w", err)
 		}

@@ -412,3 +412,47 @@ func noDrift(t *testing.T, s *store.Store) {
 		t.Errorf("item_stats differ from a fresh count for items %v", ids)
 	}
 }
+
+// TestConcurrentMigrate starts several instances on one empty database at once: each must
+// succeed, and the schema must be applied once.
+func TestConcurrentMigrate(t *testing.T) {
+	t.Parallel()
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			opt := storetest.Options(t, d)
+			ctx := context.Background()
+			var wg sync.WaitGroup
+			errs := make([]error, 4)
+			for i := range errs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					s, err := store.Open(ctx, opt)
+					if err != nil {
+						errs[i] = err
+						return
+					}
+					defer s.Close()
+					errs[i] = s.Migrate(ctx, discard)
+				}()
+			}
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("instance %d: %v", i, err)
+				}
+			}
+			s, err := store.Open(ctx, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if cur, target, err := s.Version(ctx); err != nil || cur != target {
+				t.Errorf("version %d of %d, %v", cur, target, err)
+			}
+			if _, err := s.Tables(ctx); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}

@@ -84,3 +84,26 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 	}
 	return out, wrap("list users", rows.Err())
 }
+
+// CreateUsers inserts many accounts in one transaction, for bulk loads, and sets their IDs.
+func (s *Store) CreateUsers(ctx context.Context, users []User) error {
+	t := now()
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx,
+			`INSERT INTO users (email, display_name, password_hash, is_admin, disabled, session_version, created_at, updated_at)
+			 VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for i := range users {
+			u := &users[i]
+			u.Email, u.SessionVersion, u.CreatedAt, u.UpdatedAt = NormalizeEmail(u.Email), 1, t, t
+			if err := stmt.QueryRowContext(ctx, u.Email, u.DisplayName, u.PasswordHash, u.IsAdmin, u.Disabled, t).Scan(&u.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return wrap("create users", err)
+}

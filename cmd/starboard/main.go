@@ -1,0 +1,316 @@
+// Command starboard runs the Starboard review site and its operator tasks: serve, migrate, demo.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/starboard/starboard/internal/config"
+	"github.com/starboard/starboard/internal/demo"
+	"github.com/starboard/starboard/internal/store"
+	"github.com/starboard/starboard/internal/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+}
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2 // bad flags, configuration or database URL
+)
+
+const usage = `Starboard: which one should I tell my friends to buy?
+
+Usage:
+  starboard serve   [--addr HOST:PORT] [--db PATH|URL] [--demo] [--pool N]
+  starboard migrate [--db PATH|URL]
+  starboard demo    [--db PATH|URL] [--items N --reviews M] [--force]
+
+The database is DATABASE_URL (or --db): unset for ./starboard.db, sqlite:PATH, or postgres://...
+`
+
+// env carries the process's outside world, so run is testable.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	e := env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	if len(args) < 2 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	var err error
+	switch args[1] {
+	case "serve":
+		err = e.serve(ctx, args[2:])
+	case "migrate":
+		err = e.migrate(ctx, args[2:])
+	case "demo":
+		err = e.demo(ctx, args[2:])
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "starboard: unknown command %q\n\n%s", args[1], usage)
+		return exitUsage
+	}
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "starboard %s: %v\n", args[1], err)
+	var u usageError
+	if errors.As(err, &u) {
+		return exitUsage
+	}
+	return exitFailure
+}
+
+// usageError marks errors the operator must fix in flags, environment or database URL (exit 2).
+type usageError struct{ error }
+
+func (u usageError) Unwrap() error { return u.error }
+
+// flags parses a subcommand's flags, writing errors and -h to stderr.
+func (e env) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("starboard "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+func (e env) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+// load reads the configuration, wrapping problems as usage errors.
+func (e env) load(f config.Flags) (config.Config, error) {
+	cfg, err := config.Load(e.getenv, f)
+	if err != nil {
+		return cfg, usageError{err}
+	}
+	return cfg, nil
+}
+
+func (e env) logger(cfg config.Config) *slog.Logger {
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(e.stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, nil))
+}
+
+// open connects to the configured database. Failing to is the operator's to fix (exit 2), and
+// the message says which forms are accepted.
+func open(ctx context.Context, opt store.Options) (*store.Store, error) {
+	s, err := store.Open(ctx, opt)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("cannot use the database %s: %s (%s)",
+			store.Redact(opt.DSN), oneLine(err), config.AcceptedDatabaseForms)}
+	}
+	return s, nil
+}
+
+// oneLine flattens a multi-line driver error (pgx lists each address it tried) into one line,
+// without repeats.
+func oneLine(err error) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		line = strings.TrimSpace(line)
+		if line != "" && !seen[line] {
+			seen[line] = true
+			parts = append(parts, line)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// serve runs the web server until ctx is cancelled (SIGTERM, Ctrl-C), then drains in-flight
+// requests for up to 25 s and closes the database.
+func (e env) serve(ctx context.Context, args []string) error {
+	fs := e.flags("serve")
+	var f config.Flags
+	fs.StringVar(&f.Addr, "addr", "", "listen address (default localhost:8080, or 0.0.0.0:$PORT)")
+	fs.StringVar(&f.Database, "db", "", "SQLite path or database URL (default $DATABASE_URL or ./starboard.db)")
+	fs.BoolVar(&f.Demo, "demo", false, "load the demo data set when the database is empty")
+	fs.IntVar(&f.Pool, "pool", 0, "database connections (default $DATABASE_POOL or 10)")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := e.load(f)
+	if err != nil {
+		return err
+	}
+	log := e.logger(cfg)
+	s, err := open(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx, log); err != nil {
+		return err
+	}
+	if cfg.Demo {
+		sum, err := demo.Load(ctx, s, demo.Size{}, false, nil)
+		switch {
+		case errors.Is(err, demo.ErrNotEmpty):
+			log.Info("demo data not loaded: the database already holds data")
+		case err != nil:
+			return err
+		default:
+			log.Info("demo data loaded", "lines", sum.Categories, "items", sum.Items, "reviews", sum.Reviews)
+		}
+	}
+	h, err := web.New(s, web.Options{Logger: log, TrustProxy: cfg.TrustProxy})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return usageError{fmt.Errorf("listen on %s: %w", cfg.Addr, err)}
+	}
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go sweepSessions(ctx, s, log)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("starboard listening", "url", "http://"+ln.Addr().String(), "database", string(s.Dialect()),
+		"dsn", store.Redact(cfg.Database.DSN))
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// sweepSessions deletes expired sessions every hour until ctx ends.
+func sweepSessions(ctx context.Context, s *store.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := s.DeleteExpiredSessions(ctx); err != nil {
+				log.Warn("session sweep", "err", err)
+			} else if n > 0 {
+				log.Info("expired sessions deleted", "count", n)
+			}
+		}
+	}
+}
+
+// migrate applies pending migrations: the release phase of a deploy.
+func (e env) migrate(ctx context.Context, args []string) error {
+	fs := e.flags("migrate")
+	var f config.Flags
+	fs.StringVar(&f.Database, "db", "", "SQLite path or database URL (default $DATABASE_URL or ./starboard.db)")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := e.load(f)
+	if err != nil {
+		return err
+	}
+	s, err := open(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx, e.logger(cfg)); err != nil {
+		return err
+	}
+	cur, _, err := s.Version(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "database %s is at schema version %d\n", store.Redact(cfg.Database.DSN), cur)
+	return nil
+}
+
+// demo loads the demo data set.
+func (e env) demo(ctx context.Context, args []string) error {
+	fs := e.flags("demo")
+	var f config.Flags
+	var size demo.Size
+	var force bool
+	fs.StringVar(&f.Database, "db", "", "SQLite path or database URL (default $DATABASE_URL or ./starboard.db)")
+	fs.IntVar(&size.Items, "items", 0, "generate this many items (with --reviews) instead of the small demo set")
+	fs.IntVar(&size.Reviews, "reviews", 0, "generate this many reviews")
+	fs.BoolVar(&force, "force", false, "delete everything in the database first")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if (size.Items == 0) != (size.Reviews == 0) && size.Items == 0 {
+		return usageError{errors.New("--reviews needs --items")}
+	}
+	cfg, err := e.load(f)
+	if err != nil {
+		return err
+	}
+	s, err := open(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
+		return err
+	}
+	start := time.Now()
+	sum, err := demo.Load(ctx, s, size, force, func(msg string) { fmt.Fprintln(e.stdout, "demo:", msg) })
+	if errors.Is(err, demo.ErrNotEmpty) {
+		return usageError{err}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "loaded %d product lines, %d items, %d members and %d reviews in %s\n",
+		sum.Categories, sum.Items, sum.Users, sum.Reviews, time.Since(start).Round(time.Millisecond))
+	return nil
+}

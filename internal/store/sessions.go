@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// SessionFind returns the data of an unexpired session, and whether there is one.
+func (s *Store) SessionFind(ctx context.Context, token string) ([]byte, bool, error) {
+	var data []byte
+	err := s.r.QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry > $2`, token, now()).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, wrap("find session", err)
+	}
+	return data, true, nil
+}
+
+// SessionCommit saves a session's data and expiry, adding it or replacing it.
+func (s *Store) SessionCommit(ctx context.Context, token string, data []byte, expiry time.Time) error {
+	return wrap("commit session", s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx,
+			`INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
+			 ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
+			token, data, expiry.UTC())
+		return err
+	}))
+}
+
+// SessionDelete removes a session; a missing one is not an error.
+func (s *Store) SessionDelete(ctx context.Context, token string) error {
+	return wrap("delete session", s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, token)
+		return err
+	}))
+}
+
+// DeleteExpiredSessions removes sessions past their expiry and returns how many.
+func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= $1`, now())
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, wrap("delete expired sessions", err)
+}

@@ -1,0 +1,253 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/starboard/starboard/internal/rank"
+	"github.com/starboard/starboard/internal/store"
+)
+
+func (srv *Server) apiRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/categories", srv.apiCategories)
+	mux.HandleFunc("GET /api/v1/categories/{line}", srv.apiCategory)
+	mux.HandleFunc("GET /api/v1/categories/{line}/items", srv.apiCategoryItems)
+	mux.HandleFunc("GET /api/v1/items/{id}", srv.apiItem)
+	mux.HandleFunc("GET /api/v1/items/{id}/reviews", srv.apiItemReviews)
+	mux.HandleFunc("/api/", srv.notFound)
+}
+
+type apiCategory struct {
+	Slug        string    `json:"slug"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	ItemCount   int       `json:"item_count"`
+	ReviewCount int       `json:"review_count"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+func toAPICategory(c store.Category) apiCategory {
+	return apiCategory{Slug: c.Slug, Name: c.Name, Description: c.Description, ItemCount: c.ItemCount,
+		ReviewCount: c.ReviewCount, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+}
+
+// apiStars maps "1".."5" to the number of ratings with that many stars.
+type apiStars map[string]int
+
+type apiItem struct {
+	ID          int64             `json:"id"`
+	Category    string            `json:"category"`
+	Slug        string            `json:"slug"`
+	Name        string            `json:"name"`
+	Description string            `json:"description"`
+	Attributes  map[string]string `json:"attributes"`
+	ReviewCount int               `json:"review_count"`
+	Stars       apiStars          `json:"stars"`
+	Average     *float64          `json:"average"` // raw mean, null without reviews
+	CreatedAt   time.Time         `json:"created_at"`
+	UpdatedAt   time.Time         `json:"updated_at"`
+}
+
+func toAPIItem(it store.Item) apiItem {
+	c := it.Stats.Counts
+	out := apiItem{ID: it.ID, Category: it.CategorySlug, Slug: it.Slug, Name: it.Name, Description: it.Description,
+		Attributes: it.Attributes, ReviewCount: it.Stats.Total(),
+		Stars:     apiStars{"1": c[0], "2": c[1], "3": c[2], "4": c[3], "5": c[4]},
+		CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt}
+	if out.Attributes == nil {
+		out.Attributes = map[string]string{}
+	}
+	if out.ReviewCount > 0 {
+		avg := round2(rank.Counts(c).Mean())
+		out.Average = &avg
+	}
+	return out
+}
+
+type apiReview struct {
+	ID           int64     `json:"id"`
+	ItemID       int64     `json:"item_id"`
+	Author       string    `json:"author"`
+	Rating       int       `json:"rating"`
+	Summary      string    `json:"summary"`
+	Details      string    `json:"details"`
+	HelpfulCount int       `json:"helpful_count"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+func toAPIReview(r store.Review) apiReview {
+	return apiReview{ID: r.ID, ItemID: r.ItemID, Author: r.UserName, Rating: r.Rating, Summary: r.Summary,
+		Details: r.Details, HelpfulCount: r.HelpfulCount, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+}
+
+type apiRanked struct {
+	Rank        int      `json:"rank"`
+	Item        apiItem  `json:"item"`
+	Score       float64  `json:"score"`       // posterior mean μ
+	Lower       float64  `json:"lower_bound"` // μ − 1.65σ
+	Upper       float64  `json:"upper_bound"` // μ + 1.65σ
+	Sigma       float64  `json:"sigma"`
+	Average     *float64 `json:"average"`
+	ReviewCount int      `json:"review_count"`
+}
+
+type apiVerdict struct {
+	Kind        rank.Kind `json:"kind"`
+	Pick        *int64    `json:"pick"`      // item id
+	RunnerUp    *int64    `json:"runner_up"` // item id
+	Tied        []int64   `json:"tied,omitempty"`
+	Probability float64   `json:"probability"`
+	BestValue   *int64    `json:"best_value"`
+	Reason      string    `json:"reason"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		writeProblem(w, http.StatusInternalServerError, "The answer could not be encoded.", nil)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+// apiCategories lists the product lines.
+func (srv *Server) apiCategories(w http.ResponseWriter, r *http.Request) {
+	cats, err := srv.store.Categories(r.Context())
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	out := make([]apiCategory, len(cats))
+	for i, c := range cats {
+		out[i] = toAPICategory(c)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"categories": out, "total": len(out)})
+}
+
+// apiCategory returns one product line with its ranking and verdict.
+func (srv *Server) apiCategory(w http.ResponseWriter, r *http.Request) {
+	sort, ok := rank.ParseSort(r.URL.Query().Get("sort"))
+	if !ok {
+		srv.clientError(w, r, http.StatusBadRequest, "sort", "sort must be one of recommended, conservative, average, reviews.")
+		return
+	}
+	line, err := srv.lineup(r, r.PathValue("line"), sort)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	ranking := make([]apiRanked, len(line.ranked))
+	for i, rk := range line.ranked {
+		ranking[i] = apiRanked{Rank: rk.Rank, Item: toAPIItem(line.items[rk.ID]), Score: round2(rk.Mean),
+			Lower: round2(rk.Lower), Upper: round2(rk.Upper), Sigma: round3(rk.Sigma), ReviewCount: rk.N}
+		ranking[i].Average = ranking[i].Item.Average
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"category": toAPICategory(line.category),
+		"sort":     sort,
+		"ranking":  ranking,
+		"verdict":  toAPIVerdict(line.verdict),
+	})
+}
+
+func toAPIVerdict(v rank.Verdict) apiVerdict {
+	id := func(r *rank.Ranked) *int64 {
+		if r == nil {
+			return nil
+		}
+		return &r.ID
+	}
+	out := apiVerdict{Kind: v.Kind, Pick: id(v.Pick), RunnerUp: id(v.RunnerUp), BestValue: id(v.BestValue),
+		Probability: round3(v.Probability), Reason: v.Reason}
+	for _, t := range v.Tied {
+		out.Tied = append(out.Tied, t.ID)
+	}
+	return out
+}
+
+// apiCategoryItems lists one page of a product line's items.
+func (srv *Server) apiCategoryItems(w http.ResponseWriter, r *http.Request) {
+	pg, ok := srv.parsePage(w, r)
+	if !ok {
+		return
+	}
+	c, err := srv.store.CategoryBySlug(r.Context(), r.PathValue("line"))
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	items, err := srv.store.ItemsByCategory(r.Context(), c.ID)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	out := []apiItem{}
+	for i := pg.offset(); i < len(items) && i < pg.offset()+pg.Limit; i++ {
+		out = append(out, toAPIItem(items[i]))
+	}
+	pg.Total = len(items)
+	writeJSON(w, http.StatusOK, map[string]any{"items": out, "page": pg})
+}
+
+// apiItem returns one item with its star counts.
+func (srv *Server) apiItem(w http.ResponseWriter, r *http.Request) {
+	it, ok := srv.itemByPathID(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIItem(it))
+}
+
+// apiItemReviews returns one page of an item's reviews.
+func (srv *Server) apiItemReviews(w http.ResponseWriter, r *http.Request) {
+	it, ok := srv.itemByPathID(w, r)
+	if !ok {
+		return
+	}
+	q, ok := srv.parseReviewQuery(w, r)
+	if !ok {
+		return
+	}
+	q.ReviewQuery.ItemID = it.ID
+	reviews, err := srv.store.Reviews(r.Context(), q.ReviewQuery)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	out := make([]apiReview, len(reviews))
+	for i, rv := range reviews {
+		out[i] = toAPIReview(rv)
+	}
+	q.page.Total = matching(it.Stats, q.Stars)
+	writeJSON(w, http.StatusOK, map[string]any{"reviews": out, "page": q.page})
+}
+
+// itemByPathID loads the item named by the {id} path value, answering 404 itself when there is
+// none (a malformed id names no item either).
+func (srv *Server) itemByPathID(w http.ResponseWriter, r *http.Request) (store.Item, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		srv.notFound(w, r)
+		return store.Item{}, false
+	}
+	it, err := srv.store.Item(r.Context(), id)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return store.Item{}, false
+	}
+	return it, true
+}
+
+// matching returns how many of an item's reviews have the given stars (all when 0).
+func matching(st store.Stats, stars int) int {
+	if stars >= 1 && stars <= 5 {
+		return st.Counts[stars-1]
+	}
+	return st.Total()
+}

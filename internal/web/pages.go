@@ -1,0 +1,46 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+
+	"github.com/starboard/starboard/internal/rank"
+	"github.com/starboard/starboard/internal/store"
+)
+
+// templateFuncs are the functions every template may call.
+func templateFuncs(static *staticFiles) template.FuncMap {
+	return template.FuncMap{
+		"static": static.URL,
+	}
+}
+
+func (srv *Server) pageRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", srv.home)
+	mux.HandleFunc("/", srv.notFound)
+}
+
+// lineSummary is a product line as the home page lists it.
+type lineSummary struct {
+	Category store.Category
+	Verdict  rank.Verdict
+}
+
+// home lists every product line with its verdict.
+func (srv *Server) home(w http.ResponseWriter, r *http.Request) {
+	cats, err := srv.store.Categories(r.Context())
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	lines := make([]lineSummary, 0, len(cats))
+	for _, c := range cats {
+		l, err := srv.lineup(r, c.Slug, rank.SortRecommended)
+		if err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
+		lines = append(lines, lineSummary{Category: l.category, Verdict: l.verdict})
+	}
+	srv.render(w, r, http.StatusOK, "home", view{Title: "Which one should I tell my friends to buy?", Data: lines})
+}

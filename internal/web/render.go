@@ -1,0 +1,127 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/starboard/starboard/internal/store"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// pages holds every page template, each parsed together with the layout and the partials.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+// view is what every page template receives: the page's own data in Data, and what the layout
+// needs around it.
+type view struct {
+	Title string
+	Data  any
+	User  *store.User // the signed-in member, nil for a visitor
+	Flash string      // a one-time message from the previous request
+	Path  string      // the request path, for "sign in and come back here" links
+}
+
+// parsePages parses templates/layout.html and templates/partials/*.html with each other
+// templates/*.html file. Any error fails start-up.
+func parsePages(static *staticFiles) (*pages, error) {
+	funcs := templateFuncs(static)
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parse layout: %w", err)
+	}
+	if partials, _ := fs.Glob(templateFS, "templates/partials/*.html"); len(partials) > 0 {
+		if base, err = base.ParseFS(templateFS, "templates/partials/*.html"); err != nil {
+			return nil, fmt.Errorf("web: parse partials: %w", err)
+		}
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, file := range names {
+		name := strings.TrimSuffix(strings.TrimPrefix(file, "templates/"), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, file)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", file, err)
+		}
+		p.byName[name] = t
+	}
+	return p, nil
+}
+
+// Names returns the page template names, for tests that check each is rendered somewhere.
+func (p *pages) names() []string {
+	var out []string
+	for n := range p.byName {
+		out = append(out, n)
+	}
+	return out
+}
+
+// render executes a page into a buffer first, so a template error becomes a clean 500 page
+// rather than half a page with a 200 status.
+func (srv *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
+	t, ok := srv.pages.byName[name]
+	if !ok {
+		srv.serverError(w, r, fmt.Errorf("web: no template %q", name))
+		return
+	}
+	if v.User == nil {
+		v.User = userFrom(r.Context())
+	}
+	if v.Flash == "" {
+		v.Flash = srv.popFlash(r)
+	}
+	v.Path = r.URL.RequestURI()
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := t.ExecuteTemplate(buf, "layout.html", v); err != nil {
+		srv.log.Error("render", "template", name, "err", err)
+		if name != "error" {
+			srv.errorPage(w, r, http.StatusInternalServerError, "Something went wrong on our side. It has been logged; please try again.")
+		} else {
+			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		}
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// errorPage renders the error page with a message for a person.
+func (srv *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	srv.render(w, r, status, "error", view{Title: http.StatusText(status), Data: msg})
+}
+
+type userKey struct{}
+
+// withUser returns a context carrying the signed-in member.
+func withUser(ctx context.Context, u *store.User) context.Context {
+	return context.WithValue(ctx, userKey{}, u)
+}
+
+// userFrom returns the signed-in member of a request's context, or nil.
+func userFrom(ctx context.Context) *store.User {
+	u, _ := ctx.Value(userKey{}).(*store.User)
+	return u
+}

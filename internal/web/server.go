@@ -1,0 +1,99 @@
+// Package web serves Starboard over HTTP: the HTML pages, the JSON API under /api/v1, health
+// checks and the embedded static files. Handlers parse the request, call the store and the
+// ranking, and render; they hold no SQL.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/starboard/starboard/internal/store"
+)
+
+// Options configure a Server.
+type Options struct {
+	Logger *slog.Logger
+	// TrustProxy makes the server believe X-Forwarded-Proto, as behind Heroku's router.
+	TrustProxy bool
+}
+
+// Server holds what every handler needs.
+type Server struct {
+	store    *store.Store
+	log      *slog.Logger
+	opt      Options
+	pages    *pages
+	sessions *scs.SessionManager
+	static   *staticFiles
+	handler  http.Handler
+}
+
+// New returns a Server over the store, with its templates parsed and routes registered. A
+// template that does not parse is an error here, not a 500 later.
+func New(s *store.Store, opt Options) (*Server, error) {
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	static, err := loadStatic()
+	if err != nil {
+		return nil, err
+	}
+	srv := &Server{store: s, log: opt.Logger, opt: opt, static: static}
+	srv.sessions = newSessions(s, opt.TrustProxy)
+	srv.sessions.ErrorFunc = srv.serverError
+	if srv.pages, err = parsePages(static); err != nil {
+		return nil, err
+	}
+	srv.handler = srv.routes()
+	return srv, nil
+}
+
+// ServeHTTP serves one request.
+func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	srv.handler.ServeHTTP(w, r)
+}
+
+func (srv *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", srv.healthz)
+	mux.HandleFunc("GET /readyz", srv.readyz)
+	mux.Handle("GET /static/", srv.static)
+
+	srv.apiRoutes(mux)
+	srv.pageRoutes(mux)
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(srv.crossOriginDenied))
+	return srv.logRequests(srv.secureHeaders(limitBody(srv.recoverPanics(srv.loadSession(cop.Handler(mux))))))
+}
+
+// healthz answers while the process is up.
+func (srv *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+// readyz answers 200 when the database answers within a second, else 503.
+func (srv *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := srv.store.Ping(ctx); err != nil {
+		srv.log.Warn("not ready", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unavailable\n"))
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+// isUnavailable reports whether err means the database could not be reached in time, which is
+// a 503 for the client rather than a 500.
+func isUnavailable(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || errors.Is(err, store.ErrUnavailable)
+}
