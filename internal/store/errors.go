@@ -3,10 +3,10 @@ package store
 import (
 	"database/sql"
 	"database/sql/driver"
-	"io"
-	"net"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
