@@ -189,6 +189,15 @@ func TestUsers(t *testing.T) {
 		if err != nil || len(users) != 2 || users[0].ID != f.alice.ID {
 			t.Errorf("Users = %+v, %v", users, err)
 		}
+		if err := s.EndSessions(ctx, f.alice.ID); err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := s.User(ctx, f.alice.ID); u.SessionVersion != 2 {
+			t.Errorf("session version after EndSessions = %d, want 2", u.SessionVersion)
+		}
+		if err := s.EndSessions(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("EndSessions of nobody: %v", err)
+		}
 	})
 }
 

@@ -107,3 +107,12 @@ func (s *Store) CreateUsers(ctx context.Context, users []User) error {
 	})
 	return wrap("create users", err)
 }
+
+// EndSessions voids every session of a member by moving their session version on; the sessions
+// are refused at their next request.
+func (s *Store) EndSessions(ctx context.Context, userID int64) error {
+	return wrap("end sessions", s.tx(ctx, func(tx *sql.Tx) error {
+		return expectOne(tx.ExecContext(ctx,
+			`UPDATE users SET session_version = session_version + 1, updated_at = $1 WHERE id = $2`, now(), userID))
+	}))
+}

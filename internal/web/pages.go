@@ -12,6 +12,7 @@ import (
 func templateFuncs(static *staticFiles) template.FuncMap {
 	return template.FuncMap{
 		"static": static.URL,
+		"stars":  starsFor,
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,6 +21,7 @@ import (
 // does not follow redirects.
 type testServer struct {
 	*httptest.Server
+	srv    *Server
 	store  *store.Store
 	client *http.Client
 }
@@ -30,13 +32,45 @@ func newTestServer(t *testing.T, s *store.Store) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
+	ts := &testServer{srv: srv, store: s}
+	ts.Server = httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
+	ts.client = ts.newClient()
+	return ts
+}
+
+// newClient returns a client with its own cookie jar (another browser) that does not follow
+// redirects.
+func (ts *testServer) newClient() *http.Client {
 	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}
-	return &testServer{Server: ts, store: s, client: client}
+}
+
+// signInAs gives the test client a session for u, as a successful sign-in would, by running the
+// server's own signIn inside its session middleware.
+func (ts *testServer) signInAs(t *testing.T, u store.User) {
+	t.Helper()
+	h := ts.srv.loadSession(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := ts.srv.signIn(r, u); err != nil {
+			t.Error(err)
+		}
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, ts.URL+"/", nil))
+	u2, _ := url.Parse(ts.URL)
+	ts.client.Jar.SetCookies(u2, rec.Result().Cookies())
+}
+
+// newMember creates a member account directly in the store.
+func newMember(t *testing.T, s *store.Store, email string) store.User {
+	t.Helper()
+	u := store.User{Email: email, DisplayName: strings.Split(email, "@")[0], PasswordHash: "!"}
+	if err := s.CreateUser(context.Background(), &u); err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 // withDemo loads the small demo data set.
@@ -296,3 +330,52 @@ func FuzzReviewQuery(f *testing.F) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestSessionUserLifecycle(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ts := newTestServer(t, s)
+		u := newMember(t, s, "ann@example.com")
+		if _, _, body := ts.get(t, "/"); strings.Contains(body, "ann") {
+			t.Fatal("signed in before signing in")
+		}
+		ts.signInAs(t, u)
+		if _, _, body := ts.get(t, "/"); !strings.Contains(body, ">ann</a>") {
+			t.Errorf("signed-in page does not name the member:\n%s", body)
+		}
+		// A second instance on the same database honours the session.
+		other := newTestServer(t, s)
+		other.client = ts.client
+		reqURL, _ := url.Parse(ts.URL)
+		otherURL, _ := url.Parse(other.URL)
+		other.client.Jar.SetCookies(otherURL, other.client.Jar.Cookies(reqURL))
+		if _, _, body := other.get(t, "/"); !strings.Contains(body, ">ann</a>") {
+			t.Error("the session does not hold on a second instance")
+		}
+		// Bumping the session version (a password change) ends every session.
+		if err := s.EndSessions(context.Background(), u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, body := ts.get(t, "/"); strings.Contains(body, ">ann</a>") {
+			t.Error("session survived a session-version change")
+		}
+	})
+}
+
+func TestSafeNext(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"/c/ipads":                     "/c/ipads",
+		"/c/ipads?x=1":                 "/c/ipads?x=1",
+		"":                             "/",
+		"//evil.example/x":             "/x",
+		"/\\evil.example":              "/",
+		"https://evil.example/steal":   "/steal",
+		"http://localhost:8080/c/book": "/c/book",
+		"javascript:alert(1)":          "/",
+	} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

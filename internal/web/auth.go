@@ -1,0 +1,110 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/starboard/starboard/internal/store"
+)
+
+// Session keys.
+const (
+	sessionUserID  = "user_id"
+	sessionVersion = "session_version"
+)
+
+// loadUser puts the signed-in member, if any, into the request context. A session whose account
+// is gone, disabled, or whose password has changed since sign-in is ended here.
+func (srv *Server) loadUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if ctx.Value(sessionLoaded{}) == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		id := srv.sessions.GetInt64(ctx, sessionUserID)
+		if id == 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		u, err := srv.store.User(ctx, id)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			srv.serverError(w, r, err)
+			return
+		case !u.Disabled && u.SessionVersion == srv.sessions.GetInt64(ctx, sessionVersion):
+			next.ServeHTTP(w, r.WithContext(withUser(ctx, &u)))
+			return
+		}
+		if err := srv.sessions.Destroy(ctx); err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// signIn starts a member's session under a new session id, so an id planted before sign-in is
+// worthless after it.
+func (srv *Server) signIn(r *http.Request, u store.User) error {
+	if err := srv.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	srv.sessions.Put(r.Context(), sessionUserID, u.ID)
+	srv.sessions.Put(r.Context(), sessionVersion, u.SessionVersion)
+	return nil
+}
+
+// signOut ends the session and deletes it from the database.
+func (srv *Server) signOut(r *http.Request) error {
+	return srv.sessions.Destroy(r.Context())
+}
+
+// requireUser lets signed-in members through. Visitors are sent to sign in and brought back
+// (HTML), or told 401 (API).
+func (srv *Server) requireUser(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if userFrom(r.Context()) != nil {
+			next(w, r)
+			return
+		}
+		if isAPI(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="starboard"`)
+			srv.clientError(w, r, http.StatusUnauthorized, "", "Sign in first: send Authorization: Bearer <token>.")
+			return
+		}
+		back := r.URL.RequestURI()
+		if r.Method != http.MethodGet {
+			back = r.Referer()
+		}
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(back)), http.StatusSeeOther)
+	}
+}
+
+// requireAdmin lets admins through; anyone else signed in gets 404 so admin pages are not
+// advertised, and visitors are sent to sign in.
+func (srv *Server) requireAdmin(next http.HandlerFunc) http.HandlerFunc {
+	return srv.requireUser(func(w http.ResponseWriter, r *http.Request) {
+		if !userFrom(r.Context()).IsAdmin {
+			srv.notFound(w, r)
+			return
+		}
+		next(w, r)
+	})
+}
+
+// safeNext returns target when it is a path on this site, else "/": a ?next= parameter must
+// never send a member to another site.
+func safeNext(target string) string {
+	if u, err := url.Parse(target); err == nil && u.Host != "" {
+		// A full URL (a Referer): keep only its path and query.
+		target = u.RequestURI()
+	}
+	if !strings.HasPrefix(target, "/") || strings.HasPrefix(target, "//") || strings.HasPrefix(target, "/\\") {
+		return "/"
+	}
+	return target
+}
