@@ -47,3 +47,13 @@ func (s *Store) Tables(ctx context.Context) (map[string][]string, error) {
 	}
 	return out, wrap("tables", rows.Err())
 }
+
+// bulkRows is how many rows one multi-row INSERT carries. PostgreSQL gains from large
+// statements (fewer round trips); SQLite resolves $N parameters by a linear scan, so a
+// statement's cost grows with the square of its parameters and small batches are faster.
+func (s *Store) bulkRows() int {
+	if s.dialect == Postgres {
+		return 1000
+	}
+	return 32
+}
