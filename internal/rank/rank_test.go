@@ -198,6 +198,47 @@ func TestEvaluateMonotone(t *testing.T) {
 	}
 }
 
+// TestRankMonotoneInLine checks the same promise as TestEvaluateMonotone where it
+// matters: in a ranked line, whose prior moves with every review, a new 5-star
+// review never lowers the item's μ and a new 1-star review never raises it.
+func TestRankMonotoneInLine(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(11, 12))
+	meanOf := func(line []Entry, id int64) float64 {
+		for _, rk := range Rank(line, SortRecommended) {
+			if rk.ID == id {
+				return rk.Mean
+			}
+		}
+		t.Fatalf("item %d missing from its ranking", id)
+		return 0
+	}
+	const eps = 1e-12
+	for range 1000 {
+		line := randomLine(r, 6)
+		if len(line) == 0 {
+			continue
+		}
+		i := r.IntN(len(line))
+		id := line[i].ID
+		before := meanOf(line, id)
+		for _, tc := range []struct {
+			star int
+			up   bool
+		}{{5, true}, {1, false}} {
+			changed := slices.Clone(line)
+			changed[i].Counts[tc.star-1]++
+			after := meanOf(changed, id)
+			if tc.up && after < before-eps {
+				t.Errorf("line %v: a 5★ review of item %d lowered μ from %v to %v", line, id, before, after)
+			}
+			if !tc.up && after > before+eps {
+				t.Errorf("line %v: a 1★ review of item %d raised μ from %v to %v", line, id, before, after)
+			}
+		}
+	}
+}
+
 // TestRankOneFiveStarNeverBeatsTheCrowd checks the promise of DESIGN.md in any line.
 func TestRankOneFiveStarNeverBeatsTheCrowd(t *testing.T) {
 	t.Parallel()
@@ -420,6 +461,21 @@ func TestDecide(t *testing.T) {
 			wantKind:   KindPick,
 			wantPick:   "Dipsy",
 			wantRunner: "Po",
+			wantBest:   "Dipsy",
+		},
+		{
+			name: "a close call leaves out items with too few reviews",
+			entries: []Entry{
+				{ID: 1, Name: "Laa-Laa", Counts: Counts{5, 5, 20, 50, 40}},
+				{ID: 2, Name: "Tinky Winky", Counts: Counts{5, 6, 20, 50, 38}},
+				{ID: 3, Name: "Noo-Noo", Counts: Counts{}},
+				{ID: 4, Name: "Dipsy", Counts: Counts{0, 0, 1, 2, 1}},
+			},
+			wantKind:   KindTooClose,
+			wantPick:   "Laa-Laa",
+			wantRunner: "Tinky Winky",
+			wantTied:   []string{"Laa-Laa", "Tinky Winky"},
+			wantReason: "Too close to call between Laa-Laa (4.0 stars, 120 reviews) and Tinky Winky (3.9 stars, 119 reviews): Laa-Laa is only 60% likely to be better.",
 		},
 		{
 			name: "best value skips unpriced items and items short of reviews",
