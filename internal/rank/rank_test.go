@@ -622,3 +622,50 @@ func BenchmarkDecide(b *testing.B) {
 		Decide(line)
 	}
 }
+
+func TestHeadToHead(t *testing.T) {
+	t.Parallel()
+	line := []Entry{
+		{ID: 1, Name: "Dipsy", Counts: Counts{2, 3, 5, 40, 150}},
+		{ID: 2, Name: "Po", Counts: Counts{10, 15, 30, 30, 15}},
+		{ID: 3, Name: "Laa-Laa", Counts: Counts{5, 5, 20, 50, 40}},
+		{ID: 4, Name: "Tinky Winky", Counts: Counts{5, 6, 20, 50, 38}},
+		{ID: 5, Name: "Noo-Noo", Counts: Counts{0, 0, 0, 1, 2}},
+		{ID: 6, Name: "Twin", Counts: Counts{0, 0, 20, 30, 50}},
+		{ID: 7, Name: "Twin", Counts: Counts{0, 0, 20, 30, 50}},
+		{ID: 8, Name: "Steady", Counts: Counts{0, 3, 12, 50, 35}},
+	}
+	byID := map[int64]Ranked{}
+	for _, r := range Rank(line, SortRecommended) {
+		byID[r.ID] = r
+	}
+	tests := []struct {
+		name       string
+		a, b       int64
+		wantBetter int64
+		wantReason string
+	}{
+		{"almost certain", 2, 1, 1, "Dipsy is almost certainly better than Po (99% likely)."},
+		{"too close", 3, 4, 3, "Too close to tell apart: Laa-Laa is only 60% likely to be better than Tinky Winky."},
+		{"likely", 6, 8, 6, "Twin is likely better than Steady (87% likely)."},
+		{"too few reviews", 1, 5, 1, "Too early to tell: Noo-Noo has 3 reviews. So far Dipsy is 90% likely to be better than Noo-Noo."},
+		{"identical items", 7, 6, 6, "Too close to tell apart: Twin is only 50% likely to be better than Twin."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for _, pair := range [][2]int64{{tt.a, tt.b}, {tt.b, tt.a}} {
+				m := HeadToHead(byID[pair[0]], byID[pair[1]])
+				if m.Better.ID != tt.wantBetter || m.Worse.ID == m.Better.ID {
+					t.Errorf("HeadToHead(%d, %d): better %d, worse %d; want better %d", pair[0], pair[1], m.Better.ID, m.Worse.ID, tt.wantBetter)
+				}
+				if m.Probability < 0.5 || m.Probability > 1 {
+					t.Errorf("Probability = %v, want within [0.5, 1]", m.Probability)
+				}
+				if m.Reason != tt.wantReason {
+					t.Errorf("Reason =\n  %s\nwant\n  %s", m.Reason, tt.wantReason)
+				}
+			}
+		})
+	}
+}
