@@ -47,7 +47,7 @@ func TestVerdictPages(t *testing.T) {
 			{"home names and links each pick", "/", 200, html, []string{
 				`Our pick: <a href="/c/ipads/ipad-air-11">iPad Air 11&#34;</a>`,
 				`Too close to call: <a href="/c/books/pride-and-prejudice">Pride and Prejudice</a> and <a href="/c/books/nineteen-eighty-four">Nineteen Eighty-Four</a>`,
-				`Not enough reviews yet`,
+				`Not enough reviews yet: Tinky Winky has 3 reviews`,
 				`Tell your friends to buy iPad Air 11&#34;: 4.5 stars from 105 reviews, 99% likely better than iPad Pro 11&#34;.`,
 				`6 items · 421 reviews`, `0 items · 0 reviews`, `1 item · 0 reviews`,
 				`href="/c/books/compare?items=pride-and-prejudice,nineteen-eighty-four"`,
