@@ -150,7 +150,6 @@ func linkedNames(items []*itemView) []linkedName {
 type verdictView struct {
 	Kind                      rank.Kind
 	Reason                    string
-	Percent                   int // P(pick beats runner-up), as a whole percentage
 	Pick, RunnerUp, BestValue *itemView
 	Tied                      []linkedName
 	// Leaders are the items the verdict is about: the tie, or the top two.
@@ -165,8 +164,7 @@ func newVerdictView(line string, v rank.Verdict, byID map[int64]*itemView) verdi
 		}
 		return byID[r.ID]
 	}
-	out := verdictView{Kind: v.Kind, Reason: v.Reason, Percent: int(math.Round(100 * v.Probability)),
-		Pick: view(v.Pick), RunnerUp: view(v.RunnerUp), BestValue: view(v.BestValue)}
+	out := verdictView{Kind: v.Kind, Reason: v.Reason, Pick: view(v.Pick), RunnerUp: view(v.RunnerUp), BestValue: view(v.BestValue)}
 	var tied, leaders []*itemView
 	for _, t := range v.Tied {
 		tied = append(tied, byID[t.ID])
@@ -208,7 +206,7 @@ var sortLabels = []struct {
 	label string
 }{
 	{rank.SortRecommended, "Recommended"},
-	{rank.SortConservative, "Most certain"},
+	{rank.SortConservative, "Safest bet"},
 	{rank.SortAverage, "Average rating"},
 	{rank.SortReviews, "Most reviewed"},
 }
@@ -224,6 +222,7 @@ type linePage struct {
 	Items     []*itemView
 	Ticks     []axisTick
 	Few       []linkedName // items with few reviews, warned about under the average sort
+	FewUnder  int          // what "few" means
 	Priced    bool         // some item has a price
 }
 
@@ -242,7 +241,7 @@ func (srv *Server) line(w http.ResponseWriter, r *http.Request) {
 	}
 	items, byID := l.views()
 	p := linePage{Category: l.category, Counts: countsText(l.category), Verdict: newVerdictView(l.category.Slug, l.verdict, byID),
-		Sort: sort, Items: items, Ticks: axisTicks}
+		Sort: sort, Items: items, Ticks: axisTicks, FewUnder: fewReviews}
 	for _, s := range sortLabels {
 		href := "/c/" + l.category.Slug
 		if s.sort != rank.SortRecommended {

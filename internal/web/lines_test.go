@@ -83,10 +83,11 @@ func TestVerdictPages(t *testing.T) {
 				`The &#34;Whistler&#34; &lt;3 has no reviews`, `No reviews yet`, `<td class="num">0</td>`,
 			}, []string{`<3`}},
 			{"conservative sort", "/c/ipads?sort=conservative", 200, html, []string{
-				`aria-current="page">Most certain</a>`, `by most certain.`}, nil},
+				`aria-current="page">Safest bet</a>`, `by safest bet.`}, nil},
 			{"average sort warns about few reviews", "/c/tellytubbies?sort=average", 200, html, []string{
 				`aria-current="page">Average rating</a>`, `Careful:`,
-				`Tinky Winky (3 reviews), Po (4 reviews), Dipsy (3 reviews) and Laa-Laa (2 reviews)`,
+				`Tinky Winky (3 reviews), Po (4 reviews), Dipsy (3 reviews) and Laa-Laa (2 reviews)
+have fewer than 10.`,
 				`<a href="/c/tellytubbies">recommended order</a>`}, nil},
 			{"average sort without few reviews", "/c/ipads?sort=average", 200, html, []string{`by average rating.`}, []string{"Careful:"}},
 			{"reviews sort", "/c/ipads?sort=reviews", 200, html, []string{`aria-current="page">Most reviewed</a>`}, nil},
