@@ -604,8 +604,15 @@ func FuzzEvaluate(f *testing.F) {
 			if math.IsNaN(v.Probability) || v.Probability < 0 || v.Probability > 1 || v.Reason == "" {
 				t.Fatalf("Decide(%v) = %+v", line[:n], v)
 			}
-			for _, r := range Rank(line[:n], SortConservative) {
+			ranked := Rank(line[:n], SortConservative)
+			for _, r := range ranked {
 				checkScore(t, r.Score)
+			}
+			if n >= 2 {
+				m := HeadToHead(ranked[0], ranked[1])
+				if !(m.Probability >= 0.5 && m.Probability <= 1) || m.Reason == "" || m.Better.ID == m.Worse.ID {
+					t.Fatalf("HeadToHead(%v, %v) = %+v", ranked[0], ranked[1], m)
+				}
 			}
 		}
 	})
