@@ -18,6 +18,7 @@ func templateFuncs(static *staticFiles) template.FuncMap {
 
 func (srv *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", srv.home)
+	srv.accountRoutes(mux)
 	mux.HandleFunc("/", srv.notFound)
 }
 
