@@ -11,4 +11,6 @@ import (
 // input, so pipe it in (`starboard user create --email E < file`).
 func isTerminal(*os.File) bool { return false }
 
-func readHidden(*os.File) (string, error) { return "", errors.New("no terminal support on this system") }
+func readHidden(*os.File) (string, error) {
+	return "", errors.New("no terminal support on this system")
+}
