@@ -18,6 +18,7 @@ type accountView struct {
 	TokenErrors    accountErrors
 	Tokens         []store.APIToken
 	NewToken       string // a token just created, shown this once
+	Problem        string // what went wrong, shown at the top: the form may be far down the page
 }
 
 const newTokenKey = "new_token"
@@ -56,7 +57,8 @@ func (srv *Server) changeDisplayName(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		srv.renderAccount(w, r, http.StatusUnprocessableEntity, accountView{
 			DisplayName: keepText(form.Get("display_name"), auth.MaxDisplayNameLen),
-			NameErrors:  accountErrors{"display_name": err.Error()}})
+			NameErrors:  accountErrors{"display_name": err.Error()},
+			Problem:     "Your display name was not changed: see the Display name section below."})
 		return
 	}
 	if err := srv.store.SetDisplayName(r.Context(), u.ID, name); err != nil {
@@ -77,32 +79,34 @@ func (srv *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	current, pw, confirm := form.Get("current_password"), form.Get("password"), form.Get("password_confirm")
 	errs := accountErrors{}
+	page := func(status int) {
+		srv.renderAccount(w, r, status, accountView{PasswordErrors: errs,
+			Problem: "Your password was not changed: see the Password section below."})
+	}
 	if current == "" {
 		errs.add("current_password", errors.New("Enter your current password."))
+	} else {
+		// Someone at an unattended signed-in browser may not guess the current password either.
+		ok, wait, err := srv.allowAttempt(r, "password", u.Email)
+		if err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
+		if !ok {
+			errs["form"] = tooManyAttempts(w, wait)
+			page(http.StatusTooManyRequests)
+			return
+		}
+		if !auth.VerifyPassword(current, u.PasswordHash) {
+			errs.add("current_password", errors.New("That is not your current password."))
+		}
 	}
 	if err := auth.ValidatePassword(pw, u.Email, u.DisplayName); err != nil {
 		errs.add("password", err)
 	} else if confirm != pw {
 		errs.add("password_confirm", errors.New("The two new passwords differ. Type the same password twice."))
 	}
-	page := func(status int) {
-		srv.renderAccount(w, r, status, accountView{PasswordErrors: errs})
-	}
 	if len(errs) > 0 {
-		page(http.StatusUnprocessableEntity)
-		return
-	}
-	// Someone at an unattended signed-in browser may not guess the current password either.
-	if ok, wait, err := srv.allowAttempt(r, "password", u.Email); err != nil {
-		srv.serverError(w, r, err)
-		return
-	} else if !ok {
-		errs["form"] = tooManyAttempts(w, wait)
-		page(http.StatusTooManyRequests)
-		return
-	}
-	if !auth.VerifyPassword(current, u.PasswordHash) {
-		errs.add("current_password", errors.New("That is not your current password."))
 		page(http.StatusUnprocessableEntity)
 		return
 	}
@@ -131,7 +135,8 @@ func (srv *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	name, err := auth.CheckTokenName(form.Get("name"))
 	if err != nil {
 		srv.renderAccount(w, r, http.StatusUnprocessableEntity, accountView{
-			TokenName: keepText(form.Get("name"), auth.MaxTokenNameLen), TokenErrors: accountErrors{"name": err.Error()}})
+			TokenName: keepText(form.Get("name"), auth.MaxTokenNameLen), TokenErrors: accountErrors{"name": err.Error()},
+			Problem: "No token was created: see the API tokens section below."})
 		return
 	}
 	token, hash := auth.NewToken()

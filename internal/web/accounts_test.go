@@ -399,19 +399,25 @@ func TestChangePasswordEndsOtherSessions(t *testing.T) {
 
 		const newPassword = "a brand new passphrase"
 		bad := []struct {
-			name  string
-			form  url.Values
-			field string
+			name   string
+			form   url.Values
+			fields []string
 		}{
-			{"wrong current", url.Values{"current_password": {"not it at all"}, "password": {newPassword}, "password_confirm": {newPassword}}, "current_password"},
-			{"no current", url.Values{"password": {newPassword}, "password_confirm": {newPassword}}, "current_password"},
-			{"common new", url.Values{"current_password": {goodPassword}, "password": {"iloveyou"}, "password_confirm": {"iloveyou"}}, "new_password"},
-			{"mismatch", url.Values{"current_password": {goodPassword}, "password": {newPassword}, "password_confirm": {"other"}}, "password_confirm"},
+			{"wrong current", url.Values{"current_password": {"not it at all"}, "password": {newPassword}, "password_confirm": {newPassword}}, []string{"current_password"}},
+			{"no current", url.Values{"password": {newPassword}, "password_confirm": {newPassword}}, []string{"current_password"}},
+			{"common new", url.Values{"current_password": {goodPassword}, "password": {"iloveyou"}, "password_confirm": {"iloveyou"}}, []string{"new_password"}},
+			{"mismatch", url.Values{"current_password": {goodPassword}, "password": {newPassword}, "password_confirm": {"other"}}, []string{"password_confirm"}},
+			{"all wrong at once", url.Values{"current_password": {"nope nope"}, "password": {"short"}}, []string{"current_password", "new_password"}},
 		}
 		for _, tt := range bad {
 			code, _, body := ts.post(t, "/account/password", tt.form)
-			if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="`+tt.field+`-error"`) {
+			if code != http.StatusUnprocessableEntity || !strings.Contains(body, "Your password was not changed") {
 				t.Errorf("%s: %d\n%s", tt.name, code, body)
+			}
+			for _, field := range tt.fields {
+				if !strings.Contains(body, `id="`+field+`-error"`) {
+					t.Errorf("%s: no error beside %s", tt.name, field)
+				}
 			}
 			if strings.Contains(body, newPassword) || strings.Contains(body, goodPassword) {
 				t.Errorf("%s: a password was rendered back", tt.name)
