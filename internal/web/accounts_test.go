@@ -826,3 +826,25 @@ func FuzzLoginForm(f *testing.F) {
 		}
 	})
 }
+
+// A hash made with older argon2 parameters is replaced at sign-in, without ending sessions.
+func TestLoginUpgradesOldHash(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		ts := newTestServer(t, s)
+		old := auth.Params{Memory: 8 * 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}.Hash(goodPassword)
+		u := store.User{Email: "old@example.com", DisplayName: "Old", PasswordHash: old}
+		if err := s.CreateUser(ctx, &u); err != nil {
+			t.Fatal(err)
+		}
+		ts.logIn(t, ts.client, "old@example.com", goodPassword)
+		got, _ := s.User(ctx, u.ID)
+		if got.PasswordHash == old || auth.NeedsRehash(got.PasswordHash) || !auth.VerifyPassword(goodPassword, got.PasswordHash) {
+			t.Errorf("hash after sign-in %q: want the default parameters", got.PasswordHash)
+		}
+		if got.SessionVersion != u.SessionVersion || ts.signedInAs(t, ts.client) != "Old" {
+			t.Error("the rehash ended the session")
+		}
+	})
+}
