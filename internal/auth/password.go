@@ -186,6 +186,10 @@ func NeedsRehash(encoded string) bool {
 // dummyHash is a hash of a random password, computed once, for SpendVerifyTime.
 var dummyHash = sync.OnceValue(func() string { return HashPassword(rand.Text()) })
 
+// WarmUp computes the hash SpendVerifyTime compares against, so that even the first sign-in with
+// an unknown email takes no longer than one with a wrong password.
+func WarmUp() { dummyHash() }
+
 // SpendVerifyTime does the work of one VerifyPassword against a hash no password matches. A
 // sign-in with an unknown email calls it so that it takes as long as one with a wrong password,
 // and response times do not tell which emails have accounts.

@@ -221,6 +221,15 @@ func TestRateLimits(t *testing.T) {
 		if err != nil || got[0].Hits != 1 || !got[0].Start.Equal(later) {
 			t.Errorf("after the window: %+v, %v; want 1 hit since %v", got, err, later)
 		}
+		if err := s.UndoRateLimitHit(ctx, "login:ip:1"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.HitRateLimits(ctx, later, window, "login:ip:1"); got[0].Hits != 1 {
+			t.Errorf("hit, undo, hit: %d hits, want 1", got[0].Hits)
+		}
+		if err := s.UndoRateLimitHit(ctx, "no-such-key"); err != nil {
+			t.Errorf("undo on a missing key: %v", err)
+		}
 		if err := s.ClearRateLimit(ctx, "login:account:a"); err != nil {
 			t.Fatal(err)
 		}

@@ -45,6 +45,15 @@ func (s *Store) HitRateLimits(ctx context.Context, at time.Time, window time.Dur
 	return out, nil
 }
 
+// UndoRateLimitHit takes back one attempt counted against key, so that a counter counts only
+// failures: a successful sign-in gives back the attempt its address spent.
+func (s *Store) UndoRateLimitHit(ctx context.Context, key string) error {
+	return wrap("undo rate limit hit", s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE rate_limits SET hits = hits - 1 WHERE key = $1 AND hits > 0`, key)
+		return err
+	}))
+}
+
 // ClearRateLimit forgets a key's counter (a successful sign-in clears its account's).
 func (s *Store) ClearRateLimit(ctx context.Context, key string) error {
 	return wrap("clear rate limit", s.tx(ctx, func(tx *sql.Tx) error {

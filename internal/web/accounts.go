@@ -244,8 +244,13 @@ func (srv *Server) login(w http.ResponseWriter, r *http.Request) {
 		page(http.StatusUnprocessableEntity)
 		return
 	}
+	// Success: the account's counter starts afresh, and the address gets its attempt back, so
+	// the address counter counts failures and many people behind one NAT can still sign in.
 	if err := srv.store.ClearRateLimit(r.Context(), auth.AccountKey("login", f.Email)); err != nil {
 		srv.log.Warn("clear rate limit", "err", err)
+	}
+	if err := srv.store.UndoRateLimitHit(r.Context(), auth.AddressKey("login", srv.remoteAddress(r))); err != nil {
+		srv.log.Warn("undo rate limit hit", "err", err)
 	}
 	if auth.NeedsRehash(u.PasswordHash) {
 		if err := srv.store.RehashPassword(r.Context(), u.ID, u.PasswordHash, auth.HashPassword(f.Password)); err != nil {

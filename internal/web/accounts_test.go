@@ -603,6 +603,21 @@ func TestSignInRateLimit(t *testing.T) {
 		if _, err := s.UserByEmail(ctx, "spray99@example.com"); err == nil {
 			t.Error("the rate-limited sign-up created an account")
 		}
+
+		// Successful sign-ins do not use up an address's attempts (many people behind one NAT);
+		// failures do.
+		for range 12 {
+			c.logIn(t, c.newClient(), "spray0@example.com", goodPassword)
+		}
+		for i := range 10 {
+			f := url.Values{"email": {"ghost" + itoa(int64(i)) + "@example.com"}, "password": {"guess"}}
+			if code, _, _ := c.send(t, c.newClient(), http.MethodPost, "/login", f); code != http.StatusUnprocessableEntity {
+				t.Fatalf("failure %d from one address = %d, want 422", i+1, code)
+			}
+		}
+		if code, _, _ := c.send(t, c.newClient(), http.MethodPost, "/login", url.Values{"email": {"spray0@example.com"}, "password": {goodPassword}}); code != http.StatusTooManyRequests {
+			t.Errorf("sign-in after 10 failures from one address = %d, want 429", code)
+		}
 	})
 }
 

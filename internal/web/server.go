@@ -56,6 +56,7 @@ func New(s *store.Store, opt Options) (*Server, error) {
 		return nil, err
 	}
 	srv.handler = srv.routes()
+	auth.WarmUp()
 	return srv, nil
 }
 
