@@ -26,6 +26,7 @@ func TestValidatePassword(t *testing.T) {
 		{"12345678", nil, ErrPasswordCommon},
 		{"baseball", nil, ErrPasswordCommon},
 		{"dragon2024!", nil, ErrPasswordCommon},  // a listed word plus digits
+		{"Starboard1", nil, ErrPasswordCommon},   // the site's name
 		{"zzzzzzzzzzzz", nil, ErrPasswordCommon}, // one character repeated
 		{"ann@example.com", []string{"ann@example.com", "Ann"}, ErrPasswordIsAccount},
 		{"bad\xffbytes-here", nil, ErrPasswordBadText},

@@ -52,6 +52,8 @@ var commonPasswords = sync.OnceValue(func() map[string]struct{} {
 		}
 		set[strings.ToLower(line)] = struct{}{}
 	}
+	// The site's own name is among the first guesses against it.
+	set["starboard"] = struct{}{}
 	return set
 })
 
