@@ -20,6 +20,7 @@ func (srv *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", srv.home)
 	mux.HandleFunc("GET /c/{line}", srv.line)
 	mux.HandleFunc("GET /c/{line}/compare", srv.comparePage)
+	srv.accountRoutes(mux)
 	mux.HandleFunc("/", srv.notFound)
 }
 
