@@ -232,7 +232,8 @@ func (e env) serve(ctx context.Context, args []string) error {
 	return nil
 }
 
-// sweepSessions deletes expired sessions and stale rate-limit counters every hour until ctx ends.
+// sweepSessions deletes expired sessions, stale rate-limit counters and expired idempotency keys
+// every hour until ctx ends.
 func sweepSessions(ctx context.Context, s *store.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -251,6 +252,11 @@ func sweepSessions(ctx context.Context, s *store.Store, log *slog.Logger) {
 				log.Warn("rate limit sweep", "err", err)
 			} else if n > 0 {
 				log.Info("stale rate limits deleted", "count", n)
+			}
+			if n, err := s.DeleteExpiredIdempotencyKeys(ctx, time.Now().Add(-store.IdempotencyTTL)); err != nil {
+				log.Warn("idempotency key sweep", "err", err)
+			} else if n > 0 {
+				log.Info("expired idempotency keys deleted", "count", n)
 			}
 		}
 	}

@@ -64,16 +64,21 @@ func (s *Store) Category(ctx context.Context, id int64) (Category, error) {
 func (s *Store) CreateCategory(ctx context.Context, c *Category) error {
 	t := now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx,
-			`INSERT INTO categories (slug, name, description, created_at, updated_at)
-			 VALUES ($1, $2, $3, $4, $4) RETURNING id`,
-			c.Slug, c.Name, c.Description, t).Scan(&c.ID)
+		return insertCategory(ctx, tx, c, t)
 	})
 	if err != nil {
 		return wrap("create category", err)
 	}
 	c.CreatedAt, c.UpdatedAt = t, t
 	return nil
+}
+
+// insertCategory inserts c inside tx and sets its ID.
+func insertCategory(ctx context.Context, tx *sql.Tx, c *Category, t time.Time) error {
+	return tx.QueryRowContext(ctx,
+		`INSERT INTO categories (slug, name, description, created_at, updated_at)
+		 VALUES ($1, $2, $3, $4, $4) RETURNING id`,
+		c.Slug, c.Name, c.Description, t).Scan(&c.ID)
 }
 
 // UpdateCategory saves c's slug, name and description. A missing id is ErrNotFound.

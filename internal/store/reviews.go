@@ -131,19 +131,24 @@ func (s *Store) CreateReview(ctx context.Context, r *Review) error {
 	}
 	t := now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx,
-			`INSERT INTO reviews (item_id, user_id, rating, summary, details, helpful_count, created_at, updated_at)
-			 VALUES ($1, $2, $3, $4, $5, 0, $6, $6) RETURNING id`,
-			r.ItemID, r.UserID, r.Rating, r.Summary, r.Details, t).Scan(&r.ID); err != nil {
-			return err
-		}
-		return addStat(ctx, tx, r.ItemID, r.Rating, 1, t)
+		return insertReview(ctx, tx, r, t)
 	})
 	if err != nil {
 		return wrap("create review", err)
 	}
 	r.CreatedAt, r.UpdatedAt, r.HelpfulCount = t, t, 0
 	return nil
+}
+
+// insertReview inserts r and counts its rating in item_stats, inside tx.
+func insertReview(ctx context.Context, tx *sql.Tx, r *Review, t time.Time) error {
+	if err := tx.QueryRowContext(ctx,
+		`INSERT INTO reviews (item_id, user_id, rating, summary, details, helpful_count, created_at, updated_at)
+		 VALUES ($1, $2, $3, $4, $5, 0, $6, $6) RETURNING id`,
+		r.ItemID, r.UserID, r.Rating, r.Summary, r.Details, t).Scan(&r.ID); err != nil {
+		return err
+	}
+	return addStat(ctx, tx, r.ItemID, r.Rating, 1, t)
 }
 
 // UpdateReview saves r's rating, summary and details, moving the rating in item_stats in the same

@@ -1,0 +1,13 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// SetIdempotencyKeyTime backdates a stored idempotency key, for tests of its expiry.
+func (s *Store) SetIdempotencyKeyTime(ctx context.Context, userID int64, key string, at time.Time) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE idempotency_keys SET created_at = $1 WHERE user_id = $2 AND key = $3`,
+		at.UTC(), userID, key)
+	return err
+}
