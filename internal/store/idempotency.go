@@ -149,3 +149,11 @@ func (s *Store) DeleteExpiredIdempotencyKeys(ctx context.Context, before time.Ti
 	})
 	return n, wrap("delete expired idempotency keys", err)
 }
+
+// Write runs fn in one write transaction: what fn creates commits together, or not at all.
+func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	t := now()
+	return wrap("write", s.tx(ctx, func(tx *sql.Tx) error {
+		return fn(&Tx{ctx: ctx, tx: tx, t: t})
+	}))
+}

@@ -13,7 +13,8 @@ import (
 	"github.com/starboard/starboard/internal/store"
 )
 
-// accountRoutes registers sign-up, sign-in, sign-out, the account page and the API's /me.
+// accountRoutes registers sign-up, sign-in, sign-out and the account page. The API's /me is in
+// the API's route table.
 func (srv *Server) accountRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /signup", srv.signupPage)
 	mux.HandleFunc("POST /signup", srv.signup)
@@ -25,7 +26,6 @@ func (srv *Server) accountRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /account/password", srv.requireUser(srv.changePassword))
 	mux.HandleFunc("POST /account/tokens", srv.requireUser(srv.createToken))
 	mux.HandleFunc("POST /account/tokens/{id}/revoke", srv.requireUser(srv.revokeToken))
-	mux.HandleFunc("GET /api/v1/me", srv.requireUser(srv.apiMe))
 }
 
 // accountErrors maps a form's field names to what is wrong with each; "form" holds a message

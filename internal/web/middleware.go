@@ -101,7 +101,11 @@ func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > MaxBodyBytes {
 			w.Header().Set("Connection", "close")
-			http.Error(w, "Request body too large: the limit is 1 MiB.", http.StatusRequestEntityTooLarge)
+			if isAPI(r) {
+				writeProblem(w, http.StatusRequestEntityTooLarge, "The body is too large: the limit is 1 MiB.", nil)
+			} else {
+				http.Error(w, "Request body too large: the limit is 1 MiB.", http.StatusRequestEntityTooLarge)
+			}
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
