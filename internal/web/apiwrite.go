@@ -114,9 +114,11 @@ type createdRef struct {
 // locator returns the address of a created resource from its reference.
 type locator func(createdRef) string
 
-func reviewLocation(c createdRef) string { return apiPrefix + "/reviews/" + strconv.FormatInt(c.ID, 10) }
-func itemLocation(c createdRef) string   { return apiPrefix + "/items/" + strconv.FormatInt(c.ID, 10) }
-func lineLocation(c createdRef) string   { return apiPrefix + "/categories/" + c.Slug }
+func reviewLocation(c createdRef) string {
+	return apiPrefix + "/reviews/" + strconv.FormatInt(c.ID, 10)
+}
+func itemLocation(c createdRef) string { return apiPrefix + "/items/" + strconv.FormatInt(c.ID, 10) }
+func lineLocation(c createdRef) string { return apiPrefix + "/categories/" + c.Slug }
 
 // writeSaved answers with a create's response, first-hand or replayed, with its Location.
 func writeSaved(w http.ResponseWriter, resp store.SavedResponse, locate locator, replayed bool) {

@@ -78,7 +78,7 @@ func (srv *Server) requireUser(next http.HandlerFunc) http.HandlerFunc {
 		}
 		if isAPI(r) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="starboard"`)
-			srv.clientError(w, r, http.StatusUnauthorized, "", "Sign in first: send Authorization: Bearer <token>.")
+			srv.clientError(w, r, http.StatusUnauthorized, "Authorization", "Sign in first: send Authorization: Bearer <token>.")
 			return
 		}
 		back := r.URL.RequestURI()

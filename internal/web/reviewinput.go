@@ -27,6 +27,8 @@ type reviewInput struct {
 // each field ("rating", "summary", "details"), in that order, written for a person.
 func checkReview(in reviewInput) (reviewInput, []fieldError) {
 	var errs []fieldError
+	// Checked before the text is touched: strings.Map would turn invalid bytes into U+FFFD.
+	validSummary, validDetails := utf8.ValidString(in.Summary), utf8.ValidString(in.Details)
 	in.Summary = strings.TrimSpace(strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\r' || r == '\t' {
 			return ' '
@@ -39,7 +41,7 @@ func checkReview(in reviewInput) (reviewInput, []fieldError) {
 		errs = append(errs, fieldError{"rating", "Choose a rating from 1 to 5 stars."})
 	}
 	switch n := utf8.RuneCountInString(in.Summary); {
-	case !savableText(in.Summary, false):
+	case !validSummary || !savableText(in.Summary, false):
 		errs = append(errs, fieldError{"summary", "The summary contains characters that cannot be saved (invalid UTF-8 or control characters). Please retype it."})
 	case n == 0:
 		errs = append(errs, fieldError{"summary", "Write a summary: a few words that sum up your review."})
@@ -49,7 +51,7 @@ func checkReview(in reviewInput) (reviewInput, []fieldError) {
 		errs = append(errs, fieldError{"summary", fmt.Sprintf("Keep the summary to %d characters or fewer; it has %d.", reviewSummaryMax, n)})
 	}
 	switch n := utf8.RuneCountInString(in.Details); {
-	case !savableText(in.Details, true):
+	case !validDetails || !savableText(in.Details, true):
 		errs = append(errs, fieldError{"details", "The details contain characters that cannot be saved (invalid UTF-8 or control characters). Please retype them."})
 	case n > reviewDetailsMax:
 		errs = append(errs, fieldError{"details", fmt.Sprintf("Keep the details to 10,000 characters or fewer; they have %d.", n)})

@@ -1,0 +1,209 @@
+package web
+
+import (
+	"encoding/json"
+	"maps"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestCheckSlug(t *testing.T) {
+	t.Parallel()
+	for in, wantOK := range map[string]bool{
+		"ipads": true, "ipad-air-11": true, "a": true, "9": true, strings.Repeat("a", 80): true, " po ": true,
+		"": false, "   ": false, strings.Repeat("a", 81): false, "iPads": false, "ipad air": false, "ipad_air": false,
+		"-ipad": false, "ipad-": false, "ipad--air": false, "café": false, "feed.atom": false, "compare": false,
+		"new": false, "edit": false, "a/b": false, "..": false, "ipad\x00": false,
+	} {
+		got, msg := checkSlug(in)
+		if (msg == "") != wantOK {
+			t.Errorf("checkSlug(%q) = %q, %q; want ok %v", in, got, msg, wantOK)
+		}
+		if msg == "" && got != strings.TrimSpace(in) {
+			t.Errorf("checkSlug(%q) = %q", in, got)
+		}
+	}
+}
+
+func TestCheckReview(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in         reviewInput
+		wantFields string
+		want       reviewInput
+	}{
+		{reviewInput{5, "Eh-oh", ""}, "", reviewInput{5, "Eh-oh", ""}},
+		{reviewInput{1, "  two\r\nlines\t ", " a\r\nb "}, "", reviewInput{1, "two  lines", "a\nb"}},
+		{reviewInput{0, "Eh-oh", ""}, "rating", reviewInput{}},
+		{reviewInput{6, "ab", ""}, "rating summary", reviewInput{}},
+		{reviewInput{3, strings.Repeat("é", 120), strings.Repeat("ü", 10_000)}, "", reviewInput{3, strings.Repeat("é", 120), strings.Repeat("ü", 10_000)}},
+		{reviewInput{3, strings.Repeat("é", 121), strings.Repeat("ü", 10_001)}, "summary details", reviewInput{}},
+		{reviewInput{3, "Eh\x00oh", "bad\x00"}, "summary details", reviewInput{}},
+		{reviewInput{3, "Eh\xffoh", "tab\tok"}, "summary", reviewInput{}},
+		{reviewInput{3, "", ""}, "summary", reviewInput{}},
+	}
+	for _, tt := range tests {
+		got, errs := checkReview(tt.in)
+		var fields []string
+		for _, e := range errs {
+			fields = append(fields, e.Field)
+			if e.Detail == "" {
+				t.Errorf("checkReview(%+v): %s without a message", tt.in, e.Field)
+			}
+		}
+		if strings.Join(fields, " ") != tt.wantFields {
+			t.Errorf("checkReview(%+v) fields %v, want %q", tt.in, fields, tt.wantFields)
+		}
+		if tt.wantFields == "" && got != tt.want {
+			t.Errorf("checkReview(%+v) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestCheckItemAttributes(t *testing.T) {
+	t.Parallel()
+	rowField := func(i int, _ attribute, part string) string { return part + "-" + itoa(int64(i)) }
+	in := itemInput{Slug: "po", Name: "Po", Attributes: []attribute{
+		{"colour", " Red "}, {"", ""}, {" price ", "349"}, {"", "orphan"}, {"Colour", "Gold"}, {"size", ""}, {"", "  "},
+	}}
+	got, attrs, errs := checkItem(in, rowField)
+	var fields []string
+	for _, e := range errs {
+		fields = append(fields, e.Field)
+	}
+	if strings.Join(fields, " ") != "key-3 key-4 value-5" {
+		t.Errorf("fields at fault %v, want key-3 key-4 value-5: %v", fields, errs)
+	}
+	if len(got.Attributes) != 5 || got.Attributes[0] != (attribute{"colour", "Red"}) || got.Attributes[1] != (attribute{"price", "349"}) {
+		t.Errorf("rows kept %v", got.Attributes)
+	}
+	if attrs["price"] != "349" || attrs["colour"] != "Red" {
+		t.Errorf("attributes %v", attrs)
+	}
+	ok := itemInput{Slug: "po", Name: "Po", Attributes: []attribute{{"colour", "Red"}, {"", ""}}}
+	if got, attrs, errs := checkItem(ok, rowField); len(errs) != 0 || len(got.Attributes) != 1 || !maps.Equal(attrs, map[string]string{"colour": "Red"}) {
+		t.Errorf("checkItem(%+v) = %+v %v %v", ok, got, attrs, errs)
+	}
+}
+
+// checkProblem fails unless e is a problem a client can act on.
+func checkProblem(t *testing.T, e *apiError) {
+	t.Helper()
+	switch e.Status {
+	case http.StatusBadRequest:
+		if len(e.Errors) != 0 {
+			t.Errorf("a 400 names fields: %+v", e)
+		}
+	case http.StatusUnprocessableEntity:
+	default:
+		t.Errorf("status %d, want 400 or 422", e.Status)
+	}
+	if e.Detail == "" {
+		t.Errorf("problem without a detail: %+v", e)
+	}
+	for _, fe := range e.Errors {
+		if fe.Detail == "" {
+			t.Errorf("field %q refused without a message", fe.Field)
+		}
+	}
+}
+
+// decodeSeeds are JSON bodies for the fuzz targets: good, bad and odd.
+var decodeSeeds = []string{
+	`{"rating": 5, "summary": "Eh-oh", "details": "Lovely"}`,
+	`{"rating": 4}`, `{"summary": "  two\nlines  "}`, `{}`, `[]`, `null`, `"x"`, ``, `{"rating": 4.0}`, `{"rating": "5"}`,
+	`{"rating": 1e400}`, `{"rating": -0}`, `{"summary": "\u0000"}`, `{"summary": "\ud800"}`, `{"a": 1, "a": 2}`,
+	`{"slug": "ipads", "name": "iPads", "description": "Tablets"}`, `{"slug": "New"}`, `{"slug": "compare", "name": "x"}`,
+	`{"category": "ipads", "slug": "ipad-mini", "name": "iPad mini", "attributes": {"price": "499", "colour": "Space grey"}}`,
+	`{"attributes": {"price": 499}}`, `{"attributes": {"a": "1", "A": "2"}}`, `{"attributes": []}`, `{"attributes": {"": ""}}`,
+	`{"category": "books"}`, `{"x": 1} trailing`, "{\"summary\": \"\xff\"}", `{"rating": 5, "summary": "Eh-oh"}{}`,
+}
+
+func FuzzReviewJSON(f *testing.F) {
+	for _, s := range decodeSeeds {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	base := reviewInput{Rating: 3, Summary: "Meh", Details: "It is fine."}
+	f.Fuzz(func(t *testing.T, data []byte, patch bool) {
+		in, perr := decodeReview(data, base, patch)
+		if perr != nil {
+			checkProblem(t, perr)
+			if in != base {
+				t.Errorf("a refused body changed the review: %+v", in)
+			}
+			return
+		}
+		if again, errs := checkReview(in); len(errs) > 0 || again != in {
+			t.Fatalf("accepted %+v, which the rules refuse or change: %+v %v", in, again, errs)
+		}
+		if n := utf8.RuneCountInString(in.Summary); in.Rating < 1 || in.Rating > 5 || n < reviewSummaryMin || n > reviewSummaryMax ||
+			strings.ContainsRune(in.Summary+in.Details, 0) || !utf8.ValidString(in.Details) {
+			t.Fatalf("accepted out-of-rule review %+v", in)
+		}
+		// What was accepted round-trips through its own JSON.
+		b, _ := json.Marshal(map[string]any{"rating": in.Rating, "summary": in.Summary, "details": in.Details})
+		if again, perr := decodeReview(b, reviewInput{}, false); perr != nil || again != in {
+			t.Fatalf("round trip of %+v = %+v, %+v", in, again, perr)
+		}
+	})
+}
+
+func FuzzLineJSON(f *testing.F) {
+	for _, s := range decodeSeeds {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	base := lineInput{Slug: "ipads", Name: "iPads", Description: "Tablets."}
+	f.Fuzz(func(t *testing.T, data []byte, patch bool) {
+		in, perr := decodeLine(data, base, patch)
+		if perr != nil {
+			checkProblem(t, perr)
+			return
+		}
+		if again, errs := checkLine(in); len(errs) > 0 || again != in {
+			t.Fatalf("accepted %+v, which the rules refuse or change: %v", in, errs)
+		}
+		if _, msg := checkSlug(in.Slug); msg != "" || in.Name == "" {
+			t.Fatalf("accepted a bad line %+v", in)
+		}
+		b, _ := json.Marshal(map[string]any{"slug": in.Slug, "name": in.Name, "description": in.Description})
+		if again, perr := decodeLine(b, lineInput{}, false); perr != nil || again != in {
+			t.Fatalf("round trip of %+v = %+v, %+v", in, again, perr)
+		}
+	})
+}
+
+func FuzzItemJSON(f *testing.F) {
+	for _, s := range decodeSeeds {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	base := itemInput{Slug: "ipad-mini", Name: "iPad mini", Attributes: []attribute{{"price", "499"}}}
+	f.Fuzz(func(t *testing.T, data []byte, patch bool) {
+		line, in, perr := decodeItem(data, base, patch)
+		if perr != nil {
+			checkProblem(t, perr)
+			return
+		}
+		if !patch && line == "" {
+			t.Fatal("accepted a new item without a line")
+		}
+		again, attrs, errs := checkItem(in, apiAttributeField)
+		if len(errs) > 0 || !reflect.DeepEqual(again, in) {
+			t.Fatalf("accepted %+v, which the rules refuse or change: %v", in, errs)
+		}
+		if len(attrs) != len(in.Attributes) || len(attrs) > attributesMax {
+			t.Fatalf("attributes %v from rows %v", attrs, in.Attributes)
+		}
+		b, _ := json.Marshal(map[string]any{"category": "x", "slug": in.Slug, "name": in.Name, "description": in.Description,
+			"attributes": map[string]string(attrs)})
+		_, round, perr := decodeItem(b, itemInput{}, false)
+		if perr != nil || round.Slug != in.Slug || round.Name != in.Name || !maps.Equal(attributesOfInput(round.Attributes), attrs) {
+			t.Fatalf("round trip of %+v = %+v, %+v", in, round, perr)
+		}
+	})
+}
