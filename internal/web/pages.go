@@ -21,6 +21,7 @@ func (srv *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /c/{line}", srv.line)
 	mux.HandleFunc("GET /c/{line}/compare", srv.comparePage)
 	srv.accountRoutes(mux)
+	srv.adminRoutes(mux)
 	mux.HandleFunc("/", srv.notFound)
 }
 

@@ -1,0 +1,288 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/starboard/starboard/internal/store"
+)
+
+// blankAttributeRows is how many empty attribute rows the item form offers beyond the filled
+// ones: without JavaScript, a form cannot grow, so saving with them all full offers more.
+const blankAttributeRows = 3
+
+// adminReviewsPerPage is how many reviews the admin item page lists at once.
+const adminReviewsPerPage = 20
+
+// attributeInputRow is one key/value row of the item form.
+type attributeInputRow struct {
+	N                    int // 1-based, for labels
+	Key, Value           string
+	KeyError, ValueError string
+}
+
+// itemForm is the item form: what was typed, what is wrong with it, and for a saved item the
+// item itself and one page of its reviews.
+type itemForm struct {
+	New                     bool
+	Line                    store.Category
+	Item                    store.Item // the saved item; zero for a new one
+	Slug, Name, Description string
+	Rows                    []attributeInputRow
+	Errors                  map[string]string
+	Reviews                 []store.Review
+	ReviewPage              page
+	PrevPage, NextPage      int // 0 when there is none
+}
+
+// Field names of the attribute rows' inputs; the posted values pair up by position.
+const (
+	attrKeyField   = "attr_key"
+	attrValueField = "attr_value"
+)
+
+// formAttributeField names an attribute row's input in form errors: "attr_key_2".
+func formAttributeField(i int, _ attribute, part string) string {
+	return "attr_" + part + "_" + strconv.Itoa(i)
+}
+
+// attributeRowsFor returns the form's rows for attribute pairs, with their errors, plus blank
+// rows so that at least blankAttributeRows are empty.
+func attributeRowsFor(pairs []attribute, errs map[string]string) []attributeInputRow {
+	rows := make([]attributeInputRow, 0, len(pairs)+blankAttributeRows)
+	blank := 0
+	for i, a := range pairs {
+		rows = append(rows, attributeInputRow{N: i + 1, Key: keepText(a.Key, 400), Value: keepText(a.Value, 2000),
+			KeyError: errs[formAttributeField(i, a, "key")], ValueError: errs[formAttributeField(i, a, "value")]})
+		if a.Key == "" && a.Value == "" {
+			blank++
+		} else {
+			blank = 0
+		}
+	}
+	for ; blank < blankAttributeRows; blank++ {
+		rows = append(rows, attributeInputRow{N: len(rows) + 1})
+	}
+	return rows
+}
+
+// itemFromForm reads and checks the item form, keeping what was typed for a redisplay.
+func itemFromForm(v url.Values) (itemInput, itemForm) {
+	keys, vals := v[attrKeyField], v[attrValueField]
+	pairs := make([]attribute, max(len(keys), len(vals)))
+	for i := range pairs {
+		if i < len(keys) {
+			pairs[i].Key = keys[i]
+		}
+		if i < len(vals) {
+			pairs[i].Value = vals[i]
+		}
+	}
+	in, _, errs := checkItem(itemInput{Slug: v.Get("slug"), Name: v.Get("name"), Description: v.Get("description"),
+		Attributes: pairs}, formAttributeField)
+	f := itemForm{Slug: keepText(v.Get("slug"), 200), Name: keepText(v.Get("name"), 1000),
+		Description: keepText(v.Get("description"), 20_000), Errors: errorMap(errs)}
+	f.Rows = attributeRowsFor(pairs, f.Errors)
+	return in, f
+}
+
+func (srv *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status int, f itemForm) {
+	title := "Admin: new item in " + f.Line.Name
+	if !f.New {
+		title = "Admin: " + f.Item.Name
+		pg, field, _ := parsePageValues("", r.URL.Query().Get("page"), adminReviewsPerPage)
+		if field != "" {
+			pg.Page = 1
+		}
+		pg.Total = f.Item.Stats.Total()
+		reviews, err := srv.store.Reviews(r.Context(), store.ReviewQuery{ItemID: f.Item.ID, Sort: store.SortNewest,
+			Limit: pg.Limit, Offset: pg.offset()})
+		if err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
+		f.Reviews, f.ReviewPage = reviews, pg
+		if pg.Page > 1 {
+			f.PrevPage = min(pg.Page-1, pg.Pages())
+		}
+		if pg.Page < pg.Pages() {
+			f.NextPage = pg.Page + 1
+		}
+	}
+	srv.render(w, r, status, "admin_item", view{Title: title, Data: f})
+}
+
+// adminNewItem shows an empty item form for a product line.
+func (srv *Server) adminNewItem(w http.ResponseWriter, r *http.Request) {
+	c, err := srv.store.CategoryBySlug(r.Context(), r.PathValue("line"))
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	srv.renderItemForm(w, r, http.StatusOK, itemForm{New: true, Line: c, Rows: attributeRowsFor(nil, nil)})
+}
+
+// adminCreateItem adds an item to a product line.
+func (srv *Server) adminCreateItem(w http.ResponseWriter, r *http.Request) {
+	c, err := srv.store.CategoryBySlug(r.Context(), r.PathValue("line"))
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	v, ok := srv.parseAccountForm(w, r)
+	if !ok {
+		return
+	}
+	in, f := itemFromForm(v)
+	f.New, f.Line = true, c
+	if len(f.Errors) > 0 {
+		srv.renderItemForm(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
+	it := store.Item{CategoryID: c.ID, Slug: in.Slug, Name: in.Name, Description: in.Description, Attributes: attributesOfInput(in.Attributes)}
+	err = srv.store.CreateItem(r.Context(), &it)
+	if errors.Is(err, store.ErrConflict) {
+		f.Errors["slug"] = fmt.Sprintf("%s already has an item with the slug %q; choose another.", c.Name, in.Slug)
+		srv.renderItemForm(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	srv.setFlash(r, "Added "+it.Name+" to "+c.Name+".")
+	http.Redirect(w, r, "/admin/lines/"+c.Slug, http.StatusSeeOther)
+}
+
+// adminItemByPath loads the {id} item and its line, answering 404 itself when there is none.
+func (srv *Server) adminItemByPath(w http.ResponseWriter, r *http.Request) (store.Item, store.Category, bool) {
+	it, ok := srv.itemByPathID(w, r)
+	if !ok {
+		return it, store.Category{}, false
+	}
+	c, err := srv.store.Category(r.Context(), it.CategoryID)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return it, c, false
+	}
+	return it, c, true
+}
+
+// adminItem shows an item's form and its reviews, newest first, each with a way to remove it.
+func (srv *Server) adminItem(w http.ResponseWriter, r *http.Request) {
+	it, c, ok := srv.adminItemByPath(w, r)
+	if !ok {
+		return
+	}
+	srv.renderItemForm(w, r, http.StatusOK, itemForm{Line: c, Item: it, Slug: it.Slug, Name: it.Name, Description: it.Description,
+		Rows: attributeRowsFor(attributeRows(it.Attributes), nil)})
+}
+
+// adminUpdateItem saves an item's slug, name, description and attributes.
+func (srv *Server) adminUpdateItem(w http.ResponseWriter, r *http.Request) {
+	it, c, ok := srv.adminItemByPath(w, r)
+	if !ok {
+		return
+	}
+	v, ok := srv.parseAccountForm(w, r)
+	if !ok {
+		return
+	}
+	in, f := itemFromForm(v)
+	f.Line, f.Item = c, it
+	if len(f.Errors) > 0 {
+		srv.renderItemForm(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
+	it.Slug, it.Name, it.Description, it.Attributes = in.Slug, in.Name, in.Description, attributesOfInput(in.Attributes)
+	err := srv.store.UpdateItem(r.Context(), &it)
+	if errors.Is(err, store.ErrConflict) {
+		f.Errors["slug"] = fmt.Sprintf("%s already has an item with the slug %q; choose another.", c.Name, in.Slug)
+		srv.renderItemForm(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	srv.setFlash(r, "Saved "+it.Name+".")
+	http.Redirect(w, r, "/admin/items/"+strconv.FormatInt(it.ID, 10), http.StatusSeeOther)
+}
+
+// adminConfirmDeleteItem asks before deleting an item.
+func (srv *Server) adminConfirmDeleteItem(w http.ResponseWriter, r *http.Request) {
+	it, c, ok := srv.adminItemByPath(w, r)
+	if !ok {
+		return
+	}
+	id := strconv.FormatInt(it.ID, 10)
+	srv.render(w, r, http.StatusOK, "admin_confirm", view{Title: "Delete " + it.Name + "?", Data: confirmView{
+		Question: "Delete " + it.Name + " from " + c.Name + "?",
+		Warning:  "This deletes its " + countNoun(it.Stats.Total(), "review", "reviews") + " too, for good.",
+		Action:   "/admin/items/" + id + "/delete", Button: "Delete " + it.Name, Cancel: "/admin/items/" + id,
+	}})
+}
+
+// adminDeleteItem deletes an item with its reviews.
+func (srv *Server) adminDeleteItem(w http.ResponseWriter, r *http.Request) {
+	it, c, ok := srv.adminItemByPath(w, r)
+	if !ok {
+		return
+	}
+	if err := srv.store.DeleteItem(r.Context(), it.ID); err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	srv.setFlash(r, fmt.Sprintf("Deleted %s with its %s.", it.Name, countNoun(it.Stats.Total(), "review", "reviews")))
+	http.Redirect(w, r, "/admin/lines/"+c.Slug, http.StatusSeeOther)
+}
+
+// adminReviewByPath loads the {id} review and its item, answering 404 itself when there is none.
+func (srv *Server) adminReviewByPath(w http.ResponseWriter, r *http.Request) (store.Review, store.Item, bool) {
+	id, ok := srv.pathID(w, r)
+	if !ok {
+		return store.Review{}, store.Item{}, false
+	}
+	rv, err := srv.store.Review(r.Context(), id)
+	var it store.Item
+	if err == nil {
+		it, err = srv.store.Item(r.Context(), rv.ItemID)
+	}
+	if err != nil {
+		srv.serverError(w, r, err)
+		return rv, it, false
+	}
+	return rv, it, true
+}
+
+// adminConfirmRemoveReview asks before removing a review, showing it.
+func (srv *Server) adminConfirmRemoveReview(w http.ResponseWriter, r *http.Request) {
+	rv, it, ok := srv.adminReviewByPath(w, r)
+	if !ok {
+		return
+	}
+	srv.render(w, r, http.StatusOK, "admin_confirm", view{Title: "Remove this review?", Data: confirmView{
+		Question: fmt.Sprintf("Remove %s's review of %s: %d stars, %q?", rv.UserName, it.Name, rv.Rating, rv.Summary),
+		Warning:  "The review is deleted for good and " + it.Name + "'s stars are counted without it.",
+		Action:   "/admin/reviews/" + strconv.FormatInt(rv.ID, 10) + "/remove", Button: "Remove the review",
+		Cancel: "/admin/items/" + strconv.FormatInt(it.ID, 10),
+	}})
+}
+
+// adminRemoveReview removes any member's review; the item's counts follow in the same
+// transaction.
+func (srv *Server) adminRemoveReview(w http.ResponseWriter, r *http.Request) {
+	rv, it, ok := srv.adminReviewByPath(w, r)
+	if !ok {
+		return
+	}
+	if err := srv.store.RemoveReview(r.Context(), rv.ID); err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	srv.setFlash(r, "Removed "+rv.UserName+"'s review of "+it.Name+".")
+	http.Redirect(w, r, "/admin/items/"+strconv.FormatInt(it.ID, 10), http.StatusSeeOther)
+}
