@@ -208,3 +208,45 @@ func TestTxCreatesCatalog(t *testing.T) {
 		}
 	})
 }
+
+func TestWriteIsOneTransaction(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		// A failure after the first insert rolls back the whole write.
+		err := s.Write(ctx, func(tx *store.Tx) error {
+			c := store.Category{Slug: "toys", Name: "Toys"}
+			if err := tx.CreateCategory(&c); err != nil {
+				return err
+			}
+			it := store.Item{CategoryID: c.ID, Slug: "po", Name: "Po"}
+			if err := tx.CreateItem(&it); err != nil {
+				return err
+			}
+			r := store.Review{ItemID: it.ID, UserID: f.alice.ID, Rating: 4, Summary: "Fine"}
+			if err := tx.CreateReview(&r); err != nil {
+				return err
+			}
+			return tx.CreateReview(&store.Review{ItemID: it.ID, UserID: f.alice.ID, Rating: 1, Summary: "Again"})
+		})
+		if !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("second review in one write = %v, want ErrConflict", err)
+		}
+		if _, err := s.CategoryBySlug(ctx, "toys"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the failed write left its line: %v", err)
+		}
+		noDrift(t, s)
+		var r store.Review
+		if err := s.Write(ctx, func(tx *store.Tx) error {
+			r = store.Review{ItemID: f.other.ID, UserID: f.bob.ID, Rating: 3, Summary: "Fine"}
+			return tx.CreateReview(&r)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Review(ctx, r.ID); err != nil || got.Summary != "Fine" || !got.CreatedAt.Equal(r.CreatedAt) {
+			t.Errorf("written review %+v, %v; want %+v", got, err, r)
+		}
+		wantCounts(t, s, f.other.ID, [5]int{0, 0, 1, 0, 0})
+	})
+}
