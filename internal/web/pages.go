@@ -13,11 +13,17 @@ func templateFuncs(static *staticFiles) template.FuncMap {
 	return template.FuncMap{
 		"static": static.URL,
 		"stars":  starsFor,
+		// The item page and the review forms (item.go).
+		"longDate": longDate,
+		"isoDate":  isoDate,
+		"itemPath": itemPath,
+		"plural":   plural,
 	}
 }
 
 func (srv *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", srv.home)
+	srv.reviewRoutes(mux)
 	mux.HandleFunc("/", srv.notFound)
 }
 

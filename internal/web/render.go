@@ -72,10 +72,16 @@ func (p *pages) names() []string {
 	return out
 }
 
+// renderHook, when set (by tests, before any request), is told the name of every page rendered.
+var renderHook func(name string)
+
 // render executes a page into a buffer first, so a template error becomes a clean 500 page
 // rather than half a page with a 200 status.
 func (srv *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
 	t, ok := srv.pages.byName[name]
+	if renderHook != nil {
+		renderHook(name)
+	}
 	if !ok {
 		srv.serverError(w, r, fmt.Errorf("web: no template %q", name))
 		return
