@@ -33,6 +33,9 @@ func TestNewestReviews(t *testing.T) {
 		if err := s.CreateReviews(ctx, reviews); err != nil {
 			t.Fatal(err)
 		}
+		if it, err := s.ItemBySlug(ctx, "tubbies", "po"); err != nil || it.CategoryName != "Tellytubbies" || it.CategorySlug != "tubbies" {
+			t.Errorf("item's line = %q %q, %v", it.CategoryName, it.CategorySlug, err)
+		}
 		got, err := s.NewestReviews(ctx, f.cat.ID, 10)
 		if err != nil {
 			t.Fatal(err)

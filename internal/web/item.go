@@ -68,13 +68,21 @@ type spreadRow struct {
 	Filter  string // the address of the reviews with this many stars, "" when there are none
 }
 
-// reviewView is one review as a page shows it.
+// reviewView is one review as a page shows it. Its fields are flat and ready to print: the
+// template does little more than insert them, which keeps a page of twenty reviews cheap.
 type reviewView struct {
-	store.Review
-	Stars  starRating
-	Edited bool // changed noticeably after it was written
-	Mine   bool // written by the signed-in member
-	Voted  bool // marked helpful by the signed-in member
+	ID           int64
+	Rating       int
+	Summary      string
+	Details      string
+	Author       string
+	HelpfulCount int
+	Date         string // "2026-10-02", for datetime attributes
+	DateText     string // "2 October 2026"
+	Stars        starRating
+	Edited       bool // changed noticeably after it was written
+	Mine         bool // written by the signed-in member
+	Voted        bool // marked helpful by the signed-in member
 }
 
 // sortOption is one choice of the review order.
@@ -130,10 +138,7 @@ func (srv *Server) itemView(r *http.Request, lineSlug, itemSlug string, rq revie
 	if err != nil {
 		return itemView{}, err
 	}
-	line, err := srv.store.CategoryBySlug(ctx, lineSlug)
-	if err != nil {
-		return itemView{}, err
-	}
+	line := store.Category{ID: it.CategoryID, Slug: it.CategorySlug, Name: it.CategoryName}
 	rq.ItemID = it.ID
 	reviews, err := srv.store.Reviews(ctx, rq.ReviewQuery)
 	if err != nil {
@@ -143,7 +148,7 @@ func (srv *Server) itemView(r *http.Request, lineSlug, itemSlug string, rq revie
 	n := counts.Total()
 	v := itemView{
 		Line: line, Item: it, Attributes: attributesOf(it.Attributes),
-		Stars: starsFor(counts.Mean(), n), Count: n, Spread: spreadOf(it, rq.Sort),
+		Stars: srv.stars.average(counts.Mean(), n), Count: n, Spread: spreadOf(it, rq.Sort),
 		Sort: rq.Sort, Filter: rq.Stars, Matching: matching(it.Stats, rq.Stars),
 	}
 	if n > 0 {
@@ -182,7 +187,7 @@ func (srv *Server) itemView(r *http.Request, lineSlug, itemSlug string, rq revie
 		}
 		switch mine, err := srv.store.ReviewByUser(ctx, it.ID, u.ID); {
 		case err == nil:
-			rv := viewOf(mine, u, false)
+			rv := srv.viewOf(mine, u, false)
 			v.Mine = &rv
 		case !errors.Is(err, store.ErrNotFound):
 			return itemView{}, err
@@ -190,15 +195,16 @@ func (srv *Server) itemView(r *http.Request, lineSlug, itemSlug string, rq revie
 	}
 	v.Reviews = make([]reviewView, len(reviews))
 	for i, rv := range reviews {
-		v.Reviews[i] = viewOf(rv, u, voted[rv.ID])
+		v.Reviews[i] = srv.viewOf(rv, u, voted[rv.ID])
 	}
 	return v, nil
 }
 
 // viewOf prepares a review for display to the member u (nil for a visitor).
-func viewOf(rv store.Review, u *store.User, voted bool) reviewView {
-	return reviewView{Review: rv, Stars: reviewStars(rv.Rating), Voted: voted,
-		Mine:   u != nil && u.ID == rv.UserID,
+func (srv *Server) viewOf(rv store.Review, u *store.User, voted bool) reviewView {
+	return reviewView{ID: rv.ID, Rating: rv.Rating, Summary: rv.Summary, Details: rv.Details, Author: rv.UserName,
+		HelpfulCount: rv.HelpfulCount, Date: isoDate(rv.CreatedAt), DateText: longDate(rv.CreatedAt),
+		Stars: srv.stars.rating(rv.Rating), Voted: voted, Mine: u != nil && u.ID == rv.UserID,
 		Edited: rv.UpdatedAt.Sub(rv.CreatedAt) > time.Minute}
 }
 
@@ -279,13 +285,6 @@ func pagerFor(p page, link func(int) string) pager {
 		pg.Last = link(pg.Pages)
 	}
 	return pg
-}
-
-// reviewStars is the display of one review's rating: "Rated 4 out of 5".
-func reviewStars(rating int) starRating {
-	s := starsFor(float64(rating), 1)
-	s.Label = fmt.Sprintf("Rated %d out of 5", rating)
-	return s
 }
 
 // longDate formats a date as people read it: "2 October 2026".

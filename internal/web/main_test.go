@@ -19,7 +19,13 @@ func TestMain(m *testing.M) {
 	renderHook = func(name string) { rendered.Store(name, true) }
 	code := m.Run()
 	if code == 0 && wholeSuite() {
-		p, err := parsePages(mustStatic())
+		static := mustStatic()
+		stars, err := newStarPainter(static)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		p, err := parsePages(static, stars)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)

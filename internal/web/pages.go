@@ -8,14 +8,13 @@ import (
 	"github.com/starboard/starboard/internal/store"
 )
 
-// templateFuncs are the functions every template may call.
-func templateFuncs(static *staticFiles) template.FuncMap {
+// templateFuncs are the functions every template may call. {{template "stars" (stars mean count)}}
+// draws an average rating.
+func templateFuncs(static *staticFiles, stars *starPainter) template.FuncMap {
 	return template.FuncMap{
 		"static": static.URL,
-		"stars":  starsFor,
+		"stars":  stars.average,
 		// The item page and the review forms (item.go).
-		"longDate": longDate,
-		"isoDate":  isoDate,
 		"itemPath": itemPath,
 		"plural":   plural,
 	}

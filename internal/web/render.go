@@ -33,8 +33,8 @@ type view struct {
 
 // parsePages parses templates/layout.html and templates/partials/*.html with each other
 // templates/*.html file. Any error fails start-up.
-func parsePages(static *staticFiles) (*pages, error) {
-	funcs := templateFuncs(static)
+func parsePages(static *staticFiles, stars *starPainter) (*pages, error) {
+	funcs := templateFuncs(static, stars)
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)

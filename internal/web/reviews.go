@@ -103,7 +103,7 @@ func (srv *Server) confirmDeleteReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	srv.render(w, r, http.StatusOK, "review_delete", view{Title: "Delete your review of " + it.Name,
-		Data: reviewDeleteView{Item: it, Review: viewOf(rv, userFrom(r.Context()), false)}})
+		Data: reviewDeleteView{Item: it, Review: srv.viewOf(rv, userFrom(r.Context()), false)}})
 }
 
 // deleteReview deletes the signed-in member's review.
