@@ -41,6 +41,8 @@ Usage:
   starboard serve   [--addr HOST:PORT] [--db PATH|URL] [--demo] [--pool N]
   starboard migrate [--db PATH|URL]
   starboard demo    [--db PATH|URL] [--items N --reviews M] [--force]
+  starboard user create --email E [--name N] [--admin] [--db PATH|URL]   (password on stdin, or asked)
+  starboard user list   [--db PATH|URL]
 
 The database is DATABASE_URL (or --db): unset for ./starboard.db, sqlite:PATH, or postgres://...
 `
@@ -66,6 +68,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.migrate(ctx, args[2:])
 	case "demo":
 		err = e.demo(ctx, args[2:])
+	case "user":
+		err = e.user(ctx, args[2:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -228,7 +232,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	return nil
 }
 
-// sweepSessions deletes expired sessions every hour until ctx ends.
+// sweepSessions deletes expired sessions and stale rate-limit counters every hour until ctx ends.
 func sweepSessions(ctx context.Context, s *store.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -241,6 +245,12 @@ func sweepSessions(ctx context.Context, s *store.Store, log *slog.Logger) {
 				log.Warn("session sweep", "err", err)
 			} else if n > 0 {
 				log.Info("expired sessions deleted", "count", n)
+			}
+			// Sign-in counters live for minutes; a day-old one is dead weight.
+			if n, err := s.DeleteStaleRateLimits(ctx, time.Now().Add(-24*time.Hour)); err != nil {
+				log.Warn("rate limit sweep", "err", err)
+			} else if n > 0 {
+				log.Info("stale rate limits deleted", "count", n)
 			}
 		}
 	}

@@ -198,6 +198,47 @@ func TestEvaluateMonotone(t *testing.T) {
 	}
 }
 
+// TestRankMonotoneInLine checks the same promise as TestEvaluateMonotone where it
+// matters: in a ranked line, whose prior moves with every review, a new 5-star
+// review never lowers the item's μ and a new 1-star review never raises it.
+func TestRankMonotoneInLine(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(11, 12))
+	meanOf := func(line []Entry, id int64) float64 {
+		for _, rk := range Rank(line, SortRecommended) {
+			if rk.ID == id {
+				return rk.Mean
+			}
+		}
+		t.Fatalf("item %d missing from its ranking", id)
+		return 0
+	}
+	const eps = 1e-12
+	for range 1000 {
+		line := randomLine(r, 6)
+		if len(line) == 0 {
+			continue
+		}
+		i := r.IntN(len(line))
+		id := line[i].ID
+		before := meanOf(line, id)
+		for _, tc := range []struct {
+			star int
+			up   bool
+		}{{5, true}, {1, false}} {
+			changed := slices.Clone(line)
+			changed[i].Counts[tc.star-1]++
+			after := meanOf(changed, id)
+			if tc.up && after < before-eps {
+				t.Errorf("line %v: a 5★ review of item %d lowered μ from %v to %v", line, id, before, after)
+			}
+			if !tc.up && after > before+eps {
+				t.Errorf("line %v: a 1★ review of item %d raised μ from %v to %v", line, id, before, after)
+			}
+		}
+	}
+}
+
 // TestRankOneFiveStarNeverBeatsTheCrowd checks the promise of DESIGN.md in any line.
 func TestRankOneFiveStarNeverBeatsTheCrowd(t *testing.T) {
 	t.Parallel()
@@ -420,6 +461,21 @@ func TestDecide(t *testing.T) {
 			wantKind:   KindPick,
 			wantPick:   "Dipsy",
 			wantRunner: "Po",
+			wantBest:   "Dipsy",
+		},
+		{
+			name: "a close call leaves out items with too few reviews",
+			entries: []Entry{
+				{ID: 1, Name: "Laa-Laa", Counts: Counts{5, 5, 20, 50, 40}},
+				{ID: 2, Name: "Tinky Winky", Counts: Counts{5, 6, 20, 50, 38}},
+				{ID: 3, Name: "Noo-Noo", Counts: Counts{}},
+				{ID: 4, Name: "Dipsy", Counts: Counts{0, 0, 1, 2, 1}},
+			},
+			wantKind:   KindTooClose,
+			wantPick:   "Laa-Laa",
+			wantRunner: "Tinky Winky",
+			wantTied:   []string{"Laa-Laa", "Tinky Winky"},
+			wantReason: "Too close to call between Laa-Laa (4.0 stars, 120 reviews) and Tinky Winky (3.9 stars, 119 reviews): Laa-Laa is only 60% likely to be better.",
 		},
 		{
 			name: "best value skips unpriced items and items short of reviews",
@@ -548,8 +604,15 @@ func FuzzEvaluate(f *testing.F) {
 			if math.IsNaN(v.Probability) || v.Probability < 0 || v.Probability > 1 || v.Reason == "" {
 				t.Fatalf("Decide(%v) = %+v", line[:n], v)
 			}
-			for _, r := range Rank(line[:n], SortConservative) {
+			ranked := Rank(line[:n], SortConservative)
+			for _, r := range ranked {
 				checkScore(t, r.Score)
+			}
+			if n >= 2 {
+				m := HeadToHead(ranked[0], ranked[1])
+				if !(m.Probability >= 0.5 && m.Probability <= 1) || m.Reason == "" || m.Better.ID == m.Worse.ID {
+					t.Fatalf("HeadToHead(%v, %v) = %+v", ranked[0], ranked[1], m)
+				}
 			}
 		}
 	})
@@ -564,5 +627,52 @@ func BenchmarkDecide(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Decide(line)
+	}
+}
+
+func TestHeadToHead(t *testing.T) {
+	t.Parallel()
+	line := []Entry{
+		{ID: 1, Name: "Dipsy", Counts: Counts{2, 3, 5, 40, 150}},
+		{ID: 2, Name: "Po", Counts: Counts{10, 15, 30, 30, 15}},
+		{ID: 3, Name: "Laa-Laa", Counts: Counts{5, 5, 20, 50, 40}},
+		{ID: 4, Name: "Tinky Winky", Counts: Counts{5, 6, 20, 50, 38}},
+		{ID: 5, Name: "Noo-Noo", Counts: Counts{0, 0, 0, 1, 2}},
+		{ID: 6, Name: "Twin", Counts: Counts{0, 0, 20, 30, 50}},
+		{ID: 7, Name: "Twin", Counts: Counts{0, 0, 20, 30, 50}},
+		{ID: 8, Name: "Steady", Counts: Counts{0, 3, 12, 50, 35}},
+	}
+	byID := map[int64]Ranked{}
+	for _, r := range Rank(line, SortRecommended) {
+		byID[r.ID] = r
+	}
+	tests := []struct {
+		name       string
+		a, b       int64
+		wantBetter int64
+		wantReason string
+	}{
+		{"almost certain", 2, 1, 1, "Dipsy is almost certainly better than Po (99% likely)."},
+		{"too close", 3, 4, 3, "Too close to tell apart: Laa-Laa is only 60% likely to be better than Tinky Winky."},
+		{"likely", 6, 8, 6, "Twin is likely better than Steady (87% likely)."},
+		{"too few reviews", 1, 5, 1, "Too early to tell: Noo-Noo has 3 reviews. So far Dipsy is 90% likely to be better than Noo-Noo."},
+		{"identical items", 7, 6, 6, "Too close to tell apart: Twin is only 50% likely to be better than Twin."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for _, pair := range [][2]int64{{tt.a, tt.b}, {tt.b, tt.a}} {
+				m := HeadToHead(byID[pair[0]], byID[pair[1]])
+				if m.Better.ID != tt.wantBetter || m.Worse.ID == m.Better.ID {
+					t.Errorf("HeadToHead(%d, %d): better %d, worse %d; want better %d", pair[0], pair[1], m.Better.ID, m.Worse.ID, tt.wantBetter)
+				}
+				if m.Probability < 0.5 || m.Probability > 1 {
+					t.Errorf("Probability = %v, want within [0.5, 1]", m.Probability)
+				}
+				if m.Reason != tt.wantReason {
+					t.Errorf("Reason =\n  %s\nwant\n  %s", m.Reason, tt.wantReason)
+				}
+			}
+		})
 	}
 }

@@ -30,7 +30,7 @@ type Verdict struct {
 	RunnerUp    *Ranked  // second by μ, if any
 	Tied        []Ranked // for too_close: the top item and every item it cannot be separated from, by μ order
 	Probability float64  // P(pick beats runner-up), 0 when no runner-up
-	BestValue   *Ranked  // most stars above 1 per unit of price; see Decide
+	BestValue   *Ranked  // most stars above 1 per unit of price, possibly the pick itself; see Decide
 	Reason      string   // one sentence in plain words with the numbers
 }
 
@@ -40,15 +40,17 @@ type Verdict struct {
 // than MinReviews reviews, there are not enough reviews yet. Otherwise the top
 // item is the pick when it is at least PickConfidence likely to beat the
 // runner-up (a single item is the pick by itself), and else the call is too
-// close between it and every item it is less than PickConfidence likely to beat.
+// close between it and every item with at least MinReviews reviews that it is
+// less than PickConfidence likely to beat. Items with fewer reviews are left out
+// of a tie: with so little known about them, their wide doubt would make them
+// "level" with almost anything, and the ranking already shows them.
 //
 // BestValue is the item with the highest (μ − 1)/Price among items with a
 // price and at least MinReviews reviews. Stars are counted above 1 because 1
 // star is the floor, an item nobody should buy: plain μ/Price would make a cheap
 // 1-star item look like good value, while (μ − 1)/Price gives it none. It is set
-// only when at least two items qualify, and, for a pick, only when it is not the
-// pick itself; in a too_close or not_enough verdict it may be the top item, since
-// then the price is a fair way to choose.
+// only when at least two items qualify, so that "best value" always means
+// better value than something; it may be the pick itself.
 func Decide(entries []Entry) Verdict {
 	ranked := Rank(entries, SortRecommended)
 	if len(ranked) == 0 {
@@ -83,13 +85,13 @@ func Decide(entries []Entry) Verdict {
 	default:
 		v.Kind = KindTooClose
 		for i, r := range ranked {
-			if i == 0 || ProbBetter(top.Score, r.Score) < PickConfidence {
+			if i == 0 || (r.N >= MinReviews && ProbBetter(top.Score, r.Score) < PickConfidence) {
 				v.Tied = append(v.Tied, r)
 			}
 		}
 		v.Reason = tooCloseReason(v)
 	}
-	v.BestValue = bestValue(ranked, v)
+	v.BestValue = bestValue(ranked)
 	return v
 }
 
@@ -120,7 +122,7 @@ func tooCloseReason(v Verdict) string {
 }
 
 // bestValue returns the best value item as documented on Decide, or nil.
-func bestValue(ranked []Ranked, v Verdict) *Ranked {
+func bestValue(ranked []Ranked) *Ranked {
 	var best *Ranked
 	var bestPerPrice float64
 	priced := 0
@@ -134,7 +136,7 @@ func bestValue(ranked []Ranked, v Verdict) *Ranked {
 			best, bestPerPrice = r, perPrice
 		}
 	}
-	if priced < 2 || (v.Kind == KindPick && best == v.Pick) {
+	if priced < 2 {
 		return nil
 	}
 	return best

@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"database/sql"
+)
 
 // The few SQL differences between SQLite and PostgreSQL live here; every other query is portable.
 
@@ -12,6 +15,19 @@ func (s *Store) forUpdate() string {
 		return " FOR UPDATE"
 	}
 	return ""
+}
+
+// lockUsers makes a write transaction that may create the first admin wait for every other one
+// that may, so two first sign-ups cannot both see "no admin yet". PostgreSQL's SHARE ROW
+// EXCLUSIVE mode conflicts with itself and with concurrent inserts into users, and under READ
+// COMMITTED the statements after it see what the others committed. A SQLite write transaction
+// (BEGIN IMMEDIATE) already excludes every other writer.
+func (s *Store) lockUsers(ctx context.Context, tx *sql.Tx) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`)
+	return err
 }
 
 // statColumn names the item_stats column counting ratings of k stars. k must be 1..5: callers
@@ -46,4 +62,14 @@ func (s *Store) Tables(ctx context.Context) (map[string][]string, error) {
 		out[table] = append(out[table], column)
 	}
 	return out, wrap("tables", rows.Err())
+}
+
+// bulkRows is how many rows one multi-row INSERT carries. PostgreSQL gains from large
+// statements (fewer round trips); SQLite resolves $N parameters by a linear scan, so a
+// statement's cost grows with the square of its parameters and small batches are faster.
+func (s *Store) bulkRows() int {
+	if s.dialect == Postgres {
+		return 1000
+	}
+	return 32
 }

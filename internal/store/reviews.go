@@ -233,52 +233,92 @@ func (s *Store) MarkHelpful(ctx context.Context, reviewID, userID int64) error {
 // CreateReviews inserts many reviews in few transactions, counting them in item_stats as it
 // goes, for bulk loads. It sets each review's ID; CreatedAt is kept when set.
 func (s *Store) CreateReviews(ctx context.Context, reviews []Review) error {
-	const batch = 2000
-	for start := 0; start < len(reviews); start += batch {
-		chunk := reviews[start:min(start+batch, len(reviews))]
+	batch := s.bulkRows()
+	t := now()
+	for i := range reviews {
+		r := &reviews[i]
+		if err := checkRating(r.Rating); err != nil {
+			return wrap("create reviews", err)
+		}
+		if r.CreatedAt.IsZero() {
+			r.CreatedAt = t
+		}
+		if r.UpdatedAt.IsZero() {
+			r.UpdatedAt = r.CreatedAt
+		}
+	}
+	for start := 0; start < len(reviews); start += 10 * batch {
+		txChunk := reviews[start:min(start+10*batch, len(reviews))]
 		err := s.tx(ctx, func(tx *sql.Tx) error {
-			stmt, err := tx.PrepareContext(ctx,
-				`INSERT INTO reviews (item_id, user_id, rating, summary, details, helpful_count, created_at, updated_at)
-				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`)
-			if err != nil {
-				return err
-			}
-			defer stmt.Close()
-			t := now()
-			deltas := map[int64]*[5]int{}
-			for i := range chunk {
-				r := &chunk[i]
-				if err := checkRating(r.Rating); err != nil {
-					return err
-				}
-				if r.CreatedAt.IsZero() {
-					r.CreatedAt = t
-				}
-				if r.UpdatedAt.IsZero() {
-					r.UpdatedAt = r.CreatedAt
-				}
-				if err := stmt.QueryRowContext(ctx, r.ItemID, r.UserID, r.Rating, r.Summary, r.Details,
-					r.HelpfulCount, r.CreatedAt, r.UpdatedAt).Scan(&r.ID); err != nil {
-					return err
-				}
-				d := deltas[r.ItemID]
-				if d == nil {
-					d = new([5]int)
-					deltas[r.ItemID] = d
-				}
-				d[r.Rating-1]++
-			}
-			for itemID, d := range deltas {
-				if err := expectOne(tx.ExecContext(ctx,
-					`UPDATE item_stats SET n1 = n1 + $1, n2 = n2 + $2, n3 = n3 + $3, n4 = n4 + $4, n5 = n5 + $5,
-					 updated_at = $6 WHERE item_id = $7`, d[0], d[1], d[2], d[3], d[4], t, itemID)); err != nil {
+			for from := 0; from < len(txChunk); from += batch {
+				if err := insertReviews(ctx, tx, txChunk[from:min(from+batch, len(txChunk))]); err != nil {
 					return err
 				}
 			}
-			return nil
+			return addStats(ctx, tx, txChunk, t)
 		})
 		if err != nil {
 			return wrap("create reviews", err)
+		}
+	}
+	return nil
+}
+
+// insertReviews inserts rows with one multi-row INSERT and sets their IDs, matched back through
+// the (item, user) key since RETURNING promises no order.
+func insertReviews(ctx context.Context, tx *sql.Tx, rows []Review) error {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO reviews (item_id, user_id, rating, summary, details, helpful_count, created_at, updated_at) VALUES `)
+	args := make([]any, 0, len(rows)*8)
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		n := len(args)
+		fmt.Fprintf(&b, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+		args = append(args, r.ItemID, r.UserID, r.Rating, r.Summary, r.Details, r.HelpfulCount, r.CreatedAt, r.UpdatedAt)
+	}
+	b.WriteString(` RETURNING id, item_id, user_id`)
+	res, err := tx.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	type key struct{ item, user int64 }
+	ids := make(map[key]int64, len(rows))
+	for res.Next() {
+		var id int64
+		var k key
+		if err := res.Scan(&id, &k.item, &k.user); err != nil {
+			return err
+		}
+		ids[k] = id
+	}
+	if err := res.Err(); err != nil {
+		return err
+	}
+	for i := range rows {
+		rows[i].ID = ids[key{rows[i].ItemID, rows[i].UserID}]
+	}
+	return nil
+}
+
+// addStats counts the reviews in item_stats, one UPDATE per item.
+func addStats(ctx context.Context, tx *sql.Tx, reviews []Review, t time.Time) error {
+	deltas := map[int64]*[5]int{}
+	for _, r := range reviews {
+		d := deltas[r.ItemID]
+		if d == nil {
+			d = new([5]int)
+			deltas[r.ItemID] = d
+		}
+		d[r.Rating-1]++
+	}
+	for itemID, d := range deltas {
+		if err := expectOne(tx.ExecContext(ctx,
+			`UPDATE item_stats SET n1 = n1 + $1, n2 = n2 + $2, n3 = n3 + $3, n4 = n4 + $4, n5 = n5 + $5,
+			 updated_at = $6 WHERE item_id = $7`, d[0], d[1], d[2], d[3], d[4], t, itemID)); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -74,7 +74,14 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := s.w.PingContext(pingCtx); err != nil {
+	err = s.w.PingContext(pingCtx)
+	// Switching a new SQLite file to WAL can find it busy while another process does the same;
+	// the second attempt sees WAL already set.
+	for attempt := 1; err != nil && retryable(err) && attempt < 20; attempt++ {
+		time.Sleep(time.Duration(attempt) * 10 * time.Millisecond)
+		err = s.w.PingContext(pingCtx)
+	}
+	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
@@ -175,6 +182,16 @@ func (s *Store) Migrate(ctx context.Context, logger *slog.Logger) error {
 		return err
 	}
 	results, err := p.Up(ctx)
+	for attempt := 1; err != nil && s.dialect == SQLite && attempt < 5; attempt++ {
+		// Another process migrated the same file first: each migration runs in one transaction,
+		// so ours rolled back whole. Done if nothing is pending now, else try again.
+		pending, perr := p.HasPending(ctx)
+		if perr == nil && !pending {
+			return nil
+		}
+		time.Sleep(time.Duration(attempt) * 50 * time.Millisecond)
+		results, err = p.Up(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}

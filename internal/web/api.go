@@ -14,6 +14,7 @@ func (srv *Server) apiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/categories", srv.apiCategories)
 	mux.HandleFunc("GET /api/v1/categories/{line}", srv.apiCategory)
 	mux.HandleFunc("GET /api/v1/categories/{line}/items", srv.apiCategoryItems)
+	mux.HandleFunc("GET /api/v1/categories/{line}/compare", srv.apiCompare)
 	mux.HandleFunc("GET /api/v1/items/{id}", srv.apiItem)
 	mux.HandleFunc("GET /api/v1/items/{id}/reviews", srv.apiItemReviews)
 	mux.HandleFunc("/api/", srv.notFound)
@@ -95,6 +96,13 @@ type apiRanked struct {
 	ReviewCount int      `json:"review_count"`
 }
 
+func toAPIRanked(rk rank.Ranked, it store.Item) apiRanked {
+	out := apiRanked{Rank: rk.Rank, Item: toAPIItem(it), Score: round2(rk.Mean), Lower: round2(rk.Lower),
+		Upper: round2(rk.Upper), Sigma: round3(rk.Sigma), ReviewCount: rk.N}
+	out.Average = out.Item.Average
+	return out
+}
+
 type apiVerdict struct {
 	Kind        rank.Kind `json:"kind"`
 	Pick        *int64    `json:"pick"`      // item id
@@ -144,9 +152,7 @@ func (srv *Server) apiCategory(w http.ResponseWriter, r *http.Request) {
 	}
 	ranking := make([]apiRanked, len(line.ranked))
 	for i, rk := range line.ranked {
-		ranking[i] = apiRanked{Rank: rk.Rank, Item: toAPIItem(line.items[rk.ID]), Score: round2(rk.Mean),
-			Lower: round2(rk.Lower), Upper: round2(rk.Upper), Sigma: round3(rk.Sigma), ReviewCount: rk.N}
-		ranking[i].Average = ranking[i].Item.Average
+		ranking[i] = toAPIRanked(rk, line.items[rk.ID])
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"category": toAPICategory(line.category),

@@ -16,9 +16,14 @@ const (
 )
 
 // loadUser puts the signed-in member, if any, into the request context. A session whose account
-// is gone, disabled, or whose password has changed since sign-in is ended here.
+// is gone, disabled, or whose password has changed since sign-in is ended here. API requests
+// are authenticated by their bearer token instead (loadTokenUser), never by the cookie.
 func (srv *Server) loadUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAPI(r) {
+			srv.loadTokenUser(next, w, r)
+			return
+		}
 		ctx := r.Context()
 		if ctx.Value(sessionLoaded{}) == nil {
 			next.ServeHTTP(w, r)

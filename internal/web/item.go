@@ -27,8 +27,8 @@ func (srv *Server) reviewRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /c/{line}/{item}/feed.atom", srv.itemFeed)
 }
 
-// itemView is what templates/item.html shows.
-type itemView struct {
+// itemPageView is what templates/item.html shows.
+type itemPageView struct {
 	Line        store.Category
 	Item        store.Item
 	Attributes  []attribute
@@ -119,7 +119,7 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 		srv.clientError(w, r, http.StatusBadRequest, field, msg)
 		return
 	}
-	v, err := srv.itemView(r, r.PathValue("line"), r.PathValue("item"), rq)
+	v, err := srv.loadItemPage(r, r.PathValue("line"), r.PathValue("item"), rq)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
@@ -131,22 +131,22 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 	srv.render(w, r, http.StatusOK, "item", view{Title: title, Data: v})
 }
 
-// itemView loads everything the item page shows.
-func (srv *Server) itemView(r *http.Request, lineSlug, itemSlug string, rq reviewQuery) (itemView, error) {
+// loadItemPage loads everything the item page shows.
+func (srv *Server) loadItemPage(r *http.Request, lineSlug, itemSlug string, rq reviewQuery) (itemPageView, error) {
 	ctx := r.Context()
 	it, err := srv.store.ItemBySlug(ctx, lineSlug, itemSlug)
 	if err != nil {
-		return itemView{}, err
+		return itemPageView{}, err
 	}
 	line := store.Category{ID: it.CategoryID, Slug: it.CategorySlug, Name: it.CategoryName}
 	rq.ItemID = it.ID
 	reviews, err := srv.store.Reviews(ctx, rq.ReviewQuery)
 	if err != nil {
-		return itemView{}, err
+		return itemPageView{}, err
 	}
 	counts := rank.Counts(it.Stats.Counts)
 	n := counts.Total()
-	v := itemView{
+	v := itemPageView{
 		Line: line, Item: it, Attributes: attributesOf(it.Attributes),
 		Stars: srv.stars.average(counts.Mean(), n), Count: n, Spread: spreadOf(it, rq.Sort),
 		Sort: rq.Sort, Filter: rq.Stars, Matching: matching(it.Stats, rq.Stars),
@@ -183,14 +183,14 @@ func (srv *Server) itemView(r *http.Request, lineSlug, itemSlug string, rq revie
 			ids[i] = rv.ID
 		}
 		if voted, err = srv.store.HelpfulVotes(ctx, u.ID, ids); err != nil {
-			return itemView{}, err
+			return itemPageView{}, err
 		}
 		switch mine, err := srv.store.ReviewByUser(ctx, it.ID, u.ID); {
 		case err == nil:
 			rv := srv.viewOf(mine, u, false)
 			v.Mine = &rv
 		case !errors.Is(err, store.ErrNotFound):
-			return itemView{}, err
+			return itemPageView{}, err
 		}
 	}
 	v.Reviews = make([]reviewView, len(reviews))

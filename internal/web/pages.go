@@ -22,14 +22,18 @@ func templateFuncs(static *staticFiles, stars *starPainter) template.FuncMap {
 
 func (srv *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", srv.home)
+	mux.HandleFunc("GET /c/{line}", srv.line)
+	mux.HandleFunc("GET /c/{line}/compare", srv.comparePage)
 	srv.reviewRoutes(mux)
+	srv.accountRoutes(mux)
 	mux.HandleFunc("/", srv.notFound)
 }
 
 // lineSummary is a product line as the home page lists it.
 type lineSummary struct {
 	Category store.Category
-	Verdict  rank.Verdict
+	Counts   string // "6 items · 421 reviews"
+	Verdict  verdictView
 }
 
 // home lists every product line with its verdict.
@@ -46,7 +50,9 @@ func (srv *Server) home(w http.ResponseWriter, r *http.Request) {
 			srv.serverError(w, r, err)
 			return
 		}
-		lines = append(lines, lineSummary{Category: l.category, Verdict: l.verdict})
+		_, byID := l.views()
+		lines = append(lines, lineSummary{Category: l.category, Counts: countsText(l.category),
+			Verdict: newVerdictView(l.category.Slug, l.verdict, byID)})
 	}
 	srv.render(w, r, http.StatusOK, "home", view{Title: "Which one should I tell my friends to buy?", Data: lines})
 }

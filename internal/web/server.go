@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	"github.com/starboard/starboard/internal/auth"
 	"github.com/starboard/starboard/internal/store"
 )
 
@@ -19,6 +20,9 @@ type Options struct {
 	Logger *slog.Logger
 	// TrustProxy makes the server believe X-Forwarded-Proto, as behind Heroku's router.
 	TrustProxy bool
+	// SignInLimit bounds sign-in, sign-up and password-change attempts per client address and
+	// per account; zero means auth.SignInLimit (10 per 5 minutes).
+	SignInLimit auth.Limit
 }
 
 // Server holds what every handler needs.
@@ -39,6 +43,9 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opt.SignInLimit.Attempts <= 0 || opt.SignInLimit.Window <= 0 {
+		opt.SignInLimit = auth.SignInLimit
+	}
 	static, err := loadStatic()
 	if err != nil {
 		return nil, err
@@ -53,6 +60,7 @@ func New(s *store.Store, opt Options) (*Server, error) {
 		return nil, err
 	}
 	srv.handler = srv.routes()
+	auth.WarmUp()
 	return srv, nil
 }
 

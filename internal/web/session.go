@@ -72,8 +72,16 @@ func (srv *Server) popFlash(r *http.Request) string {
 type sessionLoaded struct{}
 
 // loadSession loads the request's session (if it has a cookie) and saves it after the handler.
+// The API has no sessions: it neither reads nor sets the cookie.
 func (srv *Server) loadSession(next http.Handler) http.Handler {
-	return srv.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	withSession := srv.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionLoaded{}, true)))
 	}))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAPI(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		withSession.ServeHTTP(w, r)
+	})
 }

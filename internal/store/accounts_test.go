@@ -1,0 +1,267 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/starboard/starboard/internal/store"
+	"github.com/starboard/starboard/internal/store/storetest"
+)
+
+func TestCreateAccountFirstIsAdmin(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		first := store.User{Email: "First@Example.com", DisplayName: "First", PasswordHash: "x"}
+		if err := s.CreateAccount(ctx, &first); err != nil {
+			t.Fatal(err)
+		}
+		second := store.User{Email: "second@example.com", DisplayName: "Second", PasswordHash: "x"}
+		if err := s.CreateAccount(ctx, &second); err != nil {
+			t.Fatal(err)
+		}
+		if !first.IsAdmin || second.IsAdmin || first.Email != "first@example.com" || first.SessionVersion != 1 {
+			t.Errorf("first %+v, second %+v: want only the first an admin", first, second)
+		}
+		if u, _ := s.User(ctx, first.ID); !u.IsAdmin {
+			t.Error("the first account is not stored as an admin")
+		}
+		again := store.User{Email: "FIRST@example.com", DisplayName: "Again", PasswordHash: "x"}
+		if err := s.CreateAccount(ctx, &again); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("taken email in another case: %v, want ErrConflict", err)
+		}
+	})
+}
+
+// Members loaded without an admin (the demo data) do not stop the first sign-up becoming one.
+func TestCreateAccountAdminWhenNoneYet(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		newFixture(t, s) // alice and bob, neither an admin
+		u := store.User{Email: "owner@example.com", DisplayName: "Owner", PasswordHash: "x"}
+		if err := s.CreateAccount(ctx, &u); err != nil || !u.IsAdmin {
+			t.Errorf("first account on a site with no admin: admin %v, %v", u.IsAdmin, err)
+		}
+	})
+}
+
+func TestCreateAccountRaceMakesOneAdmin(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		const n = 8
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for i := range n {
+			wg.Go(func() {
+				u := store.User{Email: fmt.Sprintf("racer%d@example.com", i), DisplayName: "Racer", PasswordHash: "x"}
+				errs <- s.CreateAccount(ctx, &u)
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		users, err := s.Users(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		admins := 0
+		for _, u := range users {
+			if u.IsAdmin {
+				admins++
+			}
+		}
+		if len(users) != n || admins != 1 {
+			t.Errorf("%d accounts with %d admins, want %d with 1", len(users), admins, n)
+		}
+	})
+}
+
+func TestSetDisplayNameAndPassword(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		if err := s.SetDisplayName(ctx, f.alice.ID, "Alice B."); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetDisplayName(ctx, 999999, "Nobody"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("SetDisplayName of nobody: %v", err)
+		}
+		v, err := s.SetPassword(ctx, f.alice.ID, "new-hash")
+		if err != nil || v != 2 {
+			t.Fatalf("SetPassword = %d, %v; want version 2", v, err)
+		}
+		u, _ := s.User(ctx, f.alice.ID)
+		if u.DisplayName != "Alice B." || u.PasswordHash != "new-hash" || u.SessionVersion != 2 {
+			t.Errorf("after changes: %+v", u)
+		}
+		if _, err := s.SetPassword(ctx, 999999, "h"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("SetPassword of nobody: %v", err)
+		}
+		// A rehash replaces only the hash it was computed from, and keeps sessions.
+		if err := s.RehashPassword(ctx, f.alice.ID, "stale-hash", "rehashed"); err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := s.User(ctx, f.alice.ID); u.PasswordHash != "new-hash" {
+			t.Errorf("rehash from a stale hash replaced it: %q", u.PasswordHash)
+		}
+		if err := s.RehashPassword(ctx, f.alice.ID, "new-hash", "rehashed"); err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := s.User(ctx, f.alice.ID); u.PasswordHash != "rehashed" || u.SessionVersion != 2 {
+			t.Errorf("after rehash: %q, version %d", u.PasswordHash, u.SessionVersion)
+		}
+	})
+}
+
+func TestAPITokens(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		a1 := store.APIToken{UserID: f.alice.ID, Name: "laptop", Hash: "hash-a1"}
+		a2 := store.APIToken{UserID: f.alice.ID, Name: "ci", Hash: "hash-a2"}
+		b1 := store.APIToken{UserID: f.bob.ID, Name: "bob's", Hash: "hash-b1"}
+		for _, tok := range []*store.APIToken{&a1, &a2, &b1} {
+			if err := s.CreateAPIToken(ctx, tok); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dup := store.APIToken{UserID: f.bob.ID, Name: "dup", Hash: "hash-a1"}
+		if err := s.CreateAPIToken(ctx, &dup); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("duplicate hash: %v, want ErrConflict", err)
+		}
+		ghost := store.APIToken{UserID: 999999, Name: "ghost", Hash: "hash-ghost"}
+		if err := s.CreateAPIToken(ctx, &ghost); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("token of nobody: %v, want ErrNotFound", err)
+		}
+		list, err := s.APITokens(ctx, f.alice.ID)
+		if err != nil || len(list) != 2 || list[0].ID != a2.ID || list[1].Name != "laptop" || list[0].LastUsedAt != nil {
+			t.Errorf("APITokens(alice) = %+v, %v", list, err)
+		}
+
+		u, tok, err := s.UserByAPIToken(ctx, "hash-b1")
+		if err != nil || u.ID != f.bob.ID || u.Email != "bob@example.com" || tok.ID != b1.ID || tok.Name != "bob's" {
+			t.Errorf("UserByAPIToken = %+v, %+v, %v", u, tok, err)
+		}
+		if _, _, err := s.UserByAPIToken(ctx, "no-such-hash"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("unknown hash: %v", err)
+		}
+
+		// Touching records the time, at most once per interval.
+		t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+		for _, at := range []time.Time{t0, t0.Add(30 * time.Second)} {
+			if err := s.TouchAPIToken(ctx, b1.ID, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, tok, _ := s.UserByAPIToken(ctx, "hash-b1"); tok.LastUsedAt == nil || !tok.LastUsedAt.Equal(t0) {
+			t.Errorf("last used %v, want %v (the second touch within a minute skipped)", tok.LastUsedAt, t0)
+		}
+		if err := s.TouchAPIToken(ctx, b1.ID, t0.Add(2*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if _, tok, _ := s.UserByAPIToken(ctx, "hash-b1"); tok.LastUsedAt == nil || !tok.LastUsedAt.Equal(t0.Add(2*time.Minute)) {
+			t.Errorf("last used %v, want %v", tok.LastUsedAt, t0.Add(2*time.Minute))
+		}
+
+		// Only the owner can revoke, and another member's token looks missing.
+		if err := s.DeleteAPIToken(ctx, b1.ID, f.alice.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("alice revoking bob's token: %v, want ErrNotFound", err)
+		}
+		if _, _, err := s.UserByAPIToken(ctx, "hash-b1"); err != nil {
+			t.Errorf("bob's token gone after alice's attempt: %v", err)
+		}
+		if err := s.DeleteAPIToken(ctx, b1.ID, f.bob.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.UserByAPIToken(ctx, "hash-b1"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("revoked token still found: %v", err)
+		}
+		if err := s.DeleteAPIToken(ctx, b1.ID, f.bob.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("revoking twice: %v", err)
+		}
+	})
+}
+
+func TestRateLimits(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+		window := 5 * time.Minute
+		for i := int64(1); i <= 3; i++ {
+			got, err := s.HitRateLimits(ctx, t0.Add(time.Duration(i)*time.Second), window, "login:ip:1", "login:account:a")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range got {
+				if w.Hits != i || !w.Start.Equal(t0.Add(time.Second)) {
+					t.Errorf("hit %d: %+v, want %d hits since %v", i, w, i, t0.Add(time.Second))
+				}
+			}
+		}
+		// Another key counts apart.
+		if got, _ := s.HitRateLimits(ctx, t0, window, "signup:ip:1"); len(got) != 1 || got[0].Hits != 1 || got[0].Key != "signup:ip:1" {
+			t.Errorf("other key: %+v", got)
+		}
+		// After the window a new one starts.
+		later := t0.Add(time.Second + window)
+		got, err := s.HitRateLimits(ctx, later, window, "login:ip:1")
+		if err != nil || got[0].Hits != 1 || !got[0].Start.Equal(later) {
+			t.Errorf("after the window: %+v, %v; want 1 hit since %v", got, err, later)
+		}
+		if err := s.UndoRateLimitHit(ctx, "login:ip:1"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.HitRateLimits(ctx, later, window, "login:ip:1"); got[0].Hits != 1 {
+			t.Errorf("hit, undo, hit: %d hits, want 1", got[0].Hits)
+		}
+		if err := s.UndoRateLimitHit(ctx, "no-such-key"); err != nil {
+			t.Errorf("undo on a missing key: %v", err)
+		}
+		if err := s.ClearRateLimit(ctx, "login:account:a"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.HitRateLimits(ctx, t0.Add(4*time.Second), window, "login:account:a"); got[0].Hits != 1 {
+			t.Errorf("after clearing: %+v", got)
+		}
+		n, err := s.DeleteStaleRateLimits(ctx, t0.Add(time.Minute))
+		if err != nil || n != 2 { // signup:ip:1 and login:account:a began before; login:ip:1 after
+			t.Errorf("DeleteStaleRateLimits = %d, %v; want 2", n, err)
+		}
+	})
+}
+
+// Concurrent hits on one key all count: the upsert is atomic.
+func TestRateLimitsConcurrent(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		at := time.Now()
+		const n = 20
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				if _, err := s.HitRateLimits(ctx, at, time.Minute, "k"); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		got, err := s.HitRateLimits(ctx, at, time.Minute, "k")
+		if err != nil || got[0].Hits != n+1 {
+			t.Errorf("after %d concurrent hits: %+v, %v", n, got, err)
+		}
+	})
+}

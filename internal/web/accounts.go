@@ -1,0 +1,299 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/starboard/starboard/internal/auth"
+	"github.com/starboard/starboard/internal/store"
+)
+
+// accountRoutes registers sign-up, sign-in, sign-out, the account page and the API's /me.
+func (srv *Server) accountRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /signup", srv.signupPage)
+	mux.HandleFunc("POST /signup", srv.signup)
+	mux.HandleFunc("GET /login", srv.loginPage)
+	mux.HandleFunc("POST /login", srv.login)
+	mux.HandleFunc("POST /logout", srv.logout)
+	mux.HandleFunc("GET /account", srv.requireUser(srv.accountPage))
+	mux.HandleFunc("POST /account/name", srv.requireUser(srv.changeDisplayName))
+	mux.HandleFunc("POST /account/password", srv.requireUser(srv.changePassword))
+	mux.HandleFunc("POST /account/tokens", srv.requireUser(srv.createToken))
+	mux.HandleFunc("POST /account/tokens/{id}/revoke", srv.requireUser(srv.revokeToken))
+	mux.HandleFunc("GET /api/v1/me", srv.requireUser(srv.apiMe))
+}
+
+// accountErrors maps a form's field names to what is wrong with each; "form" holds a message
+// about the form as a whole.
+type accountErrors map[string]string
+
+// add records msg for field unless the field already has one.
+func (e accountErrors) add(field string, err error) {
+	if _, ok := e[field]; !ok {
+		e[field] = err.Error()
+	}
+}
+
+// keepText returns input fit to show back in a form: valid UTF-8 and of bounded length.
+func keepText(s string, max int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max])
+	}
+	return s
+}
+
+// signupForm is the sign-up form as posted. The passwords are never rendered back.
+type signupForm struct {
+	Email, DisplayName, Next  string
+	Password, PasswordConfirm string
+	Errors                    accountErrors
+}
+
+func parseSignupForm(v url.Values) signupForm {
+	return signupForm{Email: v.Get("email"), DisplayName: v.Get("display_name"), Next: v.Get("next"),
+		Password: v.Get("password"), PasswordConfirm: v.Get("password_confirm"), Errors: accountErrors{}}
+}
+
+// validate checks every field, normalising the email and display name in place, and reports
+// whether there were no errors.
+func (f *signupForm) validate() bool {
+	f.Errors = accountErrors{}
+	email, err := auth.CheckEmail(f.Email)
+	if err != nil {
+		f.Errors.add("email", err)
+	} else {
+		f.Email = email
+	}
+	name, err := auth.CheckDisplayName(f.DisplayName)
+	if err != nil {
+		f.Errors.add("display_name", err)
+	} else {
+		f.DisplayName = name
+	}
+	if err := auth.ValidatePassword(f.Password, f.Email, f.DisplayName); err != nil {
+		f.Errors.add("password", err)
+	} else if f.PasswordConfirm != f.Password {
+		f.Errors.add("password_confirm", errors.New("The two passwords differ. Type the same password twice."))
+	}
+	return len(f.Errors) == 0
+}
+
+// forPage returns the form as it may be shown back: passwords dropped, text made printable.
+func (f signupForm) forPage() signupForm {
+	return signupForm{Email: keepText(f.Email, auth.MaxEmailLen), DisplayName: keepText(f.DisplayName, auth.MaxDisplayNameLen),
+		Next: safeNext(f.Next), Errors: f.Errors}
+}
+
+// loginForm is the sign-in form as posted. The password is never rendered back.
+type loginForm struct {
+	Email, Next string
+	Password    string
+	Errors      accountErrors
+}
+
+func parseLoginForm(v url.Values) loginForm {
+	return loginForm{Email: v.Get("email"), Password: v.Get("password"), Next: v.Get("next"), Errors: accountErrors{}}
+}
+
+// validate checks that both fields are there; whether they are right is the store's to say.
+func (f *loginForm) validate() bool {
+	f.Errors = accountErrors{}
+	if strings.TrimSpace(f.Email) == "" {
+		f.Errors.add("email", auth.ErrEmailMissing)
+	} else if email, err := auth.CheckEmail(f.Email); err == nil {
+		f.Email = email
+	}
+	if f.Password == "" {
+		f.Errors.add("password", errors.New("Enter your password."))
+	}
+	return len(f.Errors) == 0
+}
+
+func (f loginForm) forPage() loginForm {
+	return loginForm{Email: keepText(f.Email, auth.MaxEmailLen), Next: safeNext(f.Next), Errors: f.Errors}
+}
+
+// errWrongCredentials is the one answer to a failed sign-in, whether the email has an account or
+// not.
+var errWrongCredentials = errors.New("That email and password do not match an account. Check both and try again.")
+
+// errSignupRefused answers a sign-up whose email already has an account. It does not say the
+// address is taken, only what to do; see the README's Security section for what it still tells.
+var errSignupRefused = errors.New("We could not create an account with this email address. " +
+	"If you already have one, sign in instead; otherwise use another address.")
+
+// parseAccountForm reads a posted form body, answering 413 or 400 itself when it cannot.
+func (srv *Server) parseAccountForm(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			srv.clientError(w, r, http.StatusRequestEntityTooLarge, "", "The form was too large: the limit is 1 MiB.")
+		} else {
+			srv.clientError(w, r, http.StatusBadRequest, "", "The form could not be read. Please go back and submit it again.")
+		}
+		return nil, false
+	}
+	return r.PostForm, true
+}
+
+// signupPage shows the sign-up form; a signed-in member is sent on to where they were going.
+func (srv *Server) signupPage(w http.ResponseWriter, r *http.Request) {
+	next := r.URL.Query().Get("next")
+	if userFrom(r.Context()) != nil {
+		http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+		return
+	}
+	srv.render(w, r, http.StatusOK, "signup", view{Title: "Create your account", Data: signupForm{Next: safeNext(next)}})
+}
+
+// signup creates an account, signs it in and sends it on to next.
+func (srv *Server) signup(w http.ResponseWriter, r *http.Request) {
+	v, ok := srv.parseAccountForm(w, r)
+	if !ok {
+		return
+	}
+	f := parseSignupForm(v)
+	page := func(status int) {
+		srv.render(w, r, status, "signup", view{Title: "Create your account", Data: f.forPage()})
+	}
+	if !f.validate() {
+		page(http.StatusUnprocessableEntity)
+		return
+	}
+	if ok, wait, err := srv.allowAttempt(r, "signup", f.Email); err != nil {
+		srv.serverError(w, r, err)
+		return
+	} else if !ok {
+		f.Errors["form"] = tooManyAttempts(w, wait)
+		page(http.StatusTooManyRequests)
+		return
+	}
+	// The hash comes first in both outcomes, so a taken email answers no faster than a new one.
+	u := store.User{Email: f.Email, DisplayName: f.DisplayName, PasswordHash: auth.HashPassword(f.Password)}
+	err := srv.store.CreateAccount(r.Context(), &u)
+	if errors.Is(err, store.ErrConflict) {
+		f.Errors.add("email", errSignupRefused)
+		page(http.StatusUnprocessableEntity)
+		return
+	}
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	if err := srv.signIn(r, u); err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	msg := "Welcome to Starboard, " + u.DisplayName + "."
+	if u.IsAdmin {
+		msg += " Yours is the site's first account, so you are its admin."
+	}
+	srv.setFlash(r, msg)
+	srv.log.Info("account created", "user", u.ID, "admin", u.IsAdmin)
+	http.Redirect(w, r, safeNext(f.Next), http.StatusSeeOther)
+}
+
+// loginPage shows the sign-in form; a signed-in member is sent on to where they were going.
+func (srv *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	next := r.URL.Query().Get("next")
+	if userFrom(r.Context()) != nil {
+		http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+		return
+	}
+	srv.render(w, r, http.StatusOK, "login", view{Title: "Sign in", Data: loginForm{Next: safeNext(next)}})
+}
+
+// login checks an email and password and starts a session under a new id.
+func (srv *Server) login(w http.ResponseWriter, r *http.Request) {
+	v, ok := srv.parseAccountForm(w, r)
+	if !ok {
+		return
+	}
+	f := parseLoginForm(v)
+	page := func(status int) {
+		srv.render(w, r, status, "login", view{Title: "Sign in", Data: f.forPage()})
+	}
+	if !f.validate() {
+		page(http.StatusUnprocessableEntity)
+		return
+	}
+	if ok, wait, err := srv.allowAttempt(r, "login", f.Email); err != nil {
+		srv.serverError(w, r, err)
+		return
+	} else if !ok {
+		f.Errors["form"] = tooManyAttempts(w, wait)
+		page(http.StatusTooManyRequests)
+		return
+	}
+	u, err := srv.store.UserByEmail(r.Context(), f.Email)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		auth.SpendVerifyTime(f.Password)
+	case err != nil:
+		srv.serverError(w, r, err)
+		return
+	}
+	if err != nil || !auth.VerifyPassword(f.Password, u.PasswordHash) || u.Disabled {
+		f.Errors.add("form", errWrongCredentials)
+		page(http.StatusUnprocessableEntity)
+		return
+	}
+	// Success: the account's counter starts afresh, and the address gets its attempt back, so
+	// the address counter counts failures and many people behind one NAT can still sign in.
+	if err := srv.store.ClearRateLimit(r.Context(), auth.AccountKey("login", f.Email)); err != nil {
+		srv.log.Warn("clear rate limit", "err", err)
+	}
+	if err := srv.store.UndoRateLimitHit(r.Context(), auth.AddressKey("login", srv.remoteAddress(r))); err != nil {
+		srv.log.Warn("undo rate limit hit", "err", err)
+	}
+	if auth.NeedsRehash(u.PasswordHash) {
+		if err := srv.store.RehashPassword(r.Context(), u.ID, u.PasswordHash, auth.HashPassword(f.Password)); err != nil {
+			srv.log.Warn("rehash password", "user", u.ID, "err", err)
+		}
+	}
+	if err := srv.signIn(r, u); err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	srv.setFlash(r, "Signed in. Welcome back, "+u.DisplayName+".")
+	http.Redirect(w, r, safeNext(f.Next), http.StatusSeeOther)
+}
+
+// logout ends the session, deleting it from the database.
+func (srv *Server) logout(w http.ResponseWriter, r *http.Request) {
+	signedIn := userFrom(r.Context()) != nil
+	if err := srv.signOut(r); err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	if signedIn {
+		srv.setFlash(r, "You have signed out.")
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// tooManyAttempts sets Retry-After and returns the message for a rate-limited form.
+func tooManyAttempts(w http.ResponseWriter, wait time.Duration) string {
+	secs := int((wait + time.Second - 1) / time.Second)
+	w.Header().Set("Retry-After", fmt.Sprint(secs))
+	return "Too many attempts from here or for this account. To protect accounts from password guessing, " +
+		"please wait " + waitText(secs) + ", then try again."
+}
+
+// waitText says a wait in words: "40 seconds", "1 minute", "5 minutes".
+func waitText(secs int) string {
+	switch {
+	case secs < 60:
+		return fmt.Sprintf("%d seconds", secs)
+	case secs < 120:
+		return "1 minute"
+	default:
+		return fmt.Sprintf("%d minutes", (secs+59)/60)
+	}
+}

@@ -1,0 +1,460 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/starboard/starboard/internal/rank"
+	"github.com/starboard/starboard/internal/store"
+)
+
+// fewReviews is the review count below which an item's raw average swings a lot; the average
+// sort warns about items under it.
+const fewReviews = 10
+
+// How many items the compare page takes.
+const (
+	minCompare = 2
+	maxCompare = 4
+)
+
+// axisPad is the room, in percent of a drawing's width, left at each end of the 1-5 axis so that
+// tick labels and round bar ends are not cut off.
+const axisPad = 4.0
+
+// axisX returns where a star value lies across a drawing, in percent: 1 star at axisPad, 5
+// stars at 100 − axisPad. Values outside 1..5 (a lower bound may fall below 1) are clamped.
+func axisX(v float64) float64 {
+	if math.IsNaN(v) {
+		v = 1
+	}
+	v = min(max(v, 1), 5)
+	return round2(axisPad + (v-1)/4*(100-2*axisPad))
+}
+
+// axisTick is one labelled value of the shared 1-5 axis.
+type axisTick struct {
+	Value int
+	X     float64 // percent across
+}
+
+var axisTicks = func() []axisTick {
+	ticks := make([]axisTick, 5)
+	for i := range ticks {
+		ticks[i] = axisTick{Value: i + 1, X: axisX(float64(i + 1))}
+	}
+	return ticks
+}()
+
+// interval is an item's likely true rating, μ ± 1.65σ, placed on the shared axis.
+type interval struct {
+	From, Width, Mark float64 // percent across: bar start, bar width, μ
+	Low, High         float64 // the range in stars, clamped to 1..5, for the text
+	Ticks             []axisTick
+}
+
+// spreadBar is one star value of an item's spread of ratings.
+type spreadBar struct {
+	Stars   int
+	Count   int
+	Percent int     // share of the item's reviews, rounded
+	Fill    float64 // count as a percent of the item's largest count, for drawing
+	Rest    float64 // 100 − Fill
+	X       float64 // left edge of this bar in the small five-bar drawing, percent
+}
+
+var starWords = [5]string{"one-star", "two-star", "three-star", "four-star", "five-star"}
+
+// itemView is one ranked item as the line, compare and home pages show it.
+type itemView struct {
+	ID          int64
+	Slug        string
+	Name        string
+	Href        string
+	Rank        int // place in the recommended order
+	Reviews     int
+	Average     float64 // raw mean of the ratings, 0 without reviews
+	Mean        float64 // posterior μ, the score
+	Attributes  store.Attributes
+	Price       string // the price attribute as entered, "" without one
+	Few         bool   // fewer than fewReviews reviews
+	Range       interval
+	Spread      []spreadBar // 5 stars first
+	SpreadLabel string      // the spread in words, the drawing's text alternative
+}
+
+func newItemView(line string, rk rank.Ranked, it store.Item) *itemView {
+	v := &itemView{ID: rk.ID, Slug: it.Slug, Name: rk.Name, Href: "/c/" + line + "/" + it.Slug, Rank: rk.Rank,
+		Reviews: rk.N, Average: rk.Counts.Mean(), Mean: rk.Mean, Attributes: it.Attributes,
+		Price: it.Attributes["price"], Few: rk.N < fewReviews}
+	from, to := axisX(rk.Lower), axisX(rk.Upper)
+	v.Range = interval{From: from, Width: round2(to - from), Mark: axisX(rk.Mean),
+		Low: min(max(rk.Lower, 1), 5), High: min(max(rk.Upper, 1), 5), Ticks: axisTicks}
+	largest := slices.Max(rk.Counts[:])
+	words := make([]string, 0, 5)
+	for k := 5; k >= 1; k-- {
+		n := max(rk.Counts[k-1], 0)
+		b := spreadBar{Stars: k, Count: n, X: float64(k-1)*20 + 2}
+		if rk.N > 0 {
+			b.Percent = int(math.Round(100 * float64(n) / float64(rk.N)))
+		}
+		if largest > 0 {
+			b.Fill = round2(100 * float64(n) / float64(largest))
+		}
+		b.Rest = round2(100 - b.Fill)
+		v.Spread = append(v.Spread, b)
+		words = append(words, fmt.Sprintf("%d %s", n, starWords[k-1]))
+	}
+	v.SpreadLabel = "Spread of " + plural(rk.N, "rating", "ratings") + ": " + strings.Join(words, ", ")
+	return v
+}
+
+// views returns the line's items in display order, and the same views by item id.
+func (l lineup) views() ([]*itemView, map[int64]*itemView) {
+	list := make([]*itemView, len(l.ranked))
+	byID := make(map[int64]*itemView, len(l.ranked))
+	for i, rk := range l.ranked {
+		list[i] = newItemView(l.category.Slug, rk, l.items[rk.ID])
+		byID[rk.ID] = list[i]
+	}
+	return list, byID
+}
+
+// linkedName is an item in a running list of names: Sep is what goes before it ("", ", " or
+// " and "), so templates can write "A, B and C" with each name a link.
+type linkedName struct {
+	Sep  string
+	Item *itemView
+}
+
+func linkedNames(items []*itemView) []linkedName {
+	out := make([]linkedName, len(items))
+	for i, it := range items {
+		out[i].Item = it
+		switch {
+		case i == 0:
+		case i == len(items)-1:
+			out[i].Sep = " and "
+		default:
+			out[i].Sep = ", "
+		}
+	}
+	return out
+}
+
+// verdictView is a line's verdict with its items ready to link.
+type verdictView struct {
+	Kind                      rank.Kind
+	Reason                    string
+	Pick, RunnerUp, BestValue *itemView
+	Tied                      []linkedName
+	// Leaders are the items the verdict is about: the tie, or the top two.
+	Leaders     []linkedName
+	CompareHref string // the leaders side by side, "" with fewer than two
+}
+
+func newVerdictView(line string, v rank.Verdict, byID map[int64]*itemView) verdictView {
+	view := func(r *rank.Ranked) *itemView {
+		if r == nil {
+			return nil
+		}
+		return byID[r.ID]
+	}
+	out := verdictView{Kind: v.Kind, Reason: v.Reason, Pick: view(v.Pick), RunnerUp: view(v.RunnerUp), BestValue: view(v.BestValue)}
+	var tied, leaders []*itemView
+	for _, t := range v.Tied {
+		tied = append(tied, byID[t.ID])
+	}
+	if len(tied) > 0 {
+		leaders = tied
+	} else if out.Pick != nil && out.RunnerUp != nil {
+		leaders = []*itemView{out.Pick, out.RunnerUp}
+	}
+	out.Tied, out.Leaders = linkedNames(tied), linkedNames(leaders)
+	if len(leaders) >= minCompare {
+		out.CompareHref = compareHref(line, leaders[:min(len(leaders), maxCompare)])
+	}
+	return out
+}
+
+func compareHref(line string, items []*itemView) string {
+	slugs := make([]string, len(items))
+	for i, it := range items {
+		slugs[i] = url.QueryEscape(it.Slug)
+	}
+	return "/c/" + line + "/compare?items=" + strings.Join(slugs, ",")
+}
+
+// countsText returns "6 items · 421 reviews".
+func countsText(c store.Category) string {
+	return plural(c.ItemCount, "item", "items") + " · " + plural(c.ReviewCount, "review", "reviews")
+}
+
+// sortLink is one choice of order on the line page.
+type sortLink struct {
+	Label   string
+	Href    string
+	Current bool
+}
+
+var sortLabels = []struct {
+	sort  rank.Sort
+	label string
+}{
+	{rank.SortRecommended, "Recommended"},
+	{rank.SortConservative, "Safest bet"},
+	{rank.SortAverage, "Average rating"},
+	{rank.SortReviews, "Most reviewed"},
+}
+
+// linePage is what lines.html shows.
+type linePage struct {
+	Category  store.Category
+	Counts    string
+	Verdict   verdictView
+	Sort      rank.Sort
+	SortLabel string
+	Sorts     []sortLink
+	Items     []*itemView
+	Ticks     []axisTick
+	Few       []linkedName // items with few reviews, warned about under the average sort
+	FewUnder  int          // what "few" means
+	Priced    bool         // some item has a price
+}
+
+// line shows a product line: the verdict first, then the ranked line-up with a compare form.
+func (srv *Server) line(w http.ResponseWriter, r *http.Request) {
+	sort, ok := rank.ParseSort(r.URL.Query().Get("sort"))
+	if !ok {
+		srv.clientError(w, r, http.StatusBadRequest, "sort",
+			"sort must be one of recommended, conservative, average, reviews.")
+		return
+	}
+	l, err := srv.lineup(r, r.PathValue("line"), sort)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	items, byID := l.views()
+	p := linePage{Category: l.category, Counts: countsText(l.category), Verdict: newVerdictView(l.category.Slug, l.verdict, byID),
+		Sort: sort, Items: items, Ticks: axisTicks, FewUnder: fewReviews}
+	for _, s := range sortLabels {
+		href := "/c/" + l.category.Slug
+		if s.sort != rank.SortRecommended {
+			href += "?sort=" + string(s.sort)
+		}
+		p.Sorts = append(p.Sorts, sortLink{Label: s.label, Href: href, Current: s.sort == sort})
+		if s.sort == sort {
+			p.SortLabel = strings.ToLower(s.label)
+		}
+	}
+	var few []*itemView
+	for _, it := range items {
+		p.Priced = p.Priced || it.Price != ""
+		if it.Few {
+			few = append(few, it)
+		}
+	}
+	if sort == rank.SortAverage {
+		p.Few = linkedNames(few)
+	}
+	srv.render(w, r, http.StatusOK, "lines", view{Title: l.category.Name + ": which one to buy", Data: p})
+}
+
+// compareItems reads the items to compare from ?items=a,b,c, or from items repeated (as the
+// line page's checkboxes send them), or both: distinct slugs in the order given, at most one
+// more than maxCompare (enough to say there are too many).
+func compareItems(q url.Values) []string {
+	var slugs []string
+	for _, v := range q["items"] {
+		for s := range strings.SplitSeq(v, ",") {
+			s = strings.TrimSpace(s)
+			if s == "" || slices.Contains(slugs, s) {
+				continue
+			}
+			if len(slugs) > maxCompare {
+				return slugs
+			}
+			slugs = append(slugs, s)
+		}
+	}
+	return slugs
+}
+
+// checkCompareItems returns a message naming the parameter unless there are 2 to 4 slugs.
+func checkCompareItems(slugs []string) string {
+	switch n := len(slugs); {
+	case n == 0:
+		return "items must name 2 to 4 items to compare, separated by commas; it names none."
+	case n == 1:
+		return "items must name 2 to 4 items to compare; it names only one."
+	case n > maxCompare:
+		return "items must name 2 to 4 items to compare; it names more than 4."
+	}
+	return ""
+}
+
+// comparison is a few items of one line side by side.
+type comparison struct {
+	line     lineup
+	items    []*itemView
+	ranked   []rank.Ranked // the same items, in the same order
+	matchups []rank.Matchup
+}
+
+// compare loads the line and picks out the items named by slugs. An unknown item is a 404
+// naming it; the answer is false when the response has been written.
+func (srv *Server) compare(w http.ResponseWriter, r *http.Request, l lineup, slugs []string) (comparison, bool) {
+	c := comparison{line: l}
+	_, byID := l.views()
+	bySlug := make(map[string]rank.Ranked, len(l.ranked))
+	for _, rk := range l.ranked {
+		bySlug[l.items[rk.ID].Slug] = rk
+	}
+	for _, s := range slugs {
+		rk, ok := bySlug[s]
+		if !ok {
+			srv.clientError(w, r, http.StatusNotFound, "items", fmt.Sprintf("There is no item %q in %s.", s, l.category.Name))
+			return c, false
+		}
+		c.ranked = append(c.ranked, rk)
+		c.items = append(c.items, byID[rk.ID])
+	}
+	for i := range c.ranked {
+		for j := i + 1; j < len(c.ranked); j++ {
+			c.matchups = append(c.matchups, rank.HeadToHead(c.ranked[i], c.ranked[j]))
+		}
+	}
+	return c, true
+}
+
+// attributeRow is one attribute across the compared items.
+type attributeRow struct {
+	Name   string
+	Values []string // one per item, "" where an item lacks it
+}
+
+// matchupView is a head-to-head with its items ready to link.
+type matchupView struct {
+	Better, Worse *itemView
+	Percent       int
+	Reason        string
+}
+
+// compareChoice is one checkbox of the compare form.
+type compareChoice struct {
+	Item    *itemView
+	Checked bool
+}
+
+// comparePage is what compare.html shows.
+type comparePage struct {
+	Category   store.Category
+	Items      []*itemView
+	Attributes []attributeRow
+	Matchups   []matchupView
+	Ticks      []axisTick
+	Error      string // why the items could not be compared, with the form to choose again
+	Choices    []compareChoice
+}
+
+// comparePage shows 2 to 4 items of a line side by side. Badly chosen items get the form again
+// with a 400 and the reason.
+func (srv *Server) comparePage(w http.ResponseWriter, r *http.Request) {
+	l, err := srv.lineup(r, r.PathValue("line"), rank.SortRecommended)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	title := "Compare " + l.category.Name
+	slugs := compareItems(r.URL.Query())
+	if msg := checkCompareItems(slugs); msg != "" {
+		p := comparePage{Category: l.category, Error: msg}
+		items, _ := l.views()
+		for _, it := range items {
+			p.Choices = append(p.Choices, compareChoice{Item: it, Checked: slices.Contains(slugs, it.Slug)})
+		}
+		srv.render(w, r, http.StatusBadRequest, "compare", view{Title: title, Data: p})
+		return
+	}
+	c, ok := srv.compare(w, r, l, slugs)
+	if !ok {
+		return
+	}
+	p := comparePage{Category: l.category, Items: c.items, Ticks: axisTicks}
+	var names []string
+	for _, it := range c.items {
+		for k := range it.Attributes {
+			if !slices.Contains(names, k) {
+				names = append(names, k)
+			}
+		}
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		row := attributeRow{Name: k}
+		for _, it := range c.items {
+			row.Values = append(row.Values, it.Attributes[k])
+		}
+		p.Attributes = append(p.Attributes, row)
+	}
+	byID := make(map[int64]*itemView, len(c.items))
+	for _, it := range c.items {
+		byID[it.ID] = it
+	}
+	for _, m := range c.matchups {
+		p.Matchups = append(p.Matchups, matchupView{Better: byID[m.Better.ID], Worse: byID[m.Worse.ID],
+			Percent: int(math.Round(100 * m.Probability)), Reason: m.Reason})
+	}
+	names = names[:0]
+	for _, it := range c.items {
+		names = append(names, it.Name)
+	}
+	srv.render(w, r, http.StatusOK, "compare", view{Title: title + ": " + strings.Join(names, " vs "), Data: p})
+}
+
+// apiMatchup is one pair of compared items: Better is the one more likely to be truly better.
+type apiMatchup struct {
+	Better      string  `json:"better"` // item slug
+	Worse       string  `json:"worse"`  // item slug
+	BetterID    int64   `json:"better_id"`
+	WorseID     int64   `json:"worse_id"`
+	Probability float64 `json:"probability"` // P(better truly beats worse), at least 0.5
+	Summary     string  `json:"summary"`
+}
+
+// apiCompare returns 2 to 4 items of a line side by side, with every pair's head-to-head.
+func (srv *Server) apiCompare(w http.ResponseWriter, r *http.Request) {
+	slugs := compareItems(r.URL.Query())
+	l, err := srv.lineup(r, r.PathValue("line"), rank.SortRecommended)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	if msg := checkCompareItems(slugs); msg != "" {
+		srv.clientError(w, r, http.StatusBadRequest, "items", msg)
+		return
+	}
+	c, ok := srv.compare(w, r, l, slugs)
+	if !ok {
+		return
+	}
+	items := make([]apiRanked, len(c.ranked))
+	for i, rk := range c.ranked {
+		items[i] = toAPIRanked(rk, l.items[rk.ID])
+	}
+	matchups := make([]apiMatchup, len(c.matchups))
+	for i, m := range c.matchups {
+		matchups[i] = apiMatchup{Better: l.items[m.Better.ID].Slug, Worse: l.items[m.Worse.ID].Slug,
+			BetterID: m.Better.ID, WorseID: m.Worse.ID, Probability: round3(m.Probability), Summary: m.Reason}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"category":     toAPICategory(l.category),
+		"items":        items,
+		"head_to_head": matchups,
+	})
+}

@@ -1,0 +1,278 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/starboard/starboard/internal/store"
+	"github.com/starboard/starboard/internal/store/storetest"
+)
+
+// withSmallLines adds a line with no items and a line with one unreviewed item to the demo.
+func withSmallLines(t *testing.T, s *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	empty := store.Category{Slug: "toasters", Name: "Toasters"}
+	kettles := store.Category{Slug: "kettles", Name: "Kettles"}
+	for _, c := range []*store.Category{&empty, &kettles} {
+		if err := s.CreateCategory(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	it := store.Item{CategoryID: kettles.ID, Slug: "whistler", Name: `The "Whistler" <3`}
+	if err := s.CreateItem(ctx, &it); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestVerdictPages(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		withDemo(t, s)
+		withSmallLines(t, s)
+		ts := newTestServer(t, s)
+		const html, problem = "text/html; charset=utf-8", "application/problem+json"
+		tests := []struct {
+			name     string
+			path     string
+			wantCode int
+			wantType string
+			wantBody []string
+			notBody  []string
+		}{
+			{"home names and links each pick", "/", 200, html, []string{
+				`Our pick: <a href="/c/ipads/ipad-air-11">iPad Air 11&#34;</a>`,
+				`Too close to call: <a href="/c/books/pride-and-prejudice">Pride and Prejudice</a> and <a href="/c/books/nineteen-eighty-four">Nineteen Eighty-Four</a>`,
+				`Not enough reviews yet: Tinky Winky has 3 reviews`,
+				`Tell your friends to buy iPad Air 11&#34;: 4.5 stars from 105 reviews, 99% likely better than iPad Pro 11&#34;.`,
+				`6 items · 421 reviews`, `0 items · 0 reviews`, `1 item · 0 reviews`,
+				`href="/c/books/compare?items=pride-and-prejudice,nineteen-eighty-four"`,
+				`No items in this line yet.`,
+			}, nil},
+			{"clear pick", "/c/ipads", 200, html, []string{
+				`<h1>iPads</h1>`,
+				`class="verdict-box verdict-pick"`,
+				`<h2 id="verdict-heading"><a href="/c/ipads/ipad-air-11">iPad Air 11&#34;</a></h2>`,
+				`<dt>Runner-up</dt>`, `<a href="/c/ipads/ipad-pro-11">iPad Pro 11&#34;</a>: 4.0 stars from 74 reviews`,
+				`<dt>Best value</dt>`, `<a href="/c/ipads/ipad">iPad</a>: 3.8 stars for 349, the most stars for the money`,
+				`<th scope="col">Price</th>`, `<td class="num">1299</td>`,
+				`<th scope="row"><a href="/c/ipads/ipad-mini">iPad mini</a>`,
+				`<td class="num">4.5</td>`, `<td class="num">105</td>`,
+				`Rated 4.5 out of 5, 105 reviews`,
+				`aria-label="Spread of 105 ratings: 70 five-star, 25 four-star, 6 three-star, 2 two-star, 2 one-star"`,
+				`<span class="lineup-range-text">4.3 to 4.6</span>`, `class="lineup-interval"`,
+				`<form method="get" action="/c/ipads/compare"`, `<input type="checkbox" name="items" value="ipad-mini"`,
+				`<a href="/c/ipads" aria-current="page">Recommended</a>`,
+			}, []string{"Careful:", "Too close to call"}},
+			{"too close", "/c/books", 200, html, []string{
+				`class="verdict-box verdict-too_close"`, `<h2 id="verdict-heading">Too close to call</h2>`,
+				`Between <a href="/c/books/pride-and-prejudice">Pride and Prejudice</a> and <a href="/c/books/nineteen-eighty-four">Nineteen Eighty-Four</a>.`,
+				`Pride and Prejudice is only 57% likely to be better.`,
+				`href="/c/books/compare?items=pride-and-prejudice,nineteen-eighty-four"`,
+			}, []string{`<th scope="col">Price</th>`, `<dt>Best value</dt>`, `<dt>Runner-up</dt>`}},
+			{"not enough reviews", "/c/tellytubbies", 200, html, []string{
+				`class="verdict-box verdict-not_enough_reviews"`, `Not enough reviews yet</h2>`,
+				`Tinky Winky has 3 reviews and Po has 4 reviews`, `Few reviews`,
+			}, []string{"Careful:"}},
+			{"no items", "/c/toasters", 200, html, []string{`No items yet</h2>`, `No items in this line yet.`}, []string{"<table"}},
+			{"one unreviewed item", "/c/kettles", 200, html, []string{
+				`The &#34;Whistler&#34; &lt;3 has no reviews`, `No reviews yet`, `<td class="num">0</td>`,
+			}, []string{`<3`}},
+			{"conservative sort", "/c/ipads?sort=conservative", 200, html, []string{
+				`aria-current="page">Safest bet</a>`, `by safest bet.`}, nil},
+			{"average sort warns about few reviews", "/c/tellytubbies?sort=average", 200, html, []string{
+				`aria-current="page">Average rating</a>`, `Careful:`,
+				`Tinky Winky (3 reviews), Po (4 reviews), Dipsy (3 reviews) and Laa-Laa (2 reviews)
+have fewer than 10.`,
+				`<a href="/c/tellytubbies">recommended order</a>`}, nil},
+			{"average sort without few reviews", "/c/ipads?sort=average", 200, html, []string{`by average rating.`}, []string{"Careful:"}},
+			{"reviews sort", "/c/ipads?sort=reviews", 200, html, []string{`aria-current="page">Most reviewed</a>`}, nil},
+			{"bad sort", "/c/ipads?sort=cheapest", 400, html, []string{"sort must be one of recommended, conservative, average, reviews."}, nil},
+			{"empty sort is the default", "/c/ipads?sort=", 200, html, []string{`aria-current="page">Recommended</a>`}, nil},
+			{"unknown line", "/c/toasters-and-kettles", 404, html, []string{"nothing at this address"}, nil},
+
+			{"compare", "/c/books/compare?items=pride-and-prejudice,nineteen-eighty-four,dune", 200, html, []string{
+				`<h1>Compare Pride and Prejudice vs Nineteen Eighty-Four vs Dune</h1>`,
+				`<li>Too close to tell apart: Pride and Prejudice is only 57% likely to be better than Nineteen Eighty-Four.</li>`,
+				`<li>Pride and Prejudice is almost certainly better than Dune (99% likely).</li>`,
+				`<li>Nineteen Eighty-Four is almost certainly better than Dune (99% likely).</li>`,
+				`<th scope="col"><a href="/c/books/dune">Dune</a></th>`,
+				`<tr><th scope="row">author</th><td>Jane Austen</td><td>George Orwell</td><td>Frank Herbert</td></tr>`,
+				`<tr><th scope="row">year</th><td>1813</td><td>1949</td><td>1965</td></tr>`,
+				`<caption class="visually-hidden">Spread of 42 ratings: 15 five-star, 12 four-star, 8 three-star, 4 two-star, 3 one-star</caption>`,
+				`<td class="num">15</td><td class="num">36%</td>`,
+			}, nil},
+			{"compare from the checkboxes", "/c/ipads/compare?items=ipad&items=ipad-mini", 200, html, []string{
+				`<h1>Compare iPad vs iPad mini</h1>`, `Too close to tell apart: iPad is only 65% likely to be better than iPad mini.`,
+				`<tr><th scope="row">price</th><td>349</td><td>499</td></tr>`,
+			}, nil},
+			{"compare mixes both forms and drops repeats", "/c/ipads/compare?items=ipad,ipad-mini&items=ipad&items=ipad-air-11", 200, html,
+				[]string{`<h1>Compare iPad vs iPad mini vs iPad Air 11&#34;</h1>`}, nil},
+			{"compare missing attribute", "/c/ipads/compare?items=ipad,ipad-mini", 200, html, []string{`<th scope="row">chip</th>`}, nil},
+			{"compare with too few reviews", "/c/tellytubbies/compare?items=po,laa-laa", 200, html, []string{
+				`Too early to tell: Po has 4 reviews and Laa-Laa has 2 reviews.`}, nil},
+			{"compare one item", "/c/ipads/compare?items=ipad", 400, html, []string{
+				`items must name 2 to 4 items to compare; it names only one.`,
+				`<input type="checkbox" name="items" value="ipad" id="compare-ipad" checked>`,
+				`<input type="checkbox" name="items" value="ipad-mini" id="compare-ipad-mini">`}, nil},
+			{"compare nothing", "/c/ipads/compare", 400, html, []string{`it names none.`}, nil},
+			{"compare blanks", "/c/ipads/compare?items=,+,", 400, html, []string{`it names none.`}, nil},
+			{"compare five", "/c/ipads/compare?items=ipad,ipad-mini,ipad-air-11,ipad-air-13,ipad-pro-11", 400, html,
+				[]string{`it names more than 4.`}, nil},
+			{"compare one item twice", "/c/ipads/compare?items=ipad,ipad", 400, html, []string{`it names only one.`}, nil},
+			{"compare unknown item", "/c/ipads/compare?items=ipad,toaster", 404, html, []string{`There is no item &#34;toaster&#34; in iPads.`}, nil},
+			{"compare item of another line", "/c/ipads/compare?items=ipad,dune", 404, html, []string{`There is no item &#34;dune&#34; in iPads.`}, nil},
+			{"compare in unknown line", "/c/toaster/compare?items=a,b", 404, html, []string{"nothing at this address"}, nil},
+
+			{"api compare", "/api/v1/categories/ipads/compare?items=ipad-mini,ipad-air-11", 200, "application/json", []string{
+				`"head_to_head":[{"better":"ipad-air-11","worse":"ipad-mini",`,
+				`"summary":"iPad Air 11\" is almost certainly better than iPad mini (99% likely)."`,
+				`"items":[{"rank":6,"item":{`, `"price":"499"`, `"lower_bound":`}, nil},
+			{"api compare repeated", "/api/v1/categories/ipads/compare?items=ipad-mini&items=ipad-air-11", 200, "application/json",
+				[]string{`"better":"ipad-air-11"`}, nil},
+			{"api compare one item", "/api/v1/categories/ipads/compare?items=ipad", 400, problem, []string{`"field":"items"`, `only one`}, nil},
+			{"api compare nothing", "/api/v1/categories/ipads/compare", 400, problem, []string{`"field":"items"`}, nil},
+			{"api compare five", "/api/v1/categories/ipads/compare?items=a,b,c,d,e", 400, problem, []string{`"field":"items"`, `more than 4`}, nil},
+			{"api compare unknown item", "/api/v1/categories/ipads/compare?items=ipad,zzz", 404, problem, []string{`"field":"items"`, `There is no item \"zzz\" in iPads.`}, nil},
+			{"api compare unknown line", "/api/v1/categories/zzz/compare?items=a,b", 404, problem, []string{`"status":404`}, nil},
+			{"api best value may be the pick", "/api/v1/categories/ipads", 200, "application/json", []string{`"best_value":`}, nil},
+		}
+		for _, tt := range tests {
+			code, h, body := ts.get(t, tt.path)
+			if code != tt.wantCode {
+				t.Errorf("%s: GET %s = %d, want %d:\n%s", tt.name, tt.path, code, tt.wantCode, body)
+				continue
+			}
+			if got := h.Get("Content-Type"); got != tt.wantType {
+				t.Errorf("%s: Content-Type %q, want %q", tt.name, got, tt.wantType)
+			}
+			if strings.Contains(strings.ToLower(body), "<script") {
+				t.Errorf("%s: the page has a script", tt.name)
+			}
+			for _, want := range tt.wantBody {
+				if !strings.Contains(body, want) {
+					t.Errorf("%s: GET %s lacks %s", tt.name, tt.path, want)
+				}
+			}
+			for _, unwanted := range tt.notBody {
+				if strings.Contains(body, unwanted) {
+					t.Errorf("%s: GET %s has %s", tt.name, tt.path, unwanted)
+				}
+			}
+		}
+	})
+}
+
+// TestLineOrders checks each sort puts the rows in its order.
+func TestLineOrders(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		withDemo(t, s)
+		ts := newTestServer(t, s)
+		tests := []struct {
+			path string
+			want []string
+		}{
+			{"/c/ipads", []string{"ipad-air-11", "ipad-pro-11", "ipad-pro-13", "ipad-air-13", "ipad", "ipad-mini"}},
+			{"/c/ipads?sort=reviews", []string{"ipad-air-11", "ipad", "ipad-pro-11", "ipad-air-13", "ipad-pro-13", "ipad-mini"}},
+			{"/c/books?sort=average", []string{"pride-and-prejudice", "nineteen-eighty-four", "to-kill-a-mockingbird", "the-hobbit", "dune"}},
+			{"/c/tellytubbies?sort=conservative", []string{"tinky-winky", "dipsy", "laa-laa", "po"}},
+		}
+		for _, tt := range tests {
+			code, _, body := ts.get(t, tt.path)
+			if code != 200 {
+				t.Fatalf("GET %s = %d", tt.path, code)
+			}
+			var got []string
+			for _, part := range strings.Split(body, `<input type="checkbox" name="items" value="`)[1:] {
+				got = append(got, part[:strings.IndexByte(part, '"')])
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("GET %s: rows %q, want %q", tt.path, got, tt.want)
+			}
+		}
+	})
+}
+
+// TestAPICompare checks the compare API's numbers agree with the line's ranking.
+func TestAPICompare(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		withDemo(t, s)
+		ts := newTestServer(t, s)
+		slugs := []string{"dune", "pride-and-prejudice", "the-hobbit", "nineteen-eighty-four"}
+		code, _, body := ts.get(t, "/api/v1/categories/books/compare?items="+url.QueryEscape(strings.Join(slugs, ",")))
+		if code != 200 {
+			t.Fatalf("compare = %d %s", code, body)
+		}
+		var res struct {
+			Category   apiCategory
+			Items      []apiRanked
+			HeadToHead []apiMatchup `json:"head_to_head"`
+		}
+		if err := json.Unmarshal([]byte(body), &res); err != nil {
+			t.Fatal(err)
+		}
+		_, _, lineBody := ts.get(t, "/api/v1/categories/books")
+		var line struct{ Ranking []apiRanked }
+		if err := json.Unmarshal([]byte(lineBody), &line); err != nil {
+			t.Fatal(err)
+		}
+		if res.Category.Slug != "books" || len(res.Items) != len(slugs) {
+			t.Fatalf("compare answered %+v", res)
+		}
+		for i, it := range res.Items {
+			if it.Item.Slug != slugs[i] {
+				t.Errorf("item %d is %s, want %s (the order asked for)", i, it.Item.Slug, slugs[i])
+			}
+			j := slices.IndexFunc(line.Ranking, func(r apiRanked) bool { return r.Item.ID == it.Item.ID })
+			if j < 0 || line.Ranking[j].Score != it.Score || line.Ranking[j].Rank != it.Rank || line.Ranking[j].Lower != it.Lower {
+				t.Errorf("%s: compare says %+v, the line says %+v", it.Item.Slug, it, line.Ranking[j])
+			}
+		}
+		if len(res.HeadToHead) != 6 {
+			t.Fatalf("%d pairs, want 6", len(res.HeadToHead))
+		}
+		pairs := map[[2]string]bool{}
+		for _, m := range res.HeadToHead {
+			if m.Probability < 0.5 || m.Probability > 1 || m.Summary == "" || m.Better == m.Worse {
+				t.Errorf("pair %+v", m)
+			}
+			pairs[[2]string{min(m.Better, m.Worse), max(m.Better, m.Worse)}] = true
+			rankOf := func(slug string) int {
+				return res.Items[slices.Index(slugs, slug)].Rank
+			}
+			if rankOf(m.Better) > rankOf(m.Worse) {
+				t.Errorf("pair %+v: the better one ranks lower", m)
+			}
+		}
+		if len(pairs) != 6 {
+			t.Errorf("pairs %v, want every pair once", pairs)
+		}
+	})
+}
+
+func FuzzCompareItems(f *testing.F) {
+	for _, s := range []string{"", "a,b", "a, b ,c", "a,a", ",,,", "a,b,c,d,e", "a%2Cb", "items=a&items=b"} {
+		f.Add(s, "x")
+	}
+	f.Fuzz(func(t *testing.T, first, second string) {
+		slugs := compareItems(url.Values{"items": {first, second}})
+		msg := checkCompareItems(slugs)
+		if msg == "" && (len(slugs) < minCompare || len(slugs) > maxCompare) {
+			t.Fatalf("accepted %q", slugs)
+		}
+		if msg != "" && !strings.HasPrefix(msg, "items ") {
+			t.Fatalf("message %q does not name the parameter", msg)
+		}
+		for i, s := range slugs {
+			if s == "" || s != strings.TrimSpace(s) || strings.Contains(s, ",") || slices.Contains(slugs[:i], s) {
+				t.Fatalf("slugs %q: bad slug %q", slugs, s)
+			}
+		}
+	})
+}
