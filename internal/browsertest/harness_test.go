@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -202,11 +203,7 @@ type member struct {
 // comes back to next.
 func signUp(t *testing.T, ctx context.Context, s *site, m member, next string) {
 	t.Helper()
-	if res := open(t, ctx, s, "/signup?next="+next); res.Status == 404 {
-		tmpSignIn(t, ctx, s, m) // TEMPORARY
-		open(t, ctx, s, next)
-		return
-	}
+	open(t, ctx, s, "/signup?next="+url.QueryEscape(next))
 	res := submit(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), m.Email),
 		chromedp.SendKeys(chromedp.CSS(`input[name="display_name"]`), m.Name),
