@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -13,6 +14,8 @@ import (
 
 	"github.com/starboard/starboard/internal/store"
 )
+
+var fileSafe = regexp.MustCompile(`[^A-Za-z0-9]+`)
 
 //go:embed testdata/axe.min.js
 var axeSource string
@@ -39,6 +42,11 @@ const axeRun = `axe.run(document, {
 // light or the dark colour scheme.
 func checkPage(t *testing.T, ctx context.Context, label string, res *network.Response) {
 	t.Helper()
+	name := strings.Trim(fileSafe.ReplaceAllString(label, "-"), "-")
+	if name == "" {
+		name = "home"
+	}
+	saveScreenshot(t, ctx, t.Name()+"-"+name)
 	csp := fmt.Sprint(res.Headers["Content-Security-Policy"])
 	if !strings.Contains(csp, "script-src 'none'") {
 		t.Errorf("%s: Content-Security-Policy %q lacks script-src 'none'", label, csp)
