@@ -72,6 +72,13 @@ func TestFeeds(t *testing.T) {
 				t.Errorf("GET %s: entries about %d items, want at least %d", tt.path, len(pages), tt.items)
 			}
 		}
+		// The pages link their feeds.
+		for page, feed := range map[string]string{"/c/ipads": "/c/ipads/feed.atom", "/c/ipads/ipad": "/c/ipads/ipad/feed.atom"} {
+			_, _, body := ts.get(t, page)
+			if !strings.Contains(body, `<link rel="alternate" type="application/atom+xml"`) || !strings.Contains(body, `href="`+feed+`"`) {
+				t.Errorf("GET %s does not link %s", page, feed)
+			}
+		}
 		for _, path := range []string{"/c/toasters/feed.atom", "/c/tellytubbies/noo-noo/feed.atom"} {
 			if code, _, _ := ts.get(t, path); code != 404 {
 				t.Errorf("GET %s = %d, want 404", path, code)
