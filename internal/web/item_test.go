@@ -633,3 +633,25 @@ func TestSpreadOf(t *testing.T) {
 		}
 	}
 }
+
+// TestSignInInvitationComesBack follows the item page's invitation to sign in: the sign-in and
+// sign-up forms carry the way back to the review form.
+func TestSignInInvitationComesBack(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	withDemo(t, s)
+	ts := newTestServer(t, s)
+	_, _, body := ts.get(t, "/c/tellytubbies/po")
+	for _, link := range regexp.MustCompile(`<a href="(/(?:login|signup)\?next=[^"]+)">`).FindAllStringSubmatch(body, -1) {
+		if !strings.Contains(link[1], "%23write-review") {
+			continue
+		}
+		code, _, form := ts.get(t, strings.ReplaceAll(link[1], "&amp;", "&"))
+		if code != 200 || !strings.Contains(form, `name="next" value="/c/tellytubbies/po#write-review"`) {
+			t.Errorf("GET %s = %d without the way back", link[1], code)
+		}
+	}
+	if n := strings.Count(body, "%23write-review"); n != 2 {
+		t.Errorf("%d invitation links, want sign in and sign up", n)
+	}
+}
