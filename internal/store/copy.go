@@ -155,7 +155,7 @@ func Copy(ctx context.Context, from, to *Store, opt CopyOptions) (CopyReport, er
 	var tables []copyTable
 	for _, t := range copyTables {
 		if t.optional && !opt.Sessions {
-			rep.Skipped = append(rep.Skipped, SkippedTable{t.name, "members sign in again (--sessions copies them)"})
+			rep.Skipped = append(rep.Skipped, SkippedTable{t.name, "members will sign in again; --sessions copies them"})
 			continue
 		}
 		tables = append(tables, t)
@@ -305,15 +305,11 @@ func (s *Store) emptyTarget(ctx context.Context, tx *sql.Tx, force bool) error {
 	return nil
 }
 
-// copyBatchParams bounds the parameters of one multi-row insert, well under both databases'
-// limits (SQLite 32766, PostgreSQL 65535).
-const copyBatchParams = 10000
-
 // copyRows streams one table from the source transaction into the target's, in key order, and
 // returns the number of rows and their checksum.
 func copyRows(ctx context.Context, from *Store, src *sql.Tx, to *Store, dst *sql.Tx, t copyTable, total int64,
 	progress func(CopyProgress)) (int64, string, error) {
-	per := copyBatchParams / len(t.columns)
+	per := max(1, to.insertBatchParams()/len(t.columns))
 	full, err := dst.PrepareContext(ctx, insertSQL(t, per))
 	if err != nil {
 		return 0, "", err

@@ -90,3 +90,14 @@ func (s *Store) resetIdentity(ctx context.Context, tx *sql.Tx, table string) err
 		COALESCE((SELECT MAX(id) FROM `+table+`), 0) + 1, false)`)
 	return err
 }
+
+// insertBatchParams is how many parameters one multi-row INSERT of a bulk copy should carry. On
+// PostgreSQL each statement is a network round trip, so many rows per statement pay (its limit
+// is 65535 parameters); the SQLite driver binds parameters in time that grows faster than their
+// number, and there is no round trip to save, so small statements are fastest there.
+func (s *Store) insertBatchParams() int {
+	if s.dialect == Postgres {
+		return 10000
+	}
+	return 250
+}
