@@ -93,8 +93,9 @@ func (e env) importItems(ctx context.Context, args []string) error {
 	}
 
 	entries, problems := read(data)
-	if len(problems) > 0 {
-		return usageError{importReport(path, len(entries), problems)}
+	if len(entries) == 0 {
+		// The file as a whole is unreadable (not UTF-8, no header, not a JSON array).
+		return usageError{importReport(path, 0, problems)}
 	}
 	cfg, err := e.load(f)
 	if err != nil {
@@ -128,8 +129,8 @@ func (e env) importItems(ctx context.Context, args []string) error {
 	case !errors.Is(err, store.ErrNotFound):
 		return err
 	}
-	items, problems := validateEntries(entries, existing)
-	if len(problems) > 0 {
+	items, invalid := validateEntries(entries, existing)
+	if problems = append(problems, invalid...); len(problems) > 0 {
 		return usageError{importReport(path, len(entries), problems)}
 	}
 	if dryRun {
@@ -181,7 +182,9 @@ func lineList(ctx context.Context, s *store.Store) string {
 
 // catalogEntry is one item as read from an import file, before validation.
 type catalogEntry struct {
+	pos         int    // line or item number
 	where       string // "line 4" in a CSV file, "item 3" in a JSON one
+	unreadable  bool   // its shape is wrong (reported when read): it is not validated
 	name        field
 	description field
 	slug        field // slug.given is false when the file has none for this item
@@ -192,6 +195,7 @@ type catalogEntry struct {
 type field struct {
 	value, label string // label: `column "name"` or `field "name"`
 	given        bool
+	unreadable   bool // of the wrong JSON type (reported when read): not validated
 }
 
 type attrField struct {
@@ -200,6 +204,7 @@ type attrField struct {
 
 // rowProblem is one thing wrong in an import file.
 type rowProblem struct {
+	pos                   int // line or item number, to report problems in file order
 	where, label, problem string
 }
 
@@ -218,6 +223,7 @@ type importError struct {
 }
 
 func importReport(path string, rows int, problems []rowProblem) error {
+	slices.SortStableFunc(problems, func(a, b rowProblem) int { return a.pos - b.pos })
 	return importError{path: path, rows: rows, problems: problems}
 }
 
@@ -227,7 +233,11 @@ func (e importError) Error() string {
 	for _, p := range e.problems {
 		bad[p.where] = true
 	}
-	fmt.Fprintf(&b, "%s: %d problem(s)", e.path, len(e.problems))
+	noun := "problems"
+	if len(e.problems) == 1 {
+		noun = "problem"
+	}
+	fmt.Fprintf(&b, "%s: %d %s", e.path, len(e.problems), noun)
 	if e.rows > 0 {
 		fmt.Fprintf(&b, " in %d of %d items", min(len(bad), e.rows), e.rows)
 	}
@@ -250,7 +260,7 @@ func checkUTF8(data []byte) []rowProblem {
 	var out []rowProblem
 	for i, line := range bytes.Split(data, []byte("\n")) {
 		if !utf8.Valid(line) {
-			out = append(out, rowProblem{where: fmt.Sprintf("line %d", i+1),
+			out = append(out, rowProblem{pos: i + 1, where: fmt.Sprintf("line %d", i+1),
 				problem: "is not valid UTF-8 text; save the file as UTF-8"})
 		}
 	}
@@ -284,7 +294,7 @@ func readCSV(data []byte) ([]catalogEntry, []rowProblem) {
 		where := fmt.Sprintf("line %d", headerLine)
 		lower := strings.ToLower(h)
 		if j, dup := seen[lower]; dup {
-			problems = append(problems, rowProblem{where, label, fmt.Sprintf("%q repeats the header of column %d", h, j+1)})
+			problems = append(problems, rowProblem{headerLine, where, label, fmt.Sprintf("%q repeats the header of column %d", h, j+1)})
 			continue
 		}
 		seen[lower] = i
@@ -293,12 +303,12 @@ func readCSV(data []byte) ([]catalogEntry, []rowProblem) {
 			kinds[i] = lower
 		default:
 			if p := checkAttrKey(h); p != "" {
-				problems = append(problems, rowProblem{where, label, "the attribute name " + p})
+				problems = append(problems, rowProblem{headerLine, where, label, "the attribute name " + p})
 			}
 		}
 	}
 	if _, ok := seen["name"]; !ok {
-		problems = append(problems, rowProblem{where: fmt.Sprintf("line %d", headerLine),
+		problems = append(problems, rowProblem{pos: headerLine, where: fmt.Sprintf("line %d", headerLine),
 			problem: "the header has no name column; want a header such as name,description,colour"})
 	}
 	if len(problems) > 0 {
@@ -317,11 +327,12 @@ func readCSV(data []byte) ([]catalogEntry, []rowProblem) {
 		line, _ := r.FieldPos(0)
 		where := fmt.Sprintf("line %d", line)
 		if len(entries) == maxImportItems {
-			return entries, append(problems, rowProblem{where: where, problem: fmt.Sprintf("more than %d items; split the file", maxImportItems)})
+			return entries, append(problems, rowProblem{pos: line, where: where, problem: fmt.Sprintf("more than %d items; split the file", maxImportItems)})
 		}
-		e := catalogEntry{where: where}
+		e := catalogEntry{pos: line, where: where}
 		if len(rec) != len(header) {
-			problems = append(problems, rowProblem{where: where,
+			e.unreadable = true
+			problems = append(problems, rowProblem{pos: line, where: where,
 				problem: fmt.Sprintf("has %d fields but the header has %d (quote values that contain commas)", len(rec), len(header))})
 		}
 		for i, v := range rec[:min(len(rec), len(header))] {
@@ -348,7 +359,7 @@ func readCSV(data []byte) ([]catalogEntry, []rowProblem) {
 		entries = append(entries, e)
 	}
 	if len(entries) == 0 && len(problems) == 0 {
-		problems = append(problems, rowProblem{where: "line 2", problem: "the file has a header but no items"})
+		problems = append(problems, rowProblem{pos: 2, where: "line 2", problem: "the file has a header but no items"})
 	}
 	return entries, problems
 }
@@ -356,8 +367,8 @@ func readCSV(data []byte) ([]catalogEntry, []rowProblem) {
 func csvProblem(err error) rowProblem {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return rowProblem{where: fmt.Sprintf("line %d", pe.Line), label: fmt.Sprintf("column %d", pe.Column),
-			problem: "cannot be read as CSV: " + pe.Err.Error()}
+		return rowProblem{pos: pe.Line, where: fmt.Sprintf("line %d", pe.Line), label: fmt.Sprintf("column %d", pe.Column),
+			problem: "cannot be read as CSV: " + pe.Err.Error() + "; the lines after it were not checked"}
 	}
 	return rowProblem{where: "file", problem: err.Error()}
 }
@@ -374,7 +385,7 @@ func readJSON(data []byte) ([]catalogEntry, []rowProblem) {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
 			line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
-			return nil, []rowProblem{{where: fmt.Sprintf("line %d", line), problem: "is not valid JSON: " + se.Error()}}
+			return nil, []rowProblem{{pos: line, where: fmt.Sprintf("line %d", line), problem: "is not valid JSON: " + se.Error()}}
 		}
 		return nil, []rowProblem{{where: "file", problem: `want a JSON array of items: [{"name": "...", "description": "...", "attributes": {"colour": "Red"}}]`}}
 	}
@@ -387,11 +398,12 @@ func readJSON(data []byte) ([]catalogEntry, []rowProblem) {
 	var entries []catalogEntry
 	var problems []rowProblem
 	for i, m := range raw {
-		e := catalogEntry{where: fmt.Sprintf("item %d", i+1),
+		e := catalogEntry{pos: i + 1, where: fmt.Sprintf("item %d", i+1),
 			name: field{label: `field "name"`}, description: field{label: `field "description"`}, slug: field{label: `field "slug"`}}
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(m, &obj); err != nil || obj == nil {
-			problems = append(problems, rowProblem{where: e.where, problem: `want an object such as {"name": "...", "attributes": {...}}`})
+			e.unreadable = true
+			problems = append(problems, rowProblem{pos: e.pos, where: e.where, problem: `want an object such as {"name": "...", "attributes": {...}}`})
 			entries = append(entries, e)
 			continue
 		}
@@ -409,7 +421,8 @@ func readJSON(data []byte) ([]catalogEntry, []rowProblem) {
 					continue
 				}
 				if err := json.Unmarshal(v, &f.value); err != nil {
-					problems = append(problems, rowProblem{e.where, f.label, "want text in quotes"})
+					problems = append(problems, rowProblem{e.pos, e.where, f.label, "want text in quotes"})
+					f.unreadable = true
 					continue
 				}
 				f.given = true
@@ -419,7 +432,7 @@ func readJSON(data []byte) ([]catalogEntry, []rowProblem) {
 					continue
 				}
 				if err := json.Unmarshal(v, &attrs); err != nil {
-					problems = append(problems, rowProblem{e.where, `field "attributes"`, `want an object such as {"colour": "Red", "price": 349}`})
+					problems = append(problems, rowProblem{e.pos, e.where, `field "attributes"`, `want an object such as {"colour": "Red", "price": 349}`})
 					continue
 				}
 				for _, key := range slices.Sorted(maps.Keys(attrs)) {
@@ -432,13 +445,13 @@ func readJSON(data []byte) ([]catalogEntry, []rowProblem) {
 					case json.Unmarshal(raw, &num) == nil:
 						text = num.String()
 					default:
-						problems = append(problems, rowProblem{e.where, label, "want text or a number"})
+						problems = append(problems, rowProblem{e.pos, e.where, label, "want text or a number"})
 						continue
 					}
 					e.attrs = append(e.attrs, attrField{key: key, value: text, label: label})
 				}
 			default:
-				problems = append(problems, rowProblem{e.where, fmt.Sprintf("field %q", k),
+				problems = append(problems, rowProblem{e.pos, e.where, fmt.Sprintf("field %q", k),
 					"unknown; an item has name, description, slug and attributes"})
 			}
 		}
@@ -452,22 +465,27 @@ func readJSON(data []byte) ([]catalogEntry, []rowProblem) {
 func validateEntries(entries []catalogEntry, existing map[string]string) ([]store.Item, []rowProblem) {
 	var problems []rowProblem
 	bad := func(e catalogEntry, label, problem string) {
-		problems = append(problems, rowProblem{e.where, label, problem})
+		problems = append(problems, rowProblem{e.pos, e.where, label, problem})
 	}
 	firstUse := map[string]string{}
 	items := make([]store.Item, 0, len(entries))
 	for _, e := range entries {
+		if e.unreadable {
+			continue
+		}
 		name := strings.TrimSpace(e.name.value)
-		if p := checkText(name, maxNameRunes, false); p != "" {
+		if p := checkText(name, maxNameRunes, false); p != "" && !e.name.unreadable {
 			bad(e, e.name.label, p)
 		}
 		desc := strings.TrimSpace(e.description.value)
-		if p := checkText(desc, maxDescRunes, true); p != "" && desc != "" {
+		if p := checkText(desc, maxDescRunes, true); p != "" && desc != "" && !e.description.unreadable {
 			bad(e, e.description.label, p)
 		}
 		slug, slugLabel := strings.TrimSpace(e.slug.value), e.slug.label
-		if e.slug.given {
-			if !slugOK(slug) {
+		if e.slug.given || e.slug.unreadable {
+			if e.slug.unreadable {
+				slug = ""
+			} else if !slugOK(slug) {
 				hint := ""
 				if s := slugify(slug); s != "" {
 					hint = fmt.Sprintf(", such as %q", s)
