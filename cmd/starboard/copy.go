@@ -119,7 +119,8 @@ type copyProgress struct {
 	tty   bool
 	cur   store.CopyProgress
 	tenth int64
-	open  bool // a bar is drawn and its line not yet ended
+	open  bool  // a bar is drawn and its line not yet ended
+	drawn int64 // the percentage the open bar shows
 	// verifying: the plain "verifying" line is written.
 	verifying bool
 }
@@ -138,6 +139,10 @@ func (p *copyProgress) update(cp store.CopyProgress) {
 		pct = min(100, cp.Done*100/cp.Total)
 	}
 	if p.tty {
+		if p.open && pct == p.drawn && !done {
+			return // nothing visible changed
+		}
+		p.drawn = pct
 		filled := int(pct) * barWidth / 100
 		fmt.Fprintf(p.w, "\r%-6s %-16s [%s%s] %3d%% %d/%d", cp.Step, cp.Table,
 			strings.Repeat("#", filled), strings.Repeat(".", barWidth-filled), pct, cp.Done, cp.Total)
