@@ -1,4 +1,5 @@
-// Command starboard runs the Starboard review site and its operator tasks: serve, migrate, demo.
+// Command starboard runs the Starboard review site and its operator tasks: serve, migrate, demo,
+// copy, import, healthcheck.
 package main
 
 import (
@@ -43,6 +44,9 @@ Usage:
   starboard demo    [--db PATH|URL] [--items N --reviews M] [--force]
   starboard user create --email E [--name N] [--admin] [--db PATH|URL]   (password on stdin, or asked)
   starboard user list   [--db PATH|URL]
+  starboard copy    --from PATH|URL --to PATH|URL [--force] [--sessions]
+  starboard import  FILE.csv|FILE.json --line SLUG [--create-line NAME] [--db PATH|URL] [--dry-run]
+  starboard healthcheck [--url URL]
 
 The database is DATABASE_URL (or --db): unset for ./starboard.db, sqlite:PATH, or postgres://...
 `
@@ -70,6 +74,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.demo(ctx, args[2:])
 	case "user":
 		err = e.user(ctx, args[2:])
+	case "copy":
+		err = e.copyData(ctx, args[2:])
+	case "import":
+		err = e.importItems(ctx, args[2:])
+	case "healthcheck":
+		err = e.healthcheck(ctx, args[2:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
