@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
@@ -97,18 +96,11 @@ func (e env) importItems(ctx context.Context, args []string) error {
 		// The file as a whole is unreadable (not UTF-8, no header, not a JSON array).
 		return usageError{importReport(path, 0, problems)}
 	}
-	cfg, err := e.load(f)
-	if err != nil {
-		return err
-	}
-	s, err := open(ctx, cfg.Database)
+	s, _, err := e.openMigrated(ctx, f, nil)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := s.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
-		return err
-	}
 	existing := map[string]string{}
 	cat, err := s.CategoryBySlug(ctx, lineSlug)
 	switch {

@@ -153,6 +153,33 @@ func open(ctx context.Context, opt store.Options) (*store.Store, error) {
 	return s, nil
 }
 
+// openMigrated loads the configuration, opens the database and applies pending migrations,
+// logging them to log (nil: quietly).
+func (e env) openMigrated(ctx context.Context, f config.Flags, log *slog.Logger) (*store.Store, config.Config, error) {
+	cfg, err := e.load(f)
+	if err != nil {
+		return nil, cfg, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s, err := open(ctx, cfg.Database)
+	if err != nil {
+		return nil, cfg, err
+	}
+	if err := s.Migrate(ctx, log); err != nil {
+		s.Close()
+		return nil, cfg, err
+	}
+	return s, cfg, nil
+}
+
+// openMigratedDB is openMigrated for commands whose only database setting is --db.
+func (e env) openMigratedDB(ctx context.Context, db string) (*store.Store, error) {
+	s, _, err := e.openMigrated(ctx, config.Flags{Database: db}, nil)
+	return s, err
+}
+
 // oneLine flattens a multi-line driver error (pgx lists each address it tried) into one line,
 // without repeats.
 func oneLine(err error) string {
@@ -185,14 +212,11 @@ func (e env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := e.logger(cfg)
-	s, err := open(ctx, cfg.Database)
+	s, _, err := e.openMigrated(ctx, f, log)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := s.Migrate(ctx, log); err != nil {
-		return err
-	}
 	if cfg.Demo {
 		sum, err := demo.Load(ctx, s, demo.Size{}, false, nil)
 		switch {
@@ -278,14 +302,11 @@ func (e env) migrate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := open(ctx, cfg.Database)
+	s, _, err := e.openMigrated(ctx, f, e.logger(cfg))
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := s.Migrate(ctx, e.logger(cfg)); err != nil {
-		return err
-	}
 	cur, _, err := s.Version(ctx)
 	if err != nil {
 		return err
@@ -310,18 +331,11 @@ func (e env) demo(ctx context.Context, args []string) error {
 	if (size.Items == 0) != (size.Reviews == 0) && size.Items == 0 {
 		return usageError{errors.New("--reviews needs --items")}
 	}
-	cfg, err := e.load(f)
-	if err != nil {
-		return err
-	}
-	s, err := open(ctx, cfg.Database)
+	s, err := e.openMigratedDB(ctx, f.Database)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := s.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
-		return err
-	}
 	start := time.Now()
 	sum, err := demo.Load(ctx, s, size, force, func(msg string) { fmt.Fprintln(e.stdout, "demo:", msg) })
 	if errors.Is(err, demo.ErrNotEmpty) {
