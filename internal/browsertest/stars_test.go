@@ -194,8 +194,10 @@ func TestStarInputRightToLeft(t *testing.T) {
 // TestChromiumAndFirefoxDrawTheSameStars renders the item page and the review form in Chromium
 // and in Firefox at the same window size and finds the stars in both screenshots by their colour:
 // the same stars, the same size, to the pixel.
+//
+// It does not run in parallel: under load a screenshot once showed another test's tab (another
+// member's review), so this test has the browser to itself.
 func TestChromiumAndFirefoxDrawTheSameStars(t *testing.T) {
-	t.Parallel()
 	firefox := need(t, "firefox-esr", "firefox")
 	s := startSite(t)
 	ctx := newTab(t)
