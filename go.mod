@@ -1,5 +1,9 @@
 module github.com/starboard/starboard
 
+// Heroku Go buildpack: which Go to build with, and which package to install as bin/starboard.
+// +heroku goVersion go1.26
+// +heroku install ./cmd/starboard
+
 go 1.26.8
 
 require (

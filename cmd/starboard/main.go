@@ -1,4 +1,5 @@
-// Command starboard runs the Starboard review site and its operator tasks: serve, migrate, demo.
+// Command starboard runs the Starboard review site and its operator tasks: serve, migrate, demo,
+// copy, import, healthcheck.
 package main
 
 import (
@@ -43,6 +44,9 @@ Usage:
   starboard demo    [--db PATH|URL] [--items N --reviews M] [--force]
   starboard user create --email E [--name N] [--admin] [--db PATH|URL]   (password on stdin, or asked)
   starboard user list   [--db PATH|URL]
+  starboard copy    --from PATH|URL --to PATH|URL [--force] [--sessions]
+  starboard import  FILE.csv|FILE.json --line SLUG [--create-line NAME] [--db PATH|URL] [--dry-run]
+  starboard healthcheck [--url URL]
 
 The database is DATABASE_URL (or --db): unset for ./starboard.db, sqlite:PATH, or postgres://...
 `
@@ -70,6 +74,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.demo(ctx, args[2:])
 	case "user":
 		err = e.user(ctx, args[2:])
+	case "copy":
+		err = e.copyData(ctx, args[2:])
+	case "import":
+		err = e.importItems(ctx, args[2:])
+	case "healthcheck":
+		err = e.healthcheck(ctx, args[2:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -143,6 +153,33 @@ func open(ctx context.Context, opt store.Options) (*store.Store, error) {
 	return s, nil
 }
 
+// openMigrated loads the configuration, opens the database and applies pending migrations,
+// logging them to log (nil: quietly).
+func (e env) openMigrated(ctx context.Context, f config.Flags, log *slog.Logger) (*store.Store, config.Config, error) {
+	cfg, err := e.load(f)
+	if err != nil {
+		return nil, cfg, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s, err := open(ctx, cfg.Database)
+	if err != nil {
+		return nil, cfg, err
+	}
+	if err := s.Migrate(ctx, log); err != nil {
+		s.Close()
+		return nil, cfg, err
+	}
+	return s, cfg, nil
+}
+
+// openMigratedDB is openMigrated for commands whose only database setting is --db.
+func (e env) openMigratedDB(ctx context.Context, db string) (*store.Store, error) {
+	s, _, err := e.openMigrated(ctx, config.Flags{Database: db}, nil)
+	return s, err
+}
+
 // oneLine flattens a multi-line driver error (pgx lists each address it tried) into one line,
 // without repeats.
 func oneLine(err error) string {
@@ -175,14 +212,11 @@ func (e env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := e.logger(cfg)
-	s, err := open(ctx, cfg.Database)
+	s, _, err := e.openMigrated(ctx, f, log)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := s.Migrate(ctx, log); err != nil {
-		return err
-	}
 	if cfg.Demo {
 		sum, err := demo.Load(ctx, s, demo.Size{}, false, nil)
 		switch {
@@ -274,14 +308,11 @@ func (e env) migrate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := open(ctx, cfg.Database)
+	s, _, err := e.openMigrated(ctx, f, e.logger(cfg))
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := s.Migrate(ctx, e.logger(cfg)); err != nil {
-		return err
-	}
 	cur, _, err := s.Version(ctx)
 	if err != nil {
 		return err
@@ -306,18 +337,11 @@ func (e env) demo(ctx context.Context, args []string) error {
 	if (size.Items == 0) != (size.Reviews == 0) && size.Items == 0 {
 		return usageError{errors.New("--reviews needs --items")}
 	}
-	cfg, err := e.load(f)
-	if err != nil {
-		return err
-	}
-	s, err := open(ctx, cfg.Database)
+	s, err := e.openMigratedDB(ctx, f.Database)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := s.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
-		return err
-	}
 	start := time.Now()
 	sum, err := demo.Load(ctx, s, size, force, func(msg string) { fmt.Fprintln(e.stdout, "demo:", msg) })
 	if errors.Is(err, demo.ErrNotEmpty) {

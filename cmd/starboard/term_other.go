@@ -3,14 +3,17 @@
 package main
 
 import (
-	"errors"
+	"bufio"
 	"os"
+	"strings"
 )
 
-// isTerminal reports false off Linux: the password is then read as the first line of standard
-// input, so pipe it in (`starboard user create --email E < file`).
-func isTerminal(*os.File) bool { return false }
-
-func readHidden(*os.File) (string, error) {
-	return "", errors.New("no terminal support on this system")
+// readHidden reads one line from f. Off Linux echo is not turned off, so pipe the password in
+// (`starboard user create --email E < file`) where that matters.
+func readHidden(f *os.File) (string, error) {
+	line, err := bufio.NewReader(f).ReadString('\n')
+	if err != nil && line == "" {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
 }

@@ -6,13 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/starboard/starboard/internal/auth"
-	"github.com/starboard/starboard/internal/config"
 	"github.com/starboard/starboard/internal/store"
 )
 
@@ -28,23 +26,6 @@ func (e env) user(ctx context.Context, args []string) error {
 		return e.userList(ctx, args[1:])
 	}
 	return usageError{fmt.Errorf("unknown subcommand %q: want user create or user list", args[0])}
-}
-
-// openMigrated opens the configured database and applies pending migrations quietly.
-func (e env) openMigrated(ctx context.Context, db string) (*store.Store, error) {
-	cfg, err := e.load(config.Flags{Database: db})
-	if err != nil {
-		return nil, err
-	}
-	s, err := open(ctx, cfg.Database)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
-		s.Close()
-		return nil, err
-	}
-	return s, nil
 }
 
 // userCreate creates an account. The password is read from standard input (its first line), or
@@ -79,7 +60,7 @@ func (e env) userCreate(ctx context.Context, args []string) error {
 		return usageError{fmt.Errorf("password refused: %w", err)}
 	}
 
-	s, err := e.openMigrated(ctx, db)
+	s, err := e.openMigratedDB(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -144,7 +125,7 @@ func (e env) userList(ctx context.Context, args []string) error {
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
-	s, err := e.openMigrated(ctx, db)
+	s, err := e.openMigratedDB(ctx, db)
 	if err != nil {
 		return err
 	}

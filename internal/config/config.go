@@ -69,9 +69,9 @@ func Load(getenv func(string) string, f Flags) (Config, error) {
 		return c, err
 	}
 	if getenv("DYNO") != "" && db.Dialect == store.SQLite {
-		return c, errors.New("DATABASE_URL is not set, and on Heroku (DYNO is set) a SQLite file would be lost " +
+		return c, errors.New("the database is a SQLite file, and on Heroku (DYNO is set) it would be lost " +
 			"at every restart because the filesystem is ephemeral: add the heroku-postgresql add-on, " +
-			"which sets DATABASE_URL")
+			"which sets DATABASE_URL to a PostgreSQL URL")
 	}
 	db.MaxConns = f.Pool
 	if pool := getenv("DATABASE_POOL"); pool != "" && f.Pool == 0 {

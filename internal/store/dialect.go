@@ -64,12 +64,53 @@ func (s *Store) Tables(ctx context.Context) (map[string][]string, error) {
 	return out, wrap("tables", rows.Err())
 }
 
-// bulkRows is how many rows one multi-row INSERT carries. PostgreSQL gains from large
-// statements (fewer round trips); SQLite resolves $N parameters by a linear scan, so a
-// statement's cost grows with the square of its parameters and small batches are faster.
-func (s *Store) bulkRows() int {
+// snapshotTx returns the options of a read-only transaction that sees one consistent snapshot of
+// the database from its first read to its end: REPEATABLE READ on PostgreSQL; any SQLite
+// transaction in WAL mode already does.
+func (s *Store) snapshotTx() *sql.TxOptions {
 	if s.dialect == Postgres {
-		return 1000
+		return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 	}
-	return 32
+	return &sql.TxOptions{ReadOnly: true}
+}
+
+// liftStatementTimeout lifts PostgreSQL's per-statement time limit for the rest of tx, for the
+// long reads and deletes of a bulk copy. SQLite has no such limit.
+func (s *Store) liftStatementTimeout(ctx context.Context, tx *sql.Tx) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = 0`)
+	return err
+}
+
+// orderKey returns an ORDER BY term that sorts a column the same way on both databases: text
+// byte by byte (SQLite's BINARY collation; PostgreSQL's "C"), numbers as numbers.
+func (s *Store) orderKey(column string, text bool) string {
+	if text && s.dialect == Postgres {
+		return column + ` COLLATE "C"`
+	}
+	return column
+}
+
+// resetIdentity moves the id sequence of a table whose rows were inserted with explicit ids past
+// the largest one, so the next insert does not collide. SQLite picks max(id)+1 by itself.
+func (s *Store) resetIdentity(ctx context.Context, tx *sql.Tx, table string) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'),
+		COALESCE((SELECT MAX(id) FROM `+table+`), 0) + 1, false)`)
+	return err
+}
+
+// insertBatchParams is how many parameters one multi-row INSERT of a bulk copy should carry. On
+// PostgreSQL each statement is a network round trip, so many rows per statement pay (its limit
+// is 65535 parameters); the SQLite driver binds parameters in time that grows faster than their
+// number, and there is no round trip to save, so small statements are fastest there.
+func (s *Store) insertBatchParams() int {
+	if s.dialect == Postgres {
+		return 10000
+	}
+	return 250
 }

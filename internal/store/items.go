@@ -60,6 +60,7 @@ type Item struct {
 	ID           int64
 	CategoryID   int64
 	CategorySlug string
+	CategoryName string
 	Slug         string
 	Name         string
 	Description  string
@@ -69,7 +70,7 @@ type Item struct {
 	UpdatedAt    time.Time
 }
 
-const itemColumns = `i.id, i.category_id, c.slug, i.slug, i.name, i.description, i.attributes,
+const itemColumns = `i.id, i.category_id, c.slug, c.name, i.slug, i.name, i.description, i.attributes,
 	i.created_at, i.updated_at, st.n1, st.n2, st.n3, st.n4, st.n5, st.updated_at`
 
 const itemFrom = ` FROM items i JOIN categories c ON c.id = i.category_id JOIN item_stats st ON st.item_id = i.id`
@@ -77,7 +78,7 @@ const itemFrom = ` FROM items i JOIN categories c ON c.id = i.category_id JOIN i
 func scanItem(row interface{ Scan(...any) error }) (Item, error) {
 	var it Item
 	c := &it.Stats.Counts
-	err := row.Scan(&it.ID, &it.CategoryID, &it.CategorySlug, &it.Slug, &it.Name, &it.Description, &it.Attributes,
+	err := row.Scan(&it.ID, &it.CategoryID, &it.CategorySlug, &it.CategoryName, &it.Slug, &it.Name, &it.Description, &it.Attributes,
 		&it.CreatedAt, &it.UpdatedAt, &c[0], &c[1], &c[2], &c[3], &c[4], &it.Stats.UpdatedAt)
 	return it, err
 }

@@ -238,7 +238,7 @@ func (s *Store) MarkHelpful(ctx context.Context, reviewID, userID int64) error {
 // CreateReviews inserts many reviews in few transactions, counting them in item_stats as it
 // goes, for bulk loads. It sets each review's ID; CreatedAt is kept when set.
 func (s *Store) CreateReviews(ctx context.Context, reviews []Review) error {
-	batch := s.bulkRows()
+	batch := s.insertBatchParams() / 8 // rows per INSERT, 8 parameters each
 	t := now()
 	for i := range reviews {
 		r := &reviews[i]

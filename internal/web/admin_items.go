@@ -45,13 +45,13 @@ const (
 )
 
 // formAttributeField names an attribute row's input in form errors: "attr_key_2".
-func formAttributeField(i int, _ attribute, part string) string {
+func formAttributeField(i int, _ attributePair, part string) string {
 	return "attr_" + part + "_" + strconv.Itoa(i)
 }
 
 // attributeRowsFor returns the form's rows for attribute pairs, with their errors, plus blank
 // rows so that at least blankAttributeRows are empty.
-func attributeRowsFor(pairs []attribute, errs map[string]string) []attributeInputRow {
+func attributeRowsFor(pairs []attributePair, errs map[string]string) []attributeInputRow {
 	rows := make([]attributeInputRow, 0, len(pairs)+blankAttributeRows)
 	blank := 0
 	for i, a := range pairs {
@@ -72,7 +72,7 @@ func attributeRowsFor(pairs []attribute, errs map[string]string) []attributeInpu
 // itemFromForm reads and checks the item form, keeping what was typed for a redisplay.
 func itemFromForm(v url.Values) (itemInput, itemForm) {
 	keys, vals := v[attrKeyField], v[attrValueField]
-	pairs := make([]attribute, max(len(keys), len(vals)))
+	pairs := make([]attributePair, max(len(keys), len(vals)))
 	for i := range pairs {
 		if i < len(keys) {
 			pairs[i].Key = keys[i]

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/starboard/starboard/internal/store"
@@ -98,19 +99,19 @@ func checkLine(in lineInput) (lineInput, []fieldError) {
 }
 
 // attribute is one key/value row of an item's attributes, in the order it was sent.
-type attribute struct {
+type attributePair struct {
 	Key, Value string
 }
 
 // itemInput is an item's fields as an admin sends them.
 type itemInput struct {
 	Slug, Name, Description string
-	Attributes              []attribute
+	Attributes              []attributePair
 }
 
 // attributeFields names the fields of an attribute row in errors: the API says
 // "attributes.colour", the admin form names the row's inputs.
-type attributeFields func(i int, a attribute, part string) string
+type attributeFields func(i int, a attributePair, part string) string
 
 // checkItem is the one set of item rules, for the API and the admin forms: it returns the item
 // normalised, its attributes as stored, and what is wrong with each field ("slug", "name",
@@ -131,7 +132,7 @@ func checkItem(in itemInput, fieldName attributeFields) (itemInput, store.Attrib
 	attrs := store.Attributes{}
 	type row struct {
 		i int
-		a attribute
+		a attributePair
 	}
 	var rows []row
 	for i, a := range in.Attributes {
@@ -140,7 +141,7 @@ func checkItem(in itemInput, fieldName attributeFields) (itemInput, store.Attrib
 			rows = append(rows, row{i, a})
 		}
 	}
-	in.Attributes = make([]attribute, len(rows))
+	in.Attributes = make([]attributePair, len(rows))
 	for j, r := range rows {
 		in.Attributes[j] = r.a
 	}
@@ -176,6 +177,20 @@ func checkItem(in itemInput, fieldName attributeFields) (itemInput, store.Attrib
 		}
 	}
 	return in, attrs, errs
+}
+
+// savableText reports whether s is text both databases keep as it is and every page can show:
+// valid UTF-8 without NUL or other control characters (line breaks and tabs too when multiline).
+func savableText(s string, multiline bool) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')) {
+			return false
+		}
+	}
+	return true
 }
 
 // truncate returns s cut to at most n characters, with an ellipsis when cut.

@@ -371,7 +371,7 @@ func (srv *Server) apiDeleteCategory(w http.ResponseWriter, r *http.Request) {
 }
 
 // attributesOfInput returns checked attribute rows as stored.
-func attributesOfInput(rows []attribute) store.Attributes {
+func attributesOfInput(rows []attributePair) store.Attributes {
 	m := make(store.Attributes, len(rows))
 	for _, a := range rows {
 		m[a.Key] = a.Value
@@ -380,12 +380,12 @@ func attributesOfInput(rows []attribute) store.Attributes {
 }
 
 // attributeRows returns an item's attributes as rows, by key.
-func attributeRows(m store.Attributes) []attribute {
-	rows := make([]attribute, 0, len(m))
+func attributeRows(m store.Attributes) []attributePair {
+	rows := make([]attributePair, 0, len(m))
 	for k, v := range m {
-		rows = append(rows, attribute{Key: k, Value: v})
+		rows = append(rows, attributePair{Key: k, Value: v})
 	}
-	slices.SortFunc(rows, func(a, b attribute) int { return strings.Compare(a.Key, b.Key) })
+	slices.SortFunc(rows, func(a, b attributePair) int { return strings.Compare(a.Key, b.Key) })
 	return rows
 }
 

@@ -188,7 +188,7 @@ func (f *jsonFields) wholeNumber(name string, dst *int) {
 
 // attributes sets *dst to the field's object of strings, in the order sent, when the body sent
 // one.
-func (f *jsonFields) attributes(name string, dst *[]attribute) {
+func (f *jsonFields) attributes(name string, dst *[]attributePair) {
 	raw := f.values[name]
 	if raw == nil {
 		return
@@ -198,7 +198,7 @@ func (f *jsonFields) attributes(name string, dst *[]attribute) {
 		f.errs = append(f.errs, fieldError{name, fmt.Sprintf("%s must be an object of text values, such as {\"colour\": \"Purple\"}, not %s.", name, jsonKind(raw))})
 		return
 	}
-	out := make([]attribute, 0, len(members))
+	out := make([]attributePair, 0, len(members))
 	seen := map[string]bool{}
 	for _, m := range members {
 		field := name + "." + m.Name
@@ -212,7 +212,7 @@ func (f *jsonFields) attributes(name string, dst *[]attribute) {
 			continue
 		}
 		seen[m.Name] = true
-		out = append(out, attribute{Key: m.Name, Value: v})
+		out = append(out, attributePair{Key: m.Name, Value: v})
 	}
 	*dst = out
 }
@@ -225,7 +225,30 @@ func (f *jsonFields) problems() *apiError {
 	return invalidFields(f.errs)
 }
 
+// reviewInput is a review's fields as a member sends them.
+type reviewInput struct {
+	Rating  int
+	Summary string
+	Details string
+}
+
 var reviewFields = []string{"rating", "summary", "details"}
+
+// checkReview checks a review with the review form's own rules (reviewForm.validate), so that
+// the API and the form refuse and normalise alike: it returns the review normalised (text
+// trimmed, the summary on one line, line breaks as \n) and what is wrong, field by field in the
+// order rating, summary, details.
+func checkReview(in reviewInput) (reviewInput, []fieldError) {
+	f := reviewForm{Rating: in.Rating, Summary: in.Summary, Details: strings.ReplaceAll(in.Details, "\r\n", "\n")}
+	f.validate()
+	var errs []fieldError
+	for _, field := range reviewFields {
+		if msg, bad := f.Errors[field]; bad {
+			errs = append(errs, fieldError{field, msg})
+		}
+	}
+	return reviewInput{Rating: f.Rating, Summary: f.Summary, Details: f.Details}, errs
+}
 
 // decodeReview reads a review from a JSON body and checks it with checkReview. A new review
 // (patch false) needs rating and summary; a patch changes only the fields it sends on base.
@@ -287,7 +310,7 @@ var (
 )
 
 // apiAttributeField names an attribute in API errors: "attributes.colour".
-func apiAttributeField(_ int, a attribute, _ string) string {
+func apiAttributeField(_ int, a attributePair, _ string) string {
 	if a.Key == "" {
 		return "attributes"
 	}

@@ -65,8 +65,8 @@ func TestCheckReview(t *testing.T) {
 
 func TestCheckItemAttributes(t *testing.T) {
 	t.Parallel()
-	rowField := func(i int, _ attribute, part string) string { return part + "-" + itoa(int64(i)) }
-	in := itemInput{Slug: "po", Name: "Po", Attributes: []attribute{
+	rowField := func(i int, _ attributePair, part string) string { return part + "-" + itoa(int64(i)) }
+	in := itemInput{Slug: "po", Name: "Po", Attributes: []attributePair{
 		{"colour", " Red "}, {"", ""}, {" price ", "349"}, {"", "orphan"}, {"Colour", "Gold"}, {"size", ""}, {"", "  "},
 	}}
 	got, attrs, errs := checkItem(in, rowField)
@@ -77,13 +77,13 @@ func TestCheckItemAttributes(t *testing.T) {
 	if strings.Join(fields, " ") != "key-3 key-4 value-5" {
 		t.Errorf("fields at fault %v, want key-3 key-4 value-5: %v", fields, errs)
 	}
-	if len(got.Attributes) != 5 || got.Attributes[0] != (attribute{"colour", "Red"}) || got.Attributes[1] != (attribute{"price", "349"}) {
+	if len(got.Attributes) != 5 || got.Attributes[0] != (attributePair{"colour", "Red"}) || got.Attributes[1] != (attributePair{"price", "349"}) {
 		t.Errorf("rows kept %v", got.Attributes)
 	}
 	if attrs["price"] != "349" || attrs["colour"] != "Red" {
 		t.Errorf("attributes %v", attrs)
 	}
-	ok := itemInput{Slug: "po", Name: "Po", Attributes: []attribute{{"colour", "Red"}, {"", ""}}}
+	ok := itemInput{Slug: "po", Name: "Po", Attributes: []attributePair{{"colour", "Red"}, {"", ""}}}
 	if got, attrs, errs := checkItem(ok, rowField); len(errs) != 0 || len(got.Attributes) != 1 || !maps.Equal(attrs, map[string]string{"colour": "Red"}) {
 		t.Errorf("checkItem(%+v) = %+v %v %v", ok, got, attrs, errs)
 	}
@@ -140,7 +140,7 @@ func FuzzReviewJSON(f *testing.F) {
 		if again, errs := checkReview(in); len(errs) > 0 || again != in {
 			t.Fatalf("accepted %+v, which the rules refuse or change: %+v %v", in, again, errs)
 		}
-		if n := utf8.RuneCountInString(in.Summary); in.Rating < 1 || in.Rating > 5 || n < reviewSummaryMin || n > reviewSummaryMax ||
+		if n := utf8.RuneCountInString(in.Summary); in.Rating < 1 || in.Rating > 5 || n < SummaryMin || n > SummaryMax ||
 			strings.ContainsRune(in.Summary+in.Details, 0) || !utf8.ValidString(in.Details) {
 			t.Fatalf("accepted out-of-rule review %+v", in)
 		}
@@ -182,7 +182,7 @@ func FuzzItemJSON(f *testing.F) {
 		f.Add([]byte(s), false)
 		f.Add([]byte(s), true)
 	}
-	base := itemInput{Slug: "ipad-mini", Name: "iPad mini", Attributes: []attribute{{"price", "499"}}}
+	base := itemInput{Slug: "ipad-mini", Name: "iPad mini", Attributes: []attributePair{{"price", "499"}}}
 	f.Fuzz(func(t *testing.T, data []byte, patch bool) {
 		line, in, perr := decodeItem(data, base, patch)
 		if perr != nil {

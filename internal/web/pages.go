@@ -8,11 +8,15 @@ import (
 	"github.com/starboard/starboard/internal/store"
 )
 
-// templateFuncs are the functions every template may call.
-func templateFuncs(static *staticFiles) template.FuncMap {
+// templateFuncs are the functions every template may call. {{template "stars" (stars mean count)}}
+// draws an average rating.
+func templateFuncs(static *staticFiles, stars *starPainter) template.FuncMap {
 	return template.FuncMap{
 		"static": static.URL,
-		"stars":  starsFor,
+		"stars":  stars.average,
+		// The item page and the review forms (item.go).
+		"itemPath": itemPath,
+		"plural":   plural,
 	}
 }
 
@@ -20,6 +24,7 @@ func (srv *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", srv.home)
 	mux.HandleFunc("GET /c/{line}", srv.line)
 	mux.HandleFunc("GET /c/{line}/compare", srv.comparePage)
+	srv.reviewRoutes(mux)
 	srv.accountRoutes(mux)
 	srv.adminRoutes(mux)
 	mux.HandleFunc("/", srv.notFound)

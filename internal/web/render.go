@@ -33,8 +33,8 @@ type view struct {
 
 // parsePages parses templates/layout.html and templates/partials/*.html with each other
 // templates/*.html file. Any error fails start-up.
-func parsePages(static *staticFiles) (*pages, error) {
-	funcs := templateFuncs(static)
+func parsePages(static *staticFiles, stars *starPainter) (*pages, error) {
+	funcs := templateFuncs(static, stars)
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)
@@ -72,10 +72,16 @@ func (p *pages) names() []string {
 	return out
 }
 
+// renderHook, when set (by tests, before any request), is told the name of every page rendered.
+var renderHook func(name string)
+
 // render executes a page into a buffer first, so a template error becomes a clean 500 page
 // rather than half a page with a 200 status.
 func (srv *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
 	t, ok := srv.pages.byName[name]
+	if renderHook != nil {
+		renderHook(name)
+	}
 	if !ok {
 		srv.serverError(w, r, fmt.Errorf("web: no template %q", name))
 		return

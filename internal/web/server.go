@@ -33,6 +33,7 @@ type Server struct {
 	pages    *pages
 	sessions *scs.SessionManager
 	static   *staticFiles
+	stars    *starPainter
 	handler  http.Handler
 }
 
@@ -52,7 +53,10 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	srv := &Server{store: s, log: opt.Logger, opt: opt, static: static}
 	srv.sessions = newSessions(s, opt.TrustProxy)
 	srv.sessions.ErrorFunc = srv.serverError
-	if srv.pages, err = parsePages(static); err != nil {
+	if srv.stars, err = newStarPainter(static); err != nil {
+		return nil, err
+	}
+	if srv.pages, err = parsePages(static, srv.stars); err != nil {
 		return nil, err
 	}
 	srv.handler = srv.routes()

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -31,5 +33,38 @@ func TestStarsFor(t *testing.T) {
 		if icons != tt.icons || got.Label != tt.label {
 			t.Errorf("starsFor(%v, %d) = %s %q; want %s %q", tt.mean, tt.count, icons, got.Label, tt.icons, tt.label)
 		}
+	}
+}
+
+func TestStarPainter(t *testing.T) {
+	t.Parallel()
+	static, err := loadStatic()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := newStarPainter(static)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sprite, _ := static.URL("stars.svg")
+	got := string(p.average(3.6, 12).HTML)
+	want := `<span class="stars"><svg viewBox="0 0 128 24" aria-hidden="true" focusable="false">` +
+		`<use href="` + sprite + `#full" x="0" width="24" height="24"/>` +
+		`<use href="` + sprite + `#full" x="26" width="24" height="24"/>` +
+		`<use href="` + sprite + `#full" x="52" width="24" height="24"/>` +
+		`<use href="` + sprite + `#half" x="78" width="24" height="24"/>` +
+		`<use href="` + sprite + `#empty" class="empty" x="104" width="24" height="24"/>` +
+		`</svg><span class="visually-hidden">Rated 3.6 out of 5, 12 reviews</span></span>`
+	if got != want {
+		t.Errorf("average(3.6, 12) =\n%s\nwant\n%s", got, want)
+	}
+	for k := 1; k <= 5; k++ {
+		r := p.rating(k)
+		if full := strings.Count(string(r.HTML), "#full"); full != k || !strings.Contains(string(r.HTML), fmt.Sprintf(">Rated %d out of 5<", k)) {
+			t.Errorf("rating(%d) = %s", k, r.HTML)
+		}
+	}
+	if r := p.rating(0); !strings.Contains(string(r.HTML), "No reviews yet") || strings.Contains(string(r.HTML), "NaN") {
+		t.Errorf("rating(0) = %s", r.HTML)
 	}
 }

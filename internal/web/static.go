@@ -40,6 +40,9 @@ func loadStatic() (*staticFiles, error) {
 		if err != nil {
 			return err
 		}
+		if path.Ext(p) == ".css" {
+			body = minifyCSS(body)
+		}
 		sum := sha256.Sum256(body)
 		hash := hex.EncodeToString(sum[:])[:12]
 		name := strings.TrimPrefix(p, "static/")
@@ -80,3 +83,51 @@ func (sf *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("ETag", f.etag)
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.body))
 }
+
+// minifyCSS drops comments and the whitespace CSS does not need: runs of spaces and line breaks
+// become one space, and none is kept beside braces and semicolons. Strings are kept as they are,
+// and so is the space inside calc() and selectors, so it never changes what the stylesheet means.
+func minifyCSS(css []byte) []byte {
+	out := make([]byte, 0, len(css))
+	space := false // a whitespace run is pending
+	for i := 0; i < len(css); i++ {
+		c := css[i]
+		switch {
+		case c == '/' && i+1 < len(css) && css[i+1] == '*':
+			end := bytes.Index(css[i+2:], []byte("*/"))
+			if end < 0 {
+				return out
+			}
+			i += end + 3
+			space = true
+			continue
+		case c == '"' || c == '\'':
+			if space && len(out) > 0 && !isCSSPunct(out[len(out)-1]) {
+				out = append(out, ' ')
+			}
+			space = false
+			j := i + 1
+			for j < len(css) && css[j] != c {
+				if css[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			out = append(out, css[i:min(j+1, len(css))]...)
+			i = j
+			continue
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
+			space = true
+			continue
+		}
+		if space && len(out) > 0 && !isCSSPunct(out[len(out)-1]) && !isCSSPunct(c) {
+			out = append(out, ' ')
+		}
+		space = false
+		out = append(out, c)
+	}
+	return out
+}
+
+// isCSSPunct reports whether whitespace beside c can go.
+func isCSSPunct(c byte) bool { return c == '{' || c == '}' || c == ';' }

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Load test: builds Starboard, loads 1,000 items and 100,000 reviews, starts the server, warms up,
+# runs wrk against the item page, item JSON, category page, ranking API and a signed-in review POST,
+# and prints one line per endpoint: requests/s, p50, p99, errors, resident memory.
+#
+#   bench/run.sh [sqlite|postgres]            (default sqlite)
+# Env: DURATION=10s WARMUP=3s THREADS=2 CONNS=32 ITEMS=1000 REVIEWS=100000 MEMBERS=60 PORT=8088
+#      ENDPOINTS="html json line ranking post"
+#      BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable (server for the
+#      postgres leg; a database is created and dropped)
+# Load goes to 127.0.0.1 only and every wrk run is bounded by DURATION.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DB_KIND=${1:-sqlite}
+DURATION=${DURATION:-10s}; WARMUP=${WARMUP:-3s}; THREADS=${THREADS:-2}; CONNS=${CONNS:-32}
+ITEMS=${ITEMS:-1000}; REVIEWS=${REVIEWS:-100000}; MEMBERS=${MEMBERS:-60}; PORT=${PORT:-8088}
+ENDPOINTS=${ENDPOINTS:-html json line ranking post}
+BENCH_POSTGRES=${BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+BASE=http://127.0.0.1:$PORT
+LUA=$PWD/bench/wrk.lua
+
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+command -v python3 >/dev/null || { echo "bench: python3 is needed to read the API's JSON" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/starboard-bench.XXXXXX)
+SERVER=""
+PGDB=""
+cleanup() {
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  if [ -n "$PGDB" ]; then psql "$BENCH_POSTGRES" -qc "DROP DATABASE IF EXISTS $PGDB" >/dev/null 2>&1 || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+CGO_ENABLED=0 go build -o "$WORK/starboard" ./cmd/starboard
+case $DB_KIND in
+  sqlite) export DATABASE_URL="sqlite:$WORK/bench.db" ;;
+  postgres)
+    PGDB=starboard_bench_$$
+    psql "$BENCH_POSTGRES" -qc "CREATE DATABASE $PGDB" >/dev/null
+    export DATABASE_URL=$(python3 -c 'import sys,urllib.parse as u; p=u.urlparse(sys.argv[1]); print(p._replace(path="/"+sys.argv[2]).geturl())' "$BENCH_POSTGRES" "$PGDB") ;;
+  *) echo "usage: bench/run.sh [sqlite|postgres]" >&2; exit 2 ;;
+esac
+
+start=$(date +%s.%N)
+"$WORK/starboard" demo --items "$ITEMS" --reviews "$REVIEWS" | tail -n 1
+echo "# data loaded in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
+for i in $(seq 1 "$MEMBERS"); do
+  echo "bench passphrase $i for load" | "$WORK/starboard" user create --email "bench$i@bench.test" --name "Bench $i" >/dev/null
+done
+
+LOG_FORMAT=json "$WORK/starboard" serve --addr "127.0.0.1:$PORT" 2>"$WORK/server.log" &
+SERVER=$!
+for _ in $(seq 1 100); do curl -fs -o /dev/null "$BASE/readyz" && break; sleep 0.1; done
+curl -fs -o /dev/null "$BASE/readyz" || { echo "bench: server did not start"; cat "$WORK/server.log"; exit 1; }
+
+# Members sign in once each; their session cookies go to the POST script.
+: > "$WORK/cookies"
+for i in $(seq 1 "$MEMBERS"); do
+  curl -fs -o /dev/null -c "$WORK/jar$i" --data-urlencode "email=bench$i@bench.test" \
+    --data-urlencode "password=bench passphrase $i for load" "$BASE/login"
+  awk '$6 ~ /session/ { print $6 "=" $7 }' "$WORK/jar$i" >> "$WORK/cookies"
+done
+[ "$(wc -l < "$WORK/cookies")" -eq "$MEMBERS" ] || { echo "bench: sign-in failed"; tail "$WORK/server.log"; exit 1; }
+
+# Every item's page path, and the bench item: the book whose review count is nearest 135 (the
+# peers' item 1).
+python3 - "$BASE" "$WORK" <<'PY'
+import json, sys, urllib.request
+base, work = sys.argv[1], sys.argv[2]
+paths, best = [], None
+for line in ("books", "ipads", "tellytubbies"):
+    page = 1
+    while True:
+        with urllib.request.urlopen(f"{base}/api/v1/categories/{line}/items?limit=100&page={page}") as r:
+            items = json.load(r)["items"]
+        if not items:
+            break
+        for it in items:
+            paths.append(f"/c/{line}/{it['slug']}")
+            if line == "books" and (best is None or abs(it["review_count"] - 135) < abs(best["review_count"] - 135)):
+                best = it
+        page += 1
+open(f"{work}/items", "w").write("\n".join(paths) + "\n")
+open(f"{work}/bench_item", "w").write(f"/c/books/{best['slug']} {best['id']} {best['review_count']}\n")
+PY
+read -r ITEM_PATH ITEM_ID ITEM_REVIEWS < "$WORK/bench_item"
+
+rss() { awk '/VmRSS/ { printf "%.1f MiB", $2/1024 }' "/proc/$SERVER/status"; }
+secs() { case $1 in *ms) echo 0;; *s) echo "${1%s}";; *m) echo $(( ${1%m} * 60 ));; *) echo "$1";; esac; }
+
+run() { # name mode path
+  local name=$1 mode=$2 url=$BASE$3 out mem
+  if [ "$mode" = get ]; then
+    WRK_MODE=get wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" "$url" >/dev/null 2>&1 || true
+  fi
+  ( sleep $(( $(secs "$DURATION") / 2 )); rss > "$WORK/rss" ) &
+  local sampler=$!
+  out=$(WRK_MODE=$mode BENCH_COOKIES=$WORK/cookies BENCH_ITEMS=$WORK/items \
+    wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$LUA" "$url" 2>&1) || { echo "$name: wrk failed: $out"; return; }
+  wait "$sampler"; mem=$(cat "$WORK/rss")
+  echo "$out" | awk -v n="$name" -v u="$3" -v m="$mem" '/^RESULT/ {
+    printf "%-8s %-34s %9s req/s  p50 %7s ms  p99 %7s ms  errors %5d  sockerr %4d  requests %7d  rss %s\n", n, u, $2, $3, $4, $5, $6, $7, m }'
+}
+
+echo "# $(date -u +%FT%TZ) starboard on $DB_KIND, $ITEMS items, $REVIEWS reviews; bench item $ITEM_PATH (id $ITEM_ID, $ITEM_REVIEWS reviews)"
+echo "# wrk -t$THREADS -c$CONNS -d$DURATION (warm-up $WARMUP) loadavg=\"$(cut -d' ' -f1-3 /proc/loadavg)\" nproc=$(nproc)"
+for ep in $ENDPOINTS; do
+  case $ep in
+    html)    run html    get  "$ITEM_PATH" ;;
+    json)    run json    get  "/api/v1/items/$ITEM_ID" ;;
+    line)    run line    get  "/c/books" ;;
+    ranking) run ranking get  "/api/v1/categories/books" ;;
+    post)    run post    post "/" ;;
+    /*)      run "$ep"   get  "$ep" ;;
+    *) echo "unknown endpoint $ep" >&2; exit 2 ;;
+  esac
+done
+echo "# server log: $(grep -c '"msg":"request"' "$WORK/server.log") requests logged, $(grep -c '"level":"ERROR"' "$WORK/server.log" || true) errors"

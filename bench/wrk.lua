@@ -1,0 +1,60 @@
+-- wrk script for bench/run.sh.
+--   WRK_MODE=get  (default): GET the URL given to wrk.
+--   WRK_MODE=post: POST a valid review form (review[summary], review[details], review[rating]) as a
+--                  signed-in member. BENCH_COOKIES names a file of session cookies (one member per
+--                  line) and BENCH_ITEMS a file of item paths (/c/line/item); every request uses a
+--                  different (member, item) pair, since a member reviews an item once.
+-- done() prints: RESULT <req/s> <p50 ms> <p99 ms> <non-2xx/3xx> <socket errors> <requests>
+local mode = os.getenv("WRK_MODE") or "get"
+local threads = {}
+local cookies, items = {}, {}
+local counter = 0
+
+function setup(thread)
+  thread:set("thread_index", #threads)
+  table.insert(threads, thread)
+end
+
+local function lines(path)
+  local out = {}
+  for line in io.lines(path) do
+    if line ~= "" then table.insert(out, line) end
+  end
+  return out
+end
+
+function init(args)
+  if mode ~= "post" then return end
+  cookies = lines(os.getenv("BENCH_COOKIES"))
+  items = lines(os.getenv("BENCH_ITEMS"))
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+end
+
+local function urlencode(s)
+  return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
+
+function request()
+  if mode ~= "post" then return wrk.format() end
+  -- Pair n = thread_index + threads * counter: threads never collide, pairs never repeat
+  -- until members × items requests have been made.
+  local n = thread_index + 2 * counter
+  counter = counter + 1
+  local member = n % #cookies + 1
+  local item = math.floor(n / #cookies) % #items + 1
+  local rating = n % 5 + 1
+  local body = "review%5Bsummary%5D=" .. urlencode("Load test review " .. n) ..
+    "&review%5Bdetails%5D=" .. urlencode("Posted by wrk <bench> & friends; rating " .. rating .. ".") ..
+    "&review%5Brating%5D=" .. rating
+  return wrk.format("POST", items[item] .. "/reviews", { ["Cookie"] = cookies[member],
+    ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %.1f %.2f %.2f %d %d %d\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    e.status, e.connect + e.read + e.write + e.timeout, summary.requests))
+end

@@ -1,0 +1,294 @@
+package web
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/starboard/starboard/internal/rank"
+	"github.com/starboard/starboard/internal/store"
+)
+
+// reviewRoutes registers the item page, the review form's actions and the feeds.
+func (srv *Server) reviewRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /c/{line}/{item}", srv.itemPage)
+	mux.HandleFunc("POST /c/{line}/{item}/reviews", srv.requireUser(srv.createReview))
+	mux.HandleFunc("GET /reviews/{id}/edit", srv.requireUser(srv.editReview))
+	mux.HandleFunc("POST /reviews/{id}/edit", srv.requireUser(srv.updateReview))
+	mux.HandleFunc("GET /reviews/{id}/delete", srv.requireUser(srv.confirmDeleteReview))
+	mux.HandleFunc("POST /reviews/{id}/delete", srv.requireUser(srv.deleteReview))
+	mux.HandleFunc("POST /reviews/{id}/helpful", srv.requireUser(srv.markHelpful))
+	mux.HandleFunc("GET /c/{line}/feed.atom", srv.lineFeed)
+	mux.HandleFunc("GET /c/{line}/{item}/feed.atom", srv.itemFeed)
+}
+
+// itemPageView is what templates/item.html shows.
+type itemPageView struct {
+	Line        store.Category
+	Item        store.Item
+	Attributes  []attribute
+	Stars       starRating
+	Average     string // one decimal, "" without reviews
+	Count       int
+	Spread      []spreadRow // 5 stars first
+	Reviews     []reviewView
+	Sort        store.ReviewSort
+	SortOptions []sortOption
+	Filter      int // the star filter, 0 for all
+	Matching    int // how many reviews pass the filter
+	StarFilters []starFilter
+	From, To    int // the positions of the first and last review shown, 1-based
+	Pager       pager
+	Mine        *reviewView    // the signed-in member's own review of the item
+	NewReview   reviewFormView // the empty review form
+	SignedIn    bool
+	Path        string // the item page's address
+}
+
+// starFilter is one choice of the star filter.
+type starFilter struct {
+	Value    int // 0 for all
+	Label    string
+	Selected bool
+}
+
+// attribute is one of an item's key/value attributes.
+type attribute struct{ Name, Value string }
+
+// spreadRow is one bar of the 5★..1★ histogram.
+type spreadRow struct {
+	Stars   int
+	Count   int
+	Percent int    // whole percent; the rows add up to 100 when there are reviews
+	Filter  string // the address of the reviews with this many stars, "" when there are none
+}
+
+// reviewView is one review as a page shows it. Its fields are flat and ready to print: the
+// template does little more than insert them, which keeps a page of twenty reviews cheap.
+type reviewView struct {
+	ID           int64
+	Rating       int
+	Summary      string
+	Details      string
+	Author       string
+	HelpfulCount int
+	Date         string // "2026-10-02", for datetime attributes
+	DateText     string // "2 October 2026"
+	Stars        starRating
+	Edited       bool // changed noticeably after it was written
+	Mine         bool // written by the signed-in member
+	Voted        bool // marked helpful by the signed-in member
+}
+
+// sortOption is one choice of the review order.
+type sortOption struct {
+	Value    store.ReviewSort
+	Label    string
+	Selected bool
+}
+
+// pager links the pages of a list.
+type pager struct {
+	Page, Pages int
+	Prev, Next  string // addresses, "" at either end
+	First, Last string
+}
+
+var reviewSorts = []sortOption{
+	{Value: store.SortNewest, Label: "Newest first"},
+	{Value: store.SortHelpful, Label: "Most helpful first"},
+	{Value: store.SortHighest, Label: "Highest rated first"},
+	{Value: store.SortLowest, Label: "Lowest rated first"},
+}
+
+// itemPage shows an item: its stars, the spread of its ratings, one page of its reviews and the
+// review form.
+func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	pg, field, msg := parsePageValues("", q.Get("page"), DefaultLimit)
+	var rq reviewQuery
+	if field == "" {
+		rq, field, msg = reviewQueryValues(q.Get("sort"), q.Get("stars"), pg)
+	}
+	if field != "" {
+		srv.clientError(w, r, http.StatusBadRequest, field, msg)
+		return
+	}
+	v, err := srv.loadItemPage(r, r.PathValue("line"), r.PathValue("item"), rq)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	title := v.Item.Name + " · " + v.Line.Name
+	if rq.page.Page > 1 {
+		title += fmt.Sprintf(" · page %d", rq.page.Page)
+	}
+	srv.render(w, r, http.StatusOK, "item", view{Title: title, Data: v})
+}
+
+// loadItemPage loads everything the item page shows.
+func (srv *Server) loadItemPage(r *http.Request, lineSlug, itemSlug string, rq reviewQuery) (itemPageView, error) {
+	ctx := r.Context()
+	it, err := srv.store.ItemBySlug(ctx, lineSlug, itemSlug)
+	if err != nil {
+		return itemPageView{}, err
+	}
+	line := store.Category{ID: it.CategoryID, Slug: it.CategorySlug, Name: it.CategoryName}
+	rq.ItemID = it.ID
+	reviews, err := srv.store.Reviews(ctx, rq.ReviewQuery)
+	if err != nil {
+		return itemPageView{}, err
+	}
+	counts := rank.Counts(it.Stats.Counts)
+	n := counts.Total()
+	v := itemPageView{
+		Line: line, Item: it, Attributes: attributesOf(it.Attributes),
+		Stars: srv.stars.average(counts.Mean(), n), Count: n, Spread: spreadOf(it, rq.Sort),
+		Sort: rq.Sort, Filter: rq.Stars, Matching: matching(it.Stats, rq.Stars),
+	}
+	if n > 0 {
+		v.Average = strconv.FormatFloat(counts.Mean(), 'f', 1, 64)
+	}
+	for _, o := range reviewSorts {
+		o.Selected = o.Value == rq.Sort
+		v.SortOptions = append(v.SortOptions, o)
+	}
+	for k := 0; k <= 5; k++ {
+		label := "All ratings"
+		if k > 0 {
+			label = plural(k, "star", "stars") + " only"
+		}
+		v.StarFilters = append(v.StarFilters, starFilter{Value: k, Label: label, Selected: k == rq.Stars})
+	}
+	if len(reviews) > 0 {
+		v.From = rq.Offset + 1
+		v.To = rq.Offset + len(reviews)
+	}
+	v.Path = itemPath(it)
+	v.NewReview = reviewFormView{Item: it, Heading: "Review " + it.Name, Action: v.Path + "/reviews", Submit: "Post your review"}
+	rq.page.Total = v.Matching
+	v.Pager = pagerFor(rq.page, func(p int) string { return reviewsURL(it, rq.Sort, rq.Stars, p) })
+
+	u := userFrom(ctx)
+	v.SignedIn = u != nil
+	voted := map[int64]bool{}
+	if u != nil {
+		ids := make([]int64, len(reviews))
+		for i, rv := range reviews {
+			ids[i] = rv.ID
+		}
+		if voted, err = srv.store.HelpfulVotes(ctx, u.ID, ids); err != nil {
+			return itemPageView{}, err
+		}
+		switch mine, err := srv.store.ReviewByUser(ctx, it.ID, u.ID); {
+		case err == nil:
+			rv := srv.viewOf(mine, u, false)
+			v.Mine = &rv
+		case !errors.Is(err, store.ErrNotFound):
+			return itemPageView{}, err
+		}
+	}
+	v.Reviews = make([]reviewView, len(reviews))
+	for i, rv := range reviews {
+		v.Reviews[i] = srv.viewOf(rv, u, voted[rv.ID])
+	}
+	return v, nil
+}
+
+// viewOf prepares a review for display to the member u (nil for a visitor).
+func (srv *Server) viewOf(rv store.Review, u *store.User, voted bool) reviewView {
+	return reviewView{ID: rv.ID, Rating: rv.Rating, Summary: rv.Summary, Details: rv.Details, Author: rv.UserName,
+		HelpfulCount: rv.HelpfulCount, Date: isoDate(rv.CreatedAt), DateText: longDate(rv.CreatedAt),
+		Stars: srv.stars.rating(rv.Rating), Voted: voted, Mine: u != nil && u.ID == rv.UserID,
+		Edited: rv.UpdatedAt.Sub(rv.CreatedAt) > time.Minute}
+}
+
+// attributesOf returns an item's attributes sorted by name.
+func attributesOf(a store.Attributes) []attribute {
+	out := make([]attribute, 0, len(a))
+	for k, v := range a {
+		out = append(out, attribute{Name: k, Value: v})
+	}
+	slices.SortFunc(out, func(a, b attribute) int { return cmp.Compare(a.Name, b.Name) })
+	return out
+}
+
+// spreadOf returns the histogram rows, 5 stars first, with percentages that add up to 100
+// (largest remainders get the rounding), each linking to the reviews with that many stars.
+func spreadOf(it store.Item, sort store.ReviewSort) []spreadRow {
+	c := it.Stats.Counts
+	total := it.Stats.Total()
+	rows := make([]spreadRow, 5)
+	for i := range rows {
+		k := 5 - i
+		rows[i] = spreadRow{Stars: k, Count: c[k-1]}
+		if rows[i].Count > 0 {
+			rows[i].Filter = reviewsURL(it, sort, k, 1)
+		}
+	}
+	if total == 0 {
+		return rows
+	}
+	type share struct{ row, rest int }
+	shares := make([]share, 5)
+	given := 0
+	for i := range rows {
+		rows[i].Percent = rows[i].Count * 100 / total
+		shares[i] = share{i, rows[i].Count * 100 % total}
+		given += rows[i].Percent
+	}
+	slices.SortStableFunc(shares, func(a, b share) int { return b.rest - a.rest })
+	for _, s := range shares[:100-given] {
+		rows[s.row].Percent++
+	}
+	return rows
+}
+
+// reviewsURL returns the address of one page of an item's reviews.
+func reviewsURL(it store.Item, sort store.ReviewSort, stars, page int) string {
+	q := url.Values{}
+	if sort != store.SortNewest && sort != "" {
+		q.Set("sort", string(sort))
+	}
+	if stars > 0 {
+		q.Set("stars", strconv.Itoa(stars))
+	}
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page))
+	}
+	u := itemPath(it)
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u + "#reviews"
+}
+
+// itemPath returns the address of an item's page.
+func itemPath(it store.Item) string {
+	return "/c/" + url.PathEscape(it.CategorySlug) + "/" + url.PathEscape(it.Slug)
+}
+
+// pagerFor links the first, previous, next and last pages around p.
+func pagerFor(p page, link func(int) string) pager {
+	pg := pager{Page: p.Page, Pages: p.Pages()}
+	if pg.Page > 1 {
+		pg.Prev = link(min(pg.Page-1, pg.Pages))
+		pg.First = link(1)
+	}
+	if pg.Page < pg.Pages {
+		pg.Next = link(pg.Page + 1)
+		pg.Last = link(pg.Pages)
+	}
+	return pg
+}
+
+// longDate formats a date as people read it: "2 October 2026".
+func longDate(t time.Time) string { return t.UTC().Format("2 January 2006") }
+
+// isoDate formats a date for a datetime attribute: "2026-10-02".
+func isoDate(t time.Time) string { return t.UTC().Format("2006-01-02") }

@@ -1,0 +1,37 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/starboard/starboard/internal/demo"
+	"github.com/starboard/starboard/internal/store"
+	"github.com/starboard/starboard/internal/store/storetest"
+)
+
+// BenchmarkItemPage renders an item page with 20 reviews on SQLite holding the generated data set
+// of 1,000 items and 100,000 reviews (loading it takes a few seconds before the timing starts).
+//
+//	go test ./internal/web -run '^$' -bench ItemPage -benchtime 3000x
+func BenchmarkItemPage(b *testing.B) {
+	s := storetest.Open(b, store.SQLite)
+	if _, err := demo.Load(context.Background(), s, demo.Size{Items: 1000, Reviews: 100_000}, false, nil); err != nil {
+		b.Fatal(err)
+	}
+	srv, err := New(s, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/c/books/book-1", nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+}
