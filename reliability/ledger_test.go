@@ -27,10 +27,10 @@ const EnvLedgerKills = "STARBOARD_LEDGER_KILLS"
 type outcome uint8
 
 const (
-	pending  outcome = iota // recorded before sending, no answer yet
-	ok                      // 303 to the item page: the server said it is saved
-	refused                 // 4xx, or 303 saying the member already reviewed the item
-	unknown                 // transport error or 5xx: it may or may not be saved
+	pending outcome = iota // recorded before sending, no answer yet
+	ok                     // 303 to the item page: the server said it is saved
+	refused                // 4xx, or 303 saying the member already reviewed the item
+	unknown                // transport error or 5xx: it may or may not be saved
 )
 
 // entry is one review in the ledger.
