@@ -49,6 +49,9 @@ func reviewFormOf(r store.Review) reviewForm {
 // what to do, for a person.
 func (f *reviewForm) validate() bool {
 	f.Errors = map[string]string{}
+	// Checked before the line breaks are mapped away: strings.Map would turn invalid UTF-8 into
+	// U+FFFD and save it.
+	summaryValid := utf8.ValidString(f.Summary)
 	f.Summary = strings.TrimSpace(strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\r' || r == '\t' {
 			return ' '
@@ -62,7 +65,7 @@ func (f *reviewForm) validate() bool {
 		f.Errors["rating"] = "Choose a rating from 1 to 5 stars."
 	}
 	switch n := utf8.RuneCountInString(f.Summary); {
-	case !storable(f.Summary):
+	case !summaryValid || !storable(f.Summary):
 		f.Errors["summary"] = "The summary contains characters that cannot be saved. Please retype it."
 	case n == 0:
 		f.Errors["summary"] = "Write a summary: a few words that sum up your review."
