@@ -190,6 +190,14 @@ func runHostile(t *testing.T, db database) {
 		hostileCase{name: "cross-site post", method: "POST", path: other + "/reviews", ctype: fc, body: form("5", "Cross site", ""),
 			header: http.Header{"Sec-Fetch-Site": {"cross-site"}}, signedIn: true, want: 403, wantBody: "another website"},
 		// The catch-all route answers 404 for any method on a path it does not know.
+		hostileCase{name: "API token of 10,000 characters", method: "GET", path: "/api/v1/me",
+			header: http.Header{"Authorization": {"Bearer " + strings.Repeat("x", 10_000)}}, want: 401, wantBody: "not valid"},
+		hostileCase{name: "API token with SQL", method: "GET", path: "/api/v1/categories",
+			header: http.Header{"Authorization": {"Bearer sb_" + sqlAttack}}, want: 401, wantBody: "not valid"},
+		hostileCase{name: "API token with invalid UTF-8", method: "GET", path: "/api/v1/categories",
+			header: http.Header{"Authorization": {"Bearer \xff\xfe"}}, want: 401},
+		hostileCase{name: "API basic auth", method: "GET", path: "/api/v1/me",
+			header: http.Header{"Authorization": {"Basic YTpi"}}, want: 401, wantBody: "Bearer"},
 		hostileCase{name: "wrong method", method: "PUT", path: item, want: 404},
 		// net/http counts the limit loosely (64 KiB plus a read buffer), so well over it.
 		hostileCase{name: "header of 256 KiB", method: "GET", path: "/", header: http.Header{"X-Big": {strings.Repeat("h", 256<<10)}}, want: 431},
