@@ -278,39 +278,64 @@ func FuzzImportCSV(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		entries, problems := readCSV(data)
-		items, invalid := validateEntries(entries, map[string]string{})
-		problems = append(problems, invalid...)
-		if len(problems) == 0 {
-			{
-				if len(items) != len(entries) || len(items) == 0 {
-					t.Fatalf("%d items from %d entries", len(items), len(entries))
-				}
-				seen := map[string]bool{}
-				for _, it := range items {
-					if it.Name == "" || utf8.RuneCountInString(it.Name) > maxNameRunes || !utf8.ValidString(it.Name) {
-						t.Fatalf("bad name %q passed", it.Name)
-					}
-					if !slugOK(it.Slug) || seen[it.Slug] {
-						t.Fatalf("bad or repeated slug %q passed", it.Slug)
-					}
-					seen[it.Slug] = true
-					for k, v := range it.Attributes {
-						if checkAttrKey(k) != "" || v == "" || checkText(v, maxAttrValRunes, false) != "" {
-							t.Fatalf("bad attribute %q=%q passed", k, v)
-						}
-					}
-				}
-			}
-		}
-		for _, p := range problems {
-			if p.where == "" || p.problem == "" {
-				t.Fatalf("problem without a place or text: %+v", p)
-			}
-		}
-		if len(problems) > 0 {
-			if msg := importReport("f.csv", len(entries), problems).Error(); !strings.Contains(msg, "nothing was imported") {
-				t.Fatalf("report %q", msg)
-			}
-		}
+		checkImported(t, "f.csv", entries, problems)
 	})
+}
+
+// FuzzImportJSON is FuzzImportCSV for JSON catalogues.
+func FuzzImportJSON(f *testing.F) {
+	for _, seed := range []string{
+		`[{"name":"Po","description":"Red one","attributes":{"colour":"Red"}}]`,
+		`[{"name":"A","slug":"a"},{"name":"B","slug":"a"}]`,
+		"\uFEFF[{\"name\":\"x\"}]",
+		`[{"name":1}]`, `{"name":"x"}`, `[`, `[]`, `null`, `[null]`, `[{"name":"x","attributes":{"":"y"}}]`,
+		`[{"name":"x","attributes":{"k":["nested"]}}]`, `[{"name":"\u0000"}]`, "[{\"name\":\"\xff\"}]",
+		`[{"name":"x","unknown":true}]`, `[{"name":"x"}] trailing`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		entries, problems := readJSON(data)
+		checkImported(t, "f.json", entries, problems)
+	})
+}
+
+// checkImported checks what a reader made of a file: every problem names where it is, and a
+// file without problems gives items that keep every rule.
+func checkImported(t *testing.T, file string, entries []catalogEntry, problems []rowProblem) {
+	t.Helper()
+	items, invalid := validateEntries(entries, map[string]string{})
+	problems = append(problems, invalid...)
+	if len(problems) == 0 {
+		{
+			if len(items) != len(entries) || len(items) == 0 {
+				t.Fatalf("%d items from %d entries", len(items), len(entries))
+			}
+			seen := map[string]bool{}
+			for _, it := range items {
+				if it.Name == "" || utf8.RuneCountInString(it.Name) > maxNameRunes || !utf8.ValidString(it.Name) {
+					t.Fatalf("bad name %q passed", it.Name)
+				}
+				if !slugOK(it.Slug) || seen[it.Slug] {
+					t.Fatalf("bad or repeated slug %q passed", it.Slug)
+				}
+				seen[it.Slug] = true
+				for k, v := range it.Attributes {
+					if checkAttrKey(k) != "" || v == "" || checkText(v, maxAttrValRunes, false) != "" {
+						t.Fatalf("bad attribute %q=%q passed", k, v)
+					}
+				}
+			}
+		}
+	}
+	for _, p := range problems {
+		if p.where == "" || p.problem == "" {
+			t.Fatalf("problem without a place or text: %+v", p)
+		}
+	}
+	if len(problems) > 0 {
+		if msg := importReport(file, len(entries), problems).Error(); !strings.Contains(msg, "nothing was imported") {
+			t.Fatalf("report %q", msg)
+		}
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestValidatePassword(t *testing.T) {
@@ -185,4 +187,47 @@ func BenchmarkHashPassword(b *testing.B) {
 	for b.Loop() {
 		HashPassword("correct horse battery staple")
 	}
+}
+
+// FuzzAccountFields feeds any text to the checks on what people type into account forms: the
+// email, display name and API token name, and the password rules. None may panic; accepted text
+// is trimmed, valid UTF-8 without control characters, within its length, and checking it again
+// gives it back unchanged.
+func FuzzAccountFields(f *testing.F) {
+	for _, s := range []string{"ann@example.com", "  Ann@Example.COM ", "", "a\xff@example.com", "An\x00n",
+		"Zoë \"><b>x</b> 🚀 שלום", "\u202eevil\u202c", strings.Repeat("é", 51), "password1", "correct horse battery staple"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checks := []struct {
+			name  string
+			check func(string) (string, error)
+			max   int
+		}{
+			{"email", CheckEmail, MaxEmailLen},
+			{"display name", CheckDisplayName, MaxDisplayNameLen},
+			{"token name", CheckTokenName, MaxTokenNameLen},
+		}
+		for _, c := range checks {
+			got, err := c.check(s)
+			if err != nil {
+				if err.Error() == "" {
+					t.Errorf("%s %q: an error without a message", c.name, s)
+				}
+				continue
+			}
+			if !utf8.ValidString(got) || strings.TrimSpace(got) != got || got == "" || utf8.RuneCountInString(got) > c.max ||
+				strings.ContainsFunc(got, unicode.IsControl) {
+				t.Errorf("%s %q accepted as %q", c.name, s, got)
+			}
+			if again, err := c.check(got); err != nil || again != got {
+				t.Errorf("%s %q: accepted as %q, which checks again as %q, %v", c.name, s, got, again, err)
+			}
+		}
+		if err := ValidatePassword(s); err == nil {
+			if n := utf8.RuneCountInString(s); n < MinPasswordLen || n > MaxPasswordLen || IsCommonPassword(s) {
+				t.Errorf("password %q accepted", s)
+			}
+		}
+	})
 }

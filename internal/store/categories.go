@@ -50,6 +50,9 @@ func (s *Store) Categories(ctx context.Context) ([]Category, error) {
 
 // CategoryBySlug returns the product line with that slug, or ErrNotFound.
 func (s *Store) CategoryBySlug(ctx context.Context, slug string) (Category, error) {
+	if !storable(slug) {
+		return Category{}, wrap("category", ErrNotFound)
+	}
 	c, err := scanCategory(s.r.QueryRowContext(ctx, `SELECT `+categoryColumns+` FROM categories c WHERE c.slug = $1`, slug))
 	return c, wrap("category", err)
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -92,4 +94,11 @@ func wrap(op string, err error) error {
 		return nil
 	}
 	return fmt.Errorf("store: %s: %w", op, translate(err))
+}
+
+// storable reports whether s could be stored at all: valid UTF-8 without NUL. A lookup by any
+// other string finds nothing, and is answered so without asking PostgreSQL, which refuses such
+// text with an error instead.
+func storable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }

@@ -91,6 +91,9 @@ func (s *Store) Item(ctx context.Context, id int64) (Item, error) {
 
 // ItemBySlug returns the item with that slug in the product line with that slug, or ErrNotFound.
 func (s *Store) ItemBySlug(ctx context.Context, categorySlug, slug string) (Item, error) {
+	if !storable(categorySlug) || !storable(slug) {
+		return Item{}, wrap("item", ErrNotFound)
+	}
 	it, err := scanItem(s.r.QueryRowContext(ctx,
 		`SELECT `+itemColumns+itemFrom+` WHERE c.slug = $1 AND i.slug = $2`, categorySlug, slug))
 	return it, wrap("item", err)

@@ -62,6 +62,9 @@ func (s *Store) User(ctx context.Context, id int64) (User, error) {
 
 // UserByEmail returns the account with that email (in any case), or ErrNotFound.
 func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
+	if !storable(email) {
+		return User{}, wrap("user by email", ErrNotFound)
+	}
 	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`,
 		NormalizeEmail(email)))
 	return u, wrap("user by email", err)

@@ -102,8 +102,12 @@ func (srv *Server) requireAdmin(next http.HandlerFunc) http.HandlerFunc {
 }
 
 // safeNext returns target when it is a path on this site, else "/": a ?next= parameter must
-// never send a member to another site.
+// never send a member to another site. Control characters are refused outright: browsers drop
+// tabs and line breaks from a URL, so "/\t/evil.example" would reach evil.example.
 func safeNext(target string) string {
+	if strings.ContainsFunc(target, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return "/"
+	}
 	if u, err := url.Parse(target); err == nil && u.Host != "" {
 		// A full URL (a Referer): keep only its path and query.
 		target = u.RequestURI()

@@ -3,6 +3,7 @@ package web
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestReviewFormValidate(t *testing.T) {
@@ -75,10 +76,14 @@ func TestRatingLabels(t *testing.T) {
 func FuzzReviewForm(f *testing.F) {
 	f.Add("4", "Pretty good", "Nice")
 	f.Add("", "<script>", "\x00")
+	f.Add("4", "Good \xff\xfe stuff", "ok") // was saved with U+FFFD in place of the bytes
 	f.Fuzz(func(t *testing.T, rating, summary, details string) {
 		form := reviewFormFrom(rating, summary, details)
 		if !form.validate() {
 			return
+		}
+		if !utf8.ValidString(summary) || !utf8.ValidString(details) {
+			t.Errorf("accepted invalid UTF-8: %q / %q", summary, details)
 		}
 		if form.Rating < 1 || form.Rating > 5 || !storable(form.Summary) || !storable(form.Details) ||
 			len([]rune(form.Summary)) < SummaryMin || len([]rune(form.Summary)) > SummaryMax || len([]rune(form.Details)) > DetailsMax {

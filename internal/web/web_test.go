@@ -373,9 +373,37 @@ func TestSafeNext(t *testing.T) {
 		"https://evil.example/steal":   "/steal",
 		"http://localhost:8080/c/book": "/c/book",
 		"javascript:alert(1)":          "/",
+		"/\t/evil.example":             "/",
 	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzSafeNext checks that whatever ?next= holds, the address safeNext returns stays on this
+// site as a browser reads it: browsers drop tabs and line breaks anywhere in a URL, trim
+// leading and trailing control characters and spaces, and read a backslash as a slash.
+func FuzzSafeNext(f *testing.F) {
+	for _, s := range []string{"/c/ipads", "", "//evil.example/x", "/\\evil.example", "https://evil.example/steal",
+		"javascript:alert(1)", "/\t/evil.example", "/\n/evil.example", " //evil.example", "/%2F/evil.example",
+		"\x00//evil.example", "/\r\\evil.example", "http://[::1]:8080/x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, next string) {
+		got := safeNext(next)
+		seen := strings.Map(func(r rune) rune {
+			switch r {
+			case '\t', '\n', '\r':
+				return -1
+			case '\\':
+				return '/'
+			}
+			return r
+		}, got)
+		seen = strings.TrimFunc(seen, func(r rune) bool { return r <= ' ' })
+		if !strings.HasPrefix(seen, "/") || strings.HasPrefix(seen, "//") {
+			t.Errorf("safeNext(%q) = %q, which a browser reads as %q: off this site", next, got, seen)
+		}
+	})
 }
