@@ -532,17 +532,14 @@ func validateEntries(entries []catalogEntry, existing map[string]string) ([]stor
 // slugProblem words what is wrong with a slug from the file or the command line, suggesting one
 // made from it.
 func slugProblem(slug string, p *catalog.Problem) string {
-	switch p.Kind {
-	case catalog.Empty, catalog.NotSlug:
-		msg := fmt.Sprintf("%q %s", slug, &catalog.Problem{Kind: catalog.NotSlug})
-		if s := catalog.Slugify(slug); s != "" {
-			msg += fmt.Sprintf(", such as %q", s)
-		}
-		return msg
-	case catalog.Reserved:
-		return fmt.Sprintf("%q %s; choose another slug", slug, p)
+	if p.Kind != catalog.Empty && p.Kind != catalog.NotSlug {
+		return fmt.Sprintf("%q %s", slug, p)
 	}
-	return fmt.Sprintf("%q %s", slug, p)
+	msg := fmt.Sprintf("%q %s", slug, &catalog.Problem{Kind: catalog.NotSlug})
+	if s := catalog.Slugify(slug); s != "" {
+		msg += fmt.Sprintf(", such as %q", s)
+	}
+	return msg
 }
 
 // attrKeyProblem words what is wrong with an attribute name.

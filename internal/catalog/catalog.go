@@ -57,8 +57,6 @@ func (p *Problem) String() string {
 	switch p.Kind {
 	case Empty:
 		return "is required"
-	case NotUTF8:
-		return "is not valid UTF-8"
 	case TooLong:
 		return fmt.Sprintf("is %d characters long; at most %d", p.Length, p.Max)
 	case Invisible:
@@ -66,29 +64,25 @@ func (p *Problem) String() string {
 	case NotSlug:
 		return fmt.Sprintf("is not a slug: use lower-case letters, digits and single hyphens, up to %d characters", SlugMax)
 	case Reserved:
-		return "is reserved for the site's own pages"
+		return "is reserved for the site's own pages; choose another slug"
 	case ItemField:
 		return "is kept for the item itself"
 	case KeyChars:
 		return "may hold letters, digits, spaces and - _ . ( ) /, starting with a letter or digit"
+	default:
+		return "is not valid UTF-8"
 	}
-	return fmt.Sprintf("has problem %d", p.Kind)
 }
 
 // Slug returns s trimmed, or why it is not a slug: 1 to 80 lower-case letters a-z, digits and
 // single hyphens, not starting or ending with a hyphen, and not a reserved word.
 func Slug(s string) (string, *Problem) {
 	s = strings.TrimSpace(s)
-	if s == "" {
-		return s, &Problem{Kind: Empty}
-	}
-	for i := range len(s) {
-		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return s, &Problem{Kind: NotSlug}
-		}
-	}
 	switch {
-	case s[0] == '-' || s[len(s)-1] == '-' || strings.Contains(s, "--"):
+	case s == "":
+		return s, &Problem{Kind: Empty}
+	case strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" ||
+		s[0] == '-' || s[len(s)-1] == '-' || strings.Contains(s, "--"):
 		return s, &Problem{Kind: NotSlug}
 	case len(s) > SlugMax:
 		return s, &Problem{Kind: TooLong, Length: len(s), Max: SlugMax}
@@ -101,7 +95,7 @@ func Slug(s string) (string, *Problem) {
 // Name returns a line or item name trimmed, or why it cannot be one.
 func Name(s string) (string, *Problem) {
 	s = strings.TrimSpace(s)
-	return s, text(s, NameMax, false)
+	return s, text(s, NameMax, printable, Invisible)
 }
 
 // Description returns a description trimmed with \n line breaks, or why it cannot be one. It may
@@ -111,13 +105,13 @@ func Description(s string) (string, *Problem) {
 	if s == "" {
 		return s, nil
 	}
-	return s, text(s, DescriptionMax, true)
+	return s, text(s, DescriptionMax, printableLines, Invisible)
 }
 
 // AttributeValue returns an attribute's value trimmed, or why it cannot be one.
 func AttributeValue(s string) (string, *Problem) {
 	s = strings.TrimSpace(s)
-	return s, text(s, AttributeValueMax, false)
+	return s, text(s, AttributeValueMax, printable, Invisible)
 }
 
 // AttributeKey returns an attribute's name trimmed, or why it cannot be one: up to 40 letters,
@@ -126,51 +120,45 @@ func AttributeValue(s string) (string, *Problem) {
 // the attributes.
 func AttributeKey(s string) (string, *Problem) {
 	s = strings.TrimSpace(s)
-	switch n := utf8.RuneCountInString(s); {
-	case s == "":
-		return s, &Problem{Kind: Empty}
-	case !utf8.ValidString(s):
-		return s, &Problem{Kind: NotUTF8}
-	case n > AttributeKeyMax:
-		return s, &Problem{Kind: TooLong, Length: n, Max: AttributeKeyMax}
-	}
 	switch strings.ToLower(s) {
 	case "name", "description", "slug":
 		return s, &Problem{Kind: ItemField}
 	}
-	for i, r := range s {
+	return s, text(s, AttributeKeyMax, func(i int, r rune) bool {
 		// Marks after the first character: "रंग" and a decomposed "é" are letters to a reader.
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || i > 0 && (unicode.IsMark(r) || strings.ContainsRune(" -_.()/", r))) {
-			return s, &Problem{Kind: KeyChars}
-		}
-	}
-	return s, nil
+		return unicode.IsLetter(r) || unicode.IsDigit(r) || i > 0 && (unicode.IsMark(r) || strings.ContainsRune(" -_.()/", r))
+	}, KeyChars)
 }
 
 // text returns what is wrong with a required value of at most max characters, or nil: it must
-// be valid UTF-8 without control characters (line breaks and tabs allowed when multiline),
-// invisible format characters other than the joiners ZWJ and ZWNJ (which some scripts and emoji
-// need), or U+FFFD, the trace of text already broken by a wrong encoding.
-func text(s string, max int, multiline bool) *Problem {
-	switch {
+// be valid UTF-8 of characters ok allows (i is the character's byte offset); the first it does
+// not is a problem of the kind given.
+func text(s string, max int, ok func(i int, r rune) bool, kind Kind) *Problem {
+	switch n := utf8.RuneCountInString(s); {
 	case s == "":
 		return &Problem{Kind: Empty}
 	case !utf8.ValidString(s):
 		return &Problem{Kind: NotUTF8}
-	}
-	if n := utf8.RuneCountInString(s); n > max {
+	case n > max:
 		return &Problem{Kind: TooLong, Length: n, Max: max}
 	}
-	for _, r := range s {
-		if multiline && (r == '\n' || r == '\t') {
-			continue
-		}
-		if unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d' {
-			return &Problem{Kind: Invisible, Rune: r}
+	for i, r := range s {
+		if !ok(i, r) {
+			return &Problem{Kind: kind, Rune: r}
 		}
 	}
 	return nil
 }
+
+// printable reports whether r is a character every page can show as it is: not a control
+// character, not an invisible format character other than the joiners ZWJ and ZWNJ (which some
+// scripts and emoji need), and not U+FFFD, the trace of text already broken by a wrong encoding.
+func printable(_ int, r rune) bool {
+	return !unicode.IsControl(r) && r != utf8.RuneError && (!unicode.Is(unicode.Cf, r) || r == '\u200c' || r == '\u200d')
+}
+
+// printableLines is printable with line breaks and tabs.
+func printableLines(i int, r rune) bool { return r == '\n' || r == '\t' || printable(i, r) }
 
 // latinFold spells common accented letters without their accents, for slugs.
 var latinFold = map[rune]string{

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -22,22 +23,11 @@ func check(rule func(string) (string, *catalog.Problem), s, noun, empty string) 
 		return s, empty
 	case catalog.TooLong:
 		return s, fmt.Sprintf("Keep the %s to %d characters or fewer; it has %d.", noun, p.Max, p.Length)
-	case catalog.Invisible:
-		return s, fmt.Sprintf("The %s contains the invisible character %U, which cannot be saved; remove it.", noun, p.Rune)
 	case catalog.NotSlug:
-		example := catalog.Slugify(s)
-		if example == "" {
-			example = "ipad-air-11"
-		}
-		return s, fmt.Sprintf("Use only lower-case letters a-z, digits and single hyphens between words in the slug, such as %s.", example)
-	case catalog.Reserved:
-		return s, fmt.Sprintf("%q is reserved for the site's own pages; choose another slug.", s)
-	case catalog.ItemField:
-		return s, fmt.Sprintf("%q is one of every item's own fields; choose another attribute name.", s)
-	case catalog.KeyChars:
-		return s, "Use letters, digits, spaces and - _ . ( ) / in attribute names, starting with a letter or digit."
+		return s, fmt.Sprintf("Use only lower-case letters a-z, digits and single hyphens between words in the slug, such as %s.",
+			cmp.Or(catalog.Slugify(s), "ipad-air-11"))
 	}
-	return s, fmt.Sprintf("The %s contains characters that cannot be saved (it is not valid UTF-8).", noun)
+	return s, fmt.Sprintf("The %s %q %s.", noun, truncate(s, 40), p)
 }
 
 // lineInput is a product line's fields as an admin sends them.
@@ -85,29 +75,24 @@ func checkItem(in itemInput, fieldName attributeFields) (itemInput, store.Attrib
 	line, errs := checkLine(lineInput{in.Slug, in.Name, in.Description})
 	in.Slug, in.Name, in.Description = line.Slug, line.Name, line.Description
 	attrs := store.Attributes{}
-	type row struct {
-		i int
-		a attributePair
-	}
-	var rows []row
-	for i, a := range in.Attributes {
-		a.Key, a.Value = strings.TrimSpace(a.Key), strings.TrimSpace(a.Value)
-		if a.Key != "" || a.Value != "" {
-			rows = append(rows, row{i, a})
+	sent := in.Attributes
+	in.Attributes = []attributePair{}
+	for _, a := range sent {
+		if a.Key, a.Value = strings.TrimSpace(a.Key), strings.TrimSpace(a.Value); a.Key != "" || a.Value != "" {
+			in.Attributes = append(in.Attributes, a)
 		}
 	}
-	in.Attributes = make([]attributePair, len(rows))
-	for j, r := range rows {
-		in.Attributes[j] = r.a
-	}
-	if len(rows) > catalog.AttributesMax {
-		errs = append(errs, fieldError{"attributes", fmt.Sprintf("An item has at most %d attributes; this one has %d.", catalog.AttributesMax, len(rows))})
+	if len(in.Attributes) > catalog.AttributesMax {
+		errs = append(errs, fieldError{"attributes", fmt.Sprintf("An item has at most %d attributes; this one has %d.", catalog.AttributesMax, len(in.Attributes))})
 		return in, attrs, errs
 	}
 	seen := map[string]bool{} // lower-cased: "Colour" and "colour" are one attribute to a reader
-	for _, r := range rows {
-		a := r.a
-		keyField, valField := fieldName(r.i, a, "key"), fieldName(r.i, a, "value")
+	for i, a := range sent {
+		a.Key, a.Value = strings.TrimSpace(a.Key), strings.TrimSpace(a.Value)
+		if a.Key == "" && a.Value == "" {
+			continue
+		}
+		keyField, valField := fieldName(i, a, "key"), fieldName(i, a, "value")
 		_, msg := check(catalog.AttributeKey, a.Key, "attribute name", fmt.Sprintf("Name the attribute whose value is %q, such as colour or price.", truncate(a.Value, 40)))
 		if msg == "" && seen[strings.ToLower(a.Key)] {
 			msg = fmt.Sprintf("The attribute %q is given twice; keep one.", a.Key)
