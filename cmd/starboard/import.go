@@ -14,23 +14,17 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/starboard/starboard/internal/catalog"
 	"github.com/starboard/starboard/internal/config"
 	"github.com/starboard/starboard/internal/store"
 )
 
-// Limits of an imported catalog.
+// Limits of an import file; those of its items are the catalog's.
 const (
 	maxImportBytes   = 32 << 20
 	maxImportItems   = 50000
-	maxNameRunes     = 120
-	maxDescRunes     = 2000
-	maxSlugBytes     = 80
-	maxAttributes    = 30
-	maxAttrKeyRunes  = 40
-	maxAttrValRunes  = 200
 	maxReportedLines = 100
 )
 
@@ -67,8 +61,9 @@ func (e env) importItems(ctx context.Context, args []string) error {
 	if lineSlug == "" {
 		return usageError{errors.New("--line SLUG is required: the product line the items join")}
 	}
-	if !slugOK(lineSlug) {
-		return usageError{fmt.Errorf("--line %q is not a slug: use lower-case letters, digits and hyphens", lineSlug)}
+	lineSlug, p := catalog.Slug(lineSlug)
+	if p != nil {
+		return usageError{fmt.Errorf("--line %s", slugProblem(lineSlug, p))}
 	}
 	path := files[0]
 	var read func([]byte) ([]catalogEntry, []rowProblem)
@@ -84,9 +79,9 @@ func (e env) importItems(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageError{err}
 	}
-	line := store.Category{Slug: lineSlug, Name: strings.TrimSpace(createName)}
+	line := store.Category{Slug: lineSlug}
 	if createName != "" {
-		if p := checkText(line.Name, maxNameRunes, false); p != "" {
+		if line.Name, p = catalog.Name(createName); p != nil {
 			return usageError{fmt.Errorf("--create-line: the name %s", p)}
 		}
 	}
@@ -294,8 +289,8 @@ func readCSV(data []byte) ([]catalogEntry, []rowProblem) {
 		case "name", "description", "slug":
 			kinds[i] = lower
 		default:
-			if p := checkAttrKey(h); p != "" {
-				problems = append(problems, rowProblem{headerLine, where, label, "the attribute name " + p})
+			if _, p := catalog.AttributeKey(h); p != nil {
+				problems = append(problems, rowProblem{headerLine, where, label, attrKeyProblem(h, p)})
 			}
 		}
 	}
@@ -465,31 +460,29 @@ func validateEntries(entries []catalogEntry, existing map[string]string) ([]stor
 		if e.unreadable {
 			continue
 		}
-		name := strings.TrimSpace(e.name.value)
-		if p := checkText(name, maxNameRunes, false); p != "" && !e.name.unreadable {
-			bad(e, e.name.label, p)
+		name, p := catalog.Name(e.name.value)
+		if p != nil && !e.name.unreadable {
+			bad(e, e.name.label, p.String())
 		}
-		desc := strings.TrimSpace(e.description.value)
-		if p := checkText(desc, maxDescRunes, true); p != "" && desc != "" && !e.description.unreadable {
-			bad(e, e.description.label, p)
+		desc, p := catalog.Description(e.description.value)
+		if p != nil && !e.description.unreadable {
+			bad(e, e.description.label, p.String())
 		}
-		slug, slugLabel := strings.TrimSpace(e.slug.value), e.slug.label
-		if e.slug.given || e.slug.unreadable {
-			if e.slug.unreadable {
-				slug = ""
-			} else if !slugOK(slug) {
-				hint := ""
-				if s := slugify(slug); s != "" {
-					hint = fmt.Sprintf(", such as %q", s)
-				}
-				bad(e, slugLabel, fmt.Sprintf("%q is not a slug: use lower-case letters, digits and single hyphens, up to %d characters%s",
-					slug, maxSlugBytes, hint))
+		slug, slugLabel := "", e.slug.label
+		switch {
+		case e.slug.unreadable:
+		case e.slug.given:
+			if slug, p = catalog.Slug(e.slug.value); p != nil {
+				bad(e, slugLabel, slugProblem(slug, p))
 				slug = ""
 			}
-		} else {
-			slug, slugLabel = slugify(name), e.name.label
-			if slug == "" && name != "" {
-				bad(e, e.name.label, "no slug can be made from this name; add a slug for it")
+		default:
+			slug, slugLabel = catalog.Slugify(name), e.name.label
+			if _, p = catalog.Slug(slug); slug == "" && name != "" {
+				bad(e, slugLabel, "no slug can be made from this name; add a slug for it")
+			} else if p != nil && p.Kind == catalog.Reserved {
+				bad(e, slugLabel, fmt.Sprintf("makes the slug %q, which is reserved for the site's own pages; add another slug for it", slug))
+				slug = ""
 			}
 		}
 		if slug != "" {
@@ -505,9 +498,9 @@ func validateEntries(entries []catalogEntry, existing map[string]string) ([]stor
 		attrs := store.Attributes{}
 		seenKey := map[string]string{}
 		for _, a := range e.attrs {
-			key, value := strings.TrimSpace(a.key), strings.TrimSpace(a.value)
-			if p := checkAttrKey(key); p != "" {
-				bad(e, a.label, "the attribute name "+p)
+			key, p := catalog.AttributeKey(a.key)
+			if p != nil {
+				bad(e, a.label, attrKeyProblem(key, p))
 				continue
 			}
 			if prev, dup := seenKey[strings.ToLower(key)]; dup {
@@ -515,17 +508,18 @@ func validateEntries(entries []catalogEntry, existing map[string]string) ([]stor
 				continue
 			}
 			seenKey[strings.ToLower(key)] = key
-			if value == "" {
+			if strings.TrimSpace(a.value) == "" {
 				continue // an empty cell: this item has no such attribute
 			}
-			if p := checkText(value, maxAttrValRunes, false); p != "" {
-				bad(e, a.label, p)
+			value, p := catalog.AttributeValue(a.value)
+			if p != nil {
+				bad(e, a.label, p.String())
 				continue
 			}
 			attrs[key] = value
 		}
-		if len(attrs) > maxAttributes {
-			bad(e, "", fmt.Sprintf("has %d attributes; at most %d", len(attrs), maxAttributes))
+		if len(attrs) > catalog.AttributesMax {
+			bad(e, "", fmt.Sprintf("has %d attributes; at most %d", len(attrs), catalog.AttributesMax))
 		}
 		items = append(items, store.Item{Slug: slug, Name: name, Description: desc, Attributes: attrs})
 	}
@@ -535,104 +529,23 @@ func validateEntries(entries []catalogEntry, existing map[string]string) ([]stor
 	return items, nil
 }
 
-// checkText returns what is wrong with a required value of at most max characters, or "".
-// multiline allows line breaks and tabs.
-func checkText(s string, max int, multiline bool) string {
-	if s == "" {
-		return "is required"
+// slugProblem words what is wrong with a slug from the file or the command line, suggesting one
+// made from it.
+func slugProblem(slug string, p *catalog.Problem) string {
+	if p.Kind != catalog.Empty && p.Kind != catalog.NotSlug {
+		return fmt.Sprintf("%q %s", slug, p)
 	}
-	if !utf8.ValidString(s) {
-		return "is not valid UTF-8"
+	msg := fmt.Sprintf("%q %s", slug, &catalog.Problem{Kind: catalog.NotSlug})
+	if s := catalog.Slugify(slug); s != "" {
+		msg += fmt.Sprintf(", such as %q", s)
 	}
-	if n := utf8.RuneCountInString(s); n > max {
-		return fmt.Sprintf("is %d characters long; at most %d", n, max)
-	}
-	for _, r := range s {
-		if multiline && (r == '\n' || r == '\r' || r == '\t') {
-			continue
-		}
-		if unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d' {
-			return fmt.Sprintf("contains the invisible character %U", r)
-		}
-	}
-	return ""
+	return msg
 }
 
-// checkAttrKey returns what is wrong with an attribute name, or "".
-func checkAttrKey(k string) string {
-	if k == "" {
-		return "is empty"
+// attrKeyProblem words what is wrong with an attribute name.
+func attrKeyProblem(key string, p *catalog.Problem) string {
+	if p.Kind == catalog.Empty {
+		return "the attribute name is empty"
 	}
-	if !utf8.ValidString(k) {
-		return "is not valid UTF-8"
-	}
-	if n := utf8.RuneCountInString(k); n > maxAttrKeyRunes {
-		return fmt.Sprintf("%q is %d characters long; at most %d", k, n, maxAttrKeyRunes)
-	}
-	switch strings.ToLower(k) {
-	case "name", "description", "slug":
-		return fmt.Sprintf("%q is kept for the item itself", k)
-	}
-	for i, r := range k {
-		ok := unicode.IsLetter(r) || unicode.IsDigit(r) || i > 0 && strings.ContainsRune(" -_.()/", r)
-		if !ok {
-			return fmt.Sprintf("%q may hold letters, digits, spaces and - _ . ( ) /, starting with a letter or digit", k)
-		}
-	}
-	return ""
-}
-
-// slugOK reports whether s is a slug: lower-case ASCII letters and digits in groups joined by
-// single hyphens.
-func slugOK(s string) bool {
-	if s == "" || len(s) > maxSlugBytes || s[0] == '-' || s[len(s)-1] == '-' || strings.Contains(s, "--") {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
-// latinFold spells common accented letters without their accents, for slugs.
-var latinFold = map[rune]string{
-	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'æ': "ae", 'ç': "c", 'è': "e", 'é': "e",
-	'ê': "e", 'ë': "e", 'ì': "i", 'í': "i", 'î': "i", 'ï': "i", 'ð': "d", 'ñ': "n", 'ò': "o", 'ó': "o",
-	'ô': "o", 'õ': "o", 'ö': "o", 'ø': "o", 'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ý': "y", 'ÿ': "y",
-	'þ': "th", 'ß': "ss", 'œ': "oe", 'ł': "l", 'ś': "s", 'š': "s", 'ž': "z", 'ź': "z", 'ż': "z", 'č': "c",
-	'ć': "c", 'ř': "r", 'ń': "n", 'ě': "e", 'ę': "e", 'ą': "a", 'ğ': "g", 'ı': "i", 'ş': "s",
-}
-
-// slugify makes a slug from a name: "iPad Pro 13\"" → "ipad-pro-13", "Crème brûlée" →
-// "creme-brulee". It returns "" when the name has no letter or digit it can spell.
-func slugify(name string) string {
-	var b strings.Builder
-	gap := false
-	for _, r := range strings.ToLower(name) {
-		var part string
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			part = string(r)
-		case latinFold[r] != "":
-			part = latinFold[r]
-		case r == '\'' || r == '’':
-			continue // "Tolkien's" → "tolkiens"
-		default:
-			gap = b.Len() > 0
-			continue
-		}
-		if gap {
-			b.WriteByte('-')
-			gap = false
-		}
-		b.WriteString(part)
-	}
-	s := b.String()
-	if len(s) > maxSlugBytes {
-		s = strings.TrimRight(s[:maxSlugBytes], "-")
-	}
-	return s
+	return fmt.Sprintf("the attribute name %q %s", key, p)
 }

@@ -7,8 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
+	"github.com/starboard/starboard/internal/catalog"
 	"github.com/starboard/starboard/internal/store"
 	"github.com/starboard/starboard/internal/store/storetest"
 )
@@ -163,6 +163,12 @@ func TestImportRefusesBadFiles(t *testing.T) {
 				`line 10, column "colour": is 201 characters long; at most 200`,
 				`line 11, column "name": no slug can be made from this name; add a slug for it`,
 			}},
+		{"csv reserved slugs", "reserved.csv", "name,slug\nCompare,\nPo,compare\nLaa-Laa, new \nFeed,feed-2\n", []string{
+			`reserved.csv: 3 problems in 3 of 4 items; nothing was imported:`,
+			`line 2, column "name": makes the slug "compare", which is reserved for the site's own pages; add another slug for it`,
+			`line 3, column "slug": "compare" is reserved for the site's own pages; choose another slug`,
+			`line 4, column "slug": "new" is reserved for the site's own pages; choose another slug`,
+		}},
 		{"csv header", "head.csv", "title,colour,Colour,,slug\nx,y,z,w,v\n", []string{
 			`line 1, column 3: "Colour" repeats the header of column 2`,
 			`line 1, column 4: the attribute name is empty`,
@@ -191,6 +197,11 @@ func TestImportRefusesBadFiles(t *testing.T) {
 			`item 4, field "price": unknown; an item has name, description, slug and attributes`,
 			`item 5: want an object such as {"name": "...", "attributes": {...}}`,
 			`item 6, field "name": the slug "fine" is also used by item 1`,
+		}},
+		{"json reserved slugs", "reserved.json", `[{"name": "Admin"}, {"name": "Po", "slug": "api"}, {"name": "Feed", "slug": "feed-2"}]`, []string{
+			`reserved.json: 2 problems in 2 of 3 items; nothing was imported:`,
+			`item 1, field "name": makes the slug "admin", which is reserved for the site's own pages; add another slug for it`,
+			`item 2, field "slug": "api" is reserved for the site's own pages; choose another slug`,
 		}},
 		{"json syntax", "syntax.json", "[\n{\"name\": \"A\"},\n{\"name\": \"B\",}\n]", []string{
 			`line 3: is not valid JSON: invalid character '}'`}},
@@ -227,32 +238,13 @@ func TestImportRefusesBadFiles(t *testing.T) {
 		{[]string{"import", "--line", "books"}, "want one file"},
 		{[]string{"import", good, good, "--line", "books"}, "want one file"},
 		{[]string{"import", writeFile(t, "items.txt", "x"), "--line", "books"}, "want a .csv or .json file"},
-		{[]string{"import", good, "--line", "new", "--create-line", " ", "--db", db}, "--create-line: the name is required"},
+		{[]string{"import", good, "--line", "snacks", "--create-line", " ", "--db", db}, "--create-line: the name is required"},
+		{[]string{"import", good, "--line", "compare", "--create-line", "Compare", "--db", db}, `--line "compare" is reserved for the site's own pages; choose another slug`},
 	}
 	for _, u := range usage {
 		code, _, errOut := runCmd(t, ctx, nil, u.args...)
 		if code != exitUsage || !strings.Contains(errOut, u.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", u.args[1:], code, errOut, u.want)
-		}
-	}
-}
-
-func TestSlugify(t *testing.T) {
-	t.Parallel()
-	for name, want := range map[string]string{
-		`iPad Pro 13"`:            "ipad-pro-13",
-		"Crème Brûlée":            "creme-brulee",
-		"  Tolkien's  Hobbit ":    "tolkiens-hobbit",
-		"Laa-Laa":                 "laa-laa",
-		"日本":                      "",
-		"Nineteen Eighty-Four!":   "nineteen-eighty-four",
-		strings.Repeat("ab ", 40): strings.TrimRight(strings.Repeat("ab-", 27)[:80], "-"),
-	} {
-		if got := slugify(name); got != want {
-			t.Errorf("slugify(%q) = %q, want %q", name, got, want)
-		}
-		if got := slugify(name); got != "" && !slugOK(got) {
-			t.Errorf("slugify(%q) = %q is not a slug", name, got)
 		}
 	}
 }
@@ -313,15 +305,21 @@ func checkImported(t *testing.T, file string, entries []catalogEntry, problems [
 			}
 			seen := map[string]bool{}
 			for _, it := range items {
-				if it.Name == "" || utf8.RuneCountInString(it.Name) > maxNameRunes || !utf8.ValidString(it.Name) {
+				if name, p := catalog.Name(it.Name); p != nil || name != it.Name {
 					t.Fatalf("bad name %q passed", it.Name)
 				}
-				if !slugOK(it.Slug) || seen[it.Slug] {
+				if desc, p := catalog.Description(it.Description); p != nil || desc != it.Description {
+					t.Fatalf("bad description %q passed", it.Description)
+				}
+				if _, p := catalog.Slug(it.Slug); p != nil || seen[it.Slug] {
 					t.Fatalf("bad or repeated slug %q passed", it.Slug)
 				}
 				seen[it.Slug] = true
 				for k, v := range it.Attributes {
-					if checkAttrKey(k) != "" || v == "" || checkText(v, maxAttrValRunes, false) != "" {
+					if key, p := catalog.AttributeKey(k); p != nil || key != k {
+						t.Fatalf("bad attribute name %q passed", k)
+					}
+					if value, p := catalog.AttributeValue(v); p != nil || value != v {
 						t.Fatalf("bad attribute %q=%q passed", k, v)
 					}
 				}
