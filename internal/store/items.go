@@ -48,6 +48,9 @@ func (a *Attributes) Scan(src any) error {
 type Stats struct {
 	Counts    [5]int
 	UpdatedAt time.Time
+	// Version moves with every change to the item's reviews or their authors' names (see
+	// versions.go).
+	Version int64
 }
 
 // Total returns the number of reviews.
@@ -71,7 +74,7 @@ type Item struct {
 }
 
 const itemColumns = `i.id, i.category_id, c.slug, c.name, i.slug, i.name, i.description, i.attributes,
-	i.created_at, i.updated_at, st.n1, st.n2, st.n3, st.n4, st.n5, st.updated_at`
+	i.created_at, i.updated_at, st.n1, st.n2, st.n3, st.n4, st.n5, st.updated_at, st.version`
 
 const itemFrom = ` FROM items i JOIN categories c ON c.id = i.category_id JOIN item_stats st ON st.item_id = i.id`
 
@@ -79,7 +82,7 @@ func scanItem(row interface{ Scan(...any) error }) (Item, error) {
 	var it Item
 	c := &it.Stats.Counts
 	err := row.Scan(&it.ID, &it.CategoryID, &it.CategorySlug, &it.CategoryName, &it.Slug, &it.Name, &it.Description, &it.Attributes,
-		&it.CreatedAt, &it.UpdatedAt, &c[0], &c[1], &c[2], &c[3], &c[4], &it.Stats.UpdatedAt)
+		&it.CreatedAt, &it.UpdatedAt, &c[0], &c[1], &c[2], &c[3], &c[4], &it.Stats.UpdatedAt, &it.Stats.Version)
 	return it, err
 }
 
@@ -144,16 +147,25 @@ func insertItem(ctx context.Context, tx *sql.Tx, it *Item, t time.Time) error {
 	}
 	_, err = tx.ExecContext(ctx,
 		`INSERT INTO item_stats (item_id, n1, n2, n3, n4, n5, updated_at) VALUES ($1, 0, 0, 0, 0, 0, $2)`, it.ID, t)
-	return err
+	if err != nil {
+		return err
+	}
+	return bumpLineOfItem(ctx, tx, it.ID)
 }
 
 // UpdateItem saves it's slug, name, description and attributes. A missing id is ErrNotFound.
 func (s *Store) UpdateItem(ctx context.Context, it *Item) error {
 	t := now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		return expectOne(tx.ExecContext(ctx,
+		if err := expectOne(tx.ExecContext(ctx,
 			`UPDATE items SET slug = $1, name = $2, description = $3, attributes = $4, updated_at = $5 WHERE id = $6`,
-			it.Slug, it.Name, it.Description, it.Attributes, t, it.ID))
+			it.Slug, it.Name, it.Description, it.Attributes, t, it.ID)); err != nil {
+			return err
+		}
+		if err := bumpItem(ctx, tx, it.ID); err != nil {
+			return err
+		}
+		return bumpLineOfItem(ctx, tx, it.ID)
 	})
 	if err != nil {
 		return wrap("update item", err)
@@ -165,6 +177,9 @@ func (s *Store) UpdateItem(ctx context.Context, it *Item) error {
 // DeleteItem removes an item with its reviews and counts.
 func (s *Store) DeleteItem(ctx context.Context, id int64) error {
 	return wrap("delete item", s.tx(ctx, func(tx *sql.Tx) error {
+		if err := bumpLineOfItem(ctx, tx, id); err != nil {
+			return err
+		}
 		return expectOne(tx.ExecContext(ctx, `DELETE FROM items WHERE id = $1`, id))
 	}))
 }

@@ -152,8 +152,14 @@ func (s *Store) CreateAccount(ctx context.Context, u *User) error {
 // SetDisplayName changes a member's display name, or returns ErrNotFound.
 func (s *Store) SetDisplayName(ctx context.Context, userID int64, name string) error {
 	return wrap("set display name", s.tx(ctx, func(tx *sql.Tx) error {
-		return expectOne(tx.ExecContext(ctx, `UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3`,
-			name, now(), userID))
+		if err := expectOne(tx.ExecContext(ctx, `UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3`,
+			name, now(), userID)); err != nil {
+			return err
+		}
+		// The name shows beside each of the member's reviews: those items' pages change.
+		_, err := tx.ExecContext(ctx,
+			`UPDATE item_stats SET version = version + 1 WHERE item_id IN (SELECT item_id FROM reviews WHERE user_id = $1)`, userID)
+		return err
 	}))
 }
 

@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+)
+
+// Change counters (migration 00007). Caches in front of the store compare a counter read in one
+// small query with the one they cached under, so a write made through any instance shows on
+// every instance's next request. Every write that changes what a cached answer shows moves the
+// matching counter in its own transaction:
+//   - categories.version: the line's items (added, renamed, removed) and their star counts;
+//   - item_stats.version: the item's reviews (text, stars, helpful counts, reviewers' names).
+
+// LineVersion returns the id and change counter of the product line with that slug, or
+// ErrNotFound. It reads one row by a unique index.
+func (s *Store) LineVersion(ctx context.Context, slug string) (id, version int64, err error) {
+	err = s.r.QueryRowContext(ctx, `SELECT id, version FROM categories WHERE slug = $1`, slug).Scan(&id, &version)
+	return id, version, wrap("line version", err)
+}
+
+// bumpLineOfItem moves the change counter of the line holding an item.
+func bumpLineOfItem(ctx context.Context, tx *sql.Tx, itemID int64) error {
+	_, err := tx.ExecContext(ctx,
+		`UPDATE categories SET version = version + 1 WHERE id = (SELECT category_id FROM items WHERE id = $1)`, itemID)
+	return err
+}
+
+// bumpLinesOfItems moves the change counters of the lines holding any of the items, once each.
+func bumpLinesOfItems(ctx context.Context, tx *sql.Tx, itemIDs []int64) error {
+	if len(itemIDs) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`UPDATE categories SET version = version + 1 WHERE id IN (SELECT category_id FROM items WHERE id IN (`)
+	args := make([]any, len(itemIDs))
+	for i, id := range itemIDs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(placeholder(i + 1))
+		args[i] = id
+	}
+	b.WriteString(`))`)
+	_, err := tx.ExecContext(ctx, b.String(), args...)
+	return err
+}
+
+// bumpItem moves an item's review counter without changing its star counts.
+func bumpItem(ctx context.Context, tx *sql.Tx, itemID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE item_stats SET version = version + 1 WHERE item_id = $1`, itemID)
+	return err
+}
+
+func placeholder(n int) string { return "$" + strconv.Itoa(n) }
