@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Change counters (migration 00007). Caches in front of the store compare a counter read in one
@@ -14,11 +15,31 @@ import (
 //   - categories.version: the line's items (added, renamed, removed) and their star counts;
 //   - item_stats.version: the item's reviews (text, stars, helpful counts, reviewers' names).
 
-// LineVersion returns the id and change counter of the product line with that slug, or
-// ErrNotFound. It reads one row by a unique index.
-func (s *Store) LineVersion(ctx context.Context, slug string) (id, version int64, err error) {
-	err = s.r.QueryRowContext(ctx, `SELECT id, version FROM categories WHERE slug = $1`, slug).Scan(&id, &version)
-	return id, version, wrap("line version", err)
+// LineStamp identifies one state of a product line: a line removed and made again under the
+// same slug (even with the same id, which SQLite may reuse) has another CreatedAt.
+type LineStamp struct {
+	ID        int64
+	Version   int64
+	CreatedAt time.Time
+}
+
+// LineVersion returns the stamp of the product line with that slug, or ErrNotFound. It reads
+// one row by a unique index.
+func (s *Store) LineVersion(ctx context.Context, slug string) (LineStamp, error) {
+	var st LineStamp
+	err := s.r.QueryRowContext(ctx, `SELECT id, version, created_at FROM categories WHERE slug = $1`, slug).
+		Scan(&st.ID, &st.Version, &st.CreatedAt)
+	return st, wrap("line version", err)
+}
+
+// Equal reports whether two stamps name the same state of the same line.
+func (st LineStamp) Equal(o LineStamp) bool {
+	return st.ID == o.ID && st.Version == o.Version && st.CreatedAt.Equal(o.CreatedAt)
+}
+
+// Stamp returns the line's stamp as read with it.
+func (c Category) Stamp() LineStamp {
+	return LineStamp{ID: c.ID, Version: c.Version, CreatedAt: c.CreatedAt}
 }
 
 // bumpLineOfItem moves the change counter of the line holding an item.

@@ -17,11 +17,14 @@ func TestChangeCountersMove(t *testing.T) {
 		f := newFixture(t, s)
 		line := func() int64 {
 			t.Helper()
-			_, v, err := s.LineVersion(ctx, f.cat.Slug)
+			st, err := s.LineVersion(ctx, f.cat.Slug)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return v
+			if st.ID != f.cat.ID {
+				t.Fatalf("line version of %d names line %d", f.cat.ID, st.ID)
+			}
+			return st.Version
 		}
 		item := func() int64 {
 			t.Helper()

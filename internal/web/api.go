@@ -138,11 +138,16 @@ func (srv *Server) apiCategories(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"categories": out, "total": len(out)})
 }
 
-// apiCategory returns one product line with its ranking and verdict.
+// apiCategory returns one product line with its verdict and one page of its ranking (limit,
+// page; total is the number of items ranked).
 func (srv *Server) apiCategory(w http.ResponseWriter, r *http.Request) {
 	sort, ok := rank.ParseSort(r.URL.Query().Get("sort"))
 	if !ok {
 		srv.clientError(w, r, http.StatusBadRequest, "sort", "sort must be one of recommended, conservative, average, reviews.")
+		return
+	}
+	pg, ok := srv.parsePage(w, r)
+	if !ok {
 		return
 	}
 	line, err := srv.lineup(r, r.PathValue("line"), sort)
@@ -150,14 +155,17 @@ func (srv *Server) apiCategory(w http.ResponseWriter, r *http.Request) {
 		srv.serverError(w, r, err)
 		return
 	}
-	ranking := make([]apiRanked, len(line.ranked))
-	for i, rk := range line.ranked {
-		ranking[i] = toAPIRanked(rk, line.items[rk.ID])
+	from, to := min(pg.offset(), len(line.ranked)), min(pg.offset()+pg.Limit, len(line.ranked))
+	ranking := make([]apiRanked, 0, to-from)
+	for _, rk := range line.ranked[from:to] {
+		ranking = append(ranking, toAPIRanked(rk, line.items[rk.ID]))
 	}
+	pg.Total = len(line.ranked)
 	writeJSON(w, http.StatusOK, map[string]any{
 		"category": toAPICategory(line.category),
 		"sort":     sort,
 		"ranking":  ranking,
+		"page":     pg,
 		"verdict":  toAPIVerdict(line.verdict),
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/starboard/starboard/internal/rank"
@@ -119,7 +120,27 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 		srv.clientError(w, r, http.StatusBadRequest, field, msg)
 		return
 	}
-	v, err := srv.loadItemPage(r, r.PathValue("line"), r.PathValue("item"), rq)
+	it, err := srv.store.ItemBySlug(r.Context(), r.PathValue("line"), r.PathValue("item"))
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	// A visitor who is not signed in and has no message waiting sees the same page as every other
+	// such visitor: it is kept, rendered, until the item's stamp changes.
+	anonymous := userFrom(r.Context()) == nil &&
+		(r.Context().Value(sessionLoaded{}) == nil || !srv.sessions.Exists(r.Context(), flashKey))
+	uri := r.URL.RequestURI()
+	st := stampOf(it)
+	if anonymous {
+		if p := srv.items.get(uri, st); p != nil {
+			if renderHook != nil {
+				renderHook("item")
+			}
+			srv.writeKept(w, r, p)
+			return
+		}
+	}
+	v, err := srv.loadItemPage(r, it, rq)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
@@ -128,16 +149,55 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 	if rq.page.Page > 1 {
 		title += fmt.Sprintf(" · page %d", rq.page.Page)
 	}
-	srv.render(w, r, http.StatusOK, "item", view{Title: title, Data: v})
+	if !anonymous {
+		srv.render(w, r, http.StatusOK, "item", view{Title: title, Data: v})
+		return
+	}
+	body, err := srv.execute("item", view{Title: title, Data: v, Path: uri})
+	if err != nil {
+		srv.log.Error("render", "template", "item", "err", err)
+		srv.errorPage(w, r, http.StatusInternalServerError, "Something went wrong on our side. It has been logged; please try again.")
+		return
+	}
+	p := &cachedPage{stamp: st, etag: st.etag(uri), body: body}
+	srv.items.put(uri, p)
+	srv.writeKept(w, r, p)
 }
 
-// loadItemPage loads everything the item page shows.
-func (srv *Server) loadItemPage(r *http.Request, lineSlug, itemSlug string, rq reviewQuery) (itemPageView, error) {
-	ctx := r.Context()
-	it, err := srv.store.ItemBySlug(ctx, lineSlug, itemSlug)
-	if err != nil {
-		return itemPageView{}, err
+// writeKept answers with a page kept for anonymous visitors, or 304 Not Modified when the
+// browser already holds it (If-None-Match).
+func (srv *Server) writeKept(w http.ResponseWriter, r *http.Request, p *cachedPage) {
+	h := w.Header()
+	h.Set("ETag", p.etag)
+	h.Set("Cache-Control", "no-cache")
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, p.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
 	}
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(p.body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(p.body)
+	}
+}
+
+// etagMatch reports whether an If-None-Match header names the tag (weakly, as RFC 9110 asks
+// for If-None-Match), or is "*".
+func etagMatch(header, tag string) bool {
+	for part := range strings.SplitSeq(header, ",") {
+		part = strings.TrimPrefix(strings.TrimSpace(part), "W/")
+		if part == tag || part == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// loadItemPage loads everything else the item page shows.
+func (srv *Server) loadItemPage(r *http.Request, it store.Item, rq reviewQuery) (itemPageView, error) {
+	ctx := r.Context()
+	var err error
 	line := store.Category{ID: it.CategoryID, Slug: it.CategorySlug, Name: it.CategoryName}
 	rq.ItemID = it.ID
 	reviews, err := srv.store.Reviews(ctx, rq.ReviewQuery)

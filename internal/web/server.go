@@ -34,6 +34,8 @@ type Server struct {
 	sessions *scs.SessionManager
 	static   *staticFiles
 	stars    *starPainter
+	lines    lineCache
+	items    pageCache
 	handler  http.Handler
 }
 
@@ -51,6 +53,8 @@ func New(s *store.Store, opt Options) (*Server, error) {
 		return nil, err
 	}
 	srv := &Server{store: s, log: opt.Logger, opt: opt, static: static}
+	srv.lines.bySlug = map[string]*rankedLine{}
+	srv.items.init(pageCacheBytes)
 	srv.sessions = newSessions(s, opt.TrustProxy)
 	srv.sessions.ErrorFunc = srv.serverError
 	if srv.stars, err = newStarPainter(static); err != nil {
