@@ -88,13 +88,13 @@ func scanItem(row interface{ Scan(...any) error }) (Item, error) {
 
 // Item returns the item with that id, with its star counts, or ErrNotFound.
 func (s *Store) Item(ctx context.Context, id int64) (Item, error) {
-	it, err := scanItem(s.r.QueryRowContext(ctx, `SELECT `+itemColumns+itemFrom+` WHERE i.id = $1`, id))
+	it, err := scanItem(s.readRow(ctx, `SELECT `+itemColumns+itemFrom+` WHERE i.id = $1`, id))
 	return it, wrap("item", err)
 }
 
 // ItemBySlug returns the item with that slug in the product line with that slug, or ErrNotFound.
 func (s *Store) ItemBySlug(ctx context.Context, categorySlug, slug string) (Item, error) {
-	it, err := scanItem(s.r.QueryRowContext(ctx,
+	it, err := scanItem(s.readRow(ctx,
 		`SELECT `+itemColumns+itemFrom+` WHERE c.slug = $1 AND i.slug = $2`, categorySlug, slug))
 	return it, wrap("item", err)
 }
@@ -124,7 +124,7 @@ func (s *Store) ItemsByCategory(ctx context.Context, categoryID int64) ([]Item, 
 func (s *Store) CreateItem(ctx context.Context, it *Item) error {
 	t := now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		return insertItem(ctx, tx, it, t)
+		return s.insertItem(ctx, tx, it, t)
 	})
 	if err != nil {
 		return wrap("create item", err)
@@ -134,7 +134,7 @@ func (s *Store) CreateItem(ctx context.Context, it *Item) error {
 	return nil
 }
 
-func insertItem(ctx context.Context, tx *sql.Tx, it *Item, t time.Time) error {
+func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, it *Item, t time.Time) error {
 	if it.Attributes == nil {
 		it.Attributes = Attributes{}
 	}
@@ -150,7 +150,7 @@ func insertItem(ctx context.Context, tx *sql.Tx, it *Item, t time.Time) error {
 	if err != nil {
 		return err
 	}
-	return bumpLineOfItem(ctx, tx, it.ID)
+	return s.bumpLineOfItem(ctx, tx, it.ID)
 }
 
 // UpdateItem saves it's slug, name, description and attributes. A missing id is ErrNotFound.
@@ -165,7 +165,7 @@ func (s *Store) UpdateItem(ctx context.Context, it *Item) error {
 		if err := bumpItem(ctx, tx, it.ID); err != nil {
 			return err
 		}
-		return bumpLineOfItem(ctx, tx, it.ID)
+		return s.bumpLineOfItem(ctx, tx, it.ID)
 	})
 	if err != nil {
 		return wrap("update item", err)
@@ -177,7 +177,7 @@ func (s *Store) UpdateItem(ctx context.Context, it *Item) error {
 // DeleteItem removes an item with its reviews and counts.
 func (s *Store) DeleteItem(ctx context.Context, id int64) error {
 	return wrap("delete item", s.tx(ctx, func(tx *sql.Tx) error {
-		if err := bumpLineOfItem(ctx, tx, id); err != nil {
+		if err := s.bumpLineOfItem(ctx, tx, id); err != nil {
 			return err
 		}
 		return expectOne(tx.ExecContext(ctx, `DELETE FROM items WHERE id = $1`, id))
@@ -190,7 +190,7 @@ func (s *Store) CreateItems(ctx context.Context, items []Item) error {
 	t := now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		for i := range items {
-			if err := insertItem(ctx, tx, &items[i], t); err != nil {
+			if err := s.insertItem(ctx, tx, &items[i], t); err != nil {
 				return err
 			}
 			items[i].CreatedAt, items[i].UpdatedAt, items[i].Stats = t, t, Stats{UpdatedAt: t}

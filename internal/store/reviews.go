@@ -131,16 +131,16 @@ func (s *Store) CreateReview(ctx context.Context, r *Review) error {
 	}
 	t := now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx,
+		if err := s.txRow(ctx, tx,
 			`INSERT INTO reviews (item_id, user_id, rating, summary, details, helpful_count, created_at, updated_at)
 			 VALUES ($1, $2, $3, $4, $5, 0, $6, $6) RETURNING id`,
 			r.ItemID, r.UserID, r.Rating, r.Summary, r.Details, t).Scan(&r.ID); err != nil {
 			return err
 		}
-		if err := addStat(ctx, tx, r.ItemID, r.Rating, 1, t); err != nil {
+		if err := s.addStat(ctx, tx, r.ItemID, r.Rating, 1, t); err != nil {
 			return err
 		}
-		return bumpLineOfItem(ctx, tx, r.ItemID)
+		return s.bumpLineOfItem(ctx, tx, r.ItemID)
 	})
 	if err != nil {
 		return wrap("create review", err)
@@ -173,13 +173,13 @@ func (s *Store) UpdateReview(ctx context.Context, r *Review) error {
 		if old == r.Rating {
 			return bumpItem(ctx, tx, itemID)
 		}
-		if err := addStat(ctx, tx, itemID, old, -1, t); err != nil {
+		if err := s.addStat(ctx, tx, itemID, old, -1, t); err != nil {
 			return err
 		}
-		if err := addStat(ctx, tx, itemID, r.Rating, 1, t); err != nil {
+		if err := s.addStat(ctx, tx, itemID, r.Rating, 1, t); err != nil {
 			return err
 		}
-		return bumpLineOfItem(ctx, tx, itemID)
+		return s.bumpLineOfItem(ctx, tx, itemID)
 	})
 	if err != nil {
 		return wrap("update review", err)
@@ -211,17 +211,17 @@ func (s *Store) deleteReview(ctx context.Context, owner string, args ...any) err
 		if _, err := tx.ExecContext(ctx, `DELETE FROM reviews WHERE id = $1`, args[0]); err != nil {
 			return err
 		}
-		if err := addStat(ctx, tx, itemID, rating, -1, t); err != nil {
+		if err := s.addStat(ctx, tx, itemID, rating, -1, t); err != nil {
 			return err
 		}
-		return bumpLineOfItem(ctx, tx, itemID)
+		return s.bumpLineOfItem(ctx, tx, itemID)
 	})
 }
 
 // addStat moves one item's count of k-star ratings by delta, and its change counter.
-func addStat(ctx context.Context, tx *sql.Tx, itemID int64, k, delta int, t time.Time) error {
+func (s *Store) addStat(ctx context.Context, tx *sql.Tx, itemID int64, k, delta int, t time.Time) error {
 	col := statColumn(k)
-	return expectOne(tx.ExecContext(ctx,
+	return expectOne(s.txExec(ctx, tx,
 		`UPDATE item_stats SET `+col+` = `+col+` + $1, updated_at = $2, version = version + 1 WHERE item_id = $3`, delta, t, itemID))
 }
 

@@ -10,7 +10,7 @@ import (
 // SessionFind returns the data of an unexpired session, and whether there is one.
 func (s *Store) SessionFind(ctx context.Context, token string) ([]byte, bool, error) {
 	var data []byte
-	err := s.r.QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry > $2`, token, now()).Scan(&data)
+	err := s.readRow(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry > $2`, token, now()).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -23,7 +23,7 @@ func (s *Store) SessionFind(ctx context.Context, token string) ([]byte, bool, er
 // SessionCommit saves a session's data and expiry, adding it or replacing it.
 func (s *Store) SessionCommit(ctx context.Context, token string, data []byte, expiry time.Time) error {
 	return wrap("commit session", s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx,
+		_, err := s.txExec(ctx, tx,
 			`INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
 			 ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
 			token, data, expiry.UTC())

@@ -56,7 +56,7 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 
 // User returns the account with that id, or ErrNotFound.
 func (s *Store) User(ctx context.Context, id int64) (User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	u, err := scanUser(s.readRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 	return u, wrap("user", err)
 }
 

@@ -27,7 +27,7 @@ type LineStamp struct {
 // one row by a unique index.
 func (s *Store) LineVersion(ctx context.Context, slug string) (LineStamp, error) {
 	var st LineStamp
-	err := s.r.QueryRowContext(ctx, `SELECT id, version, created_at FROM categories WHERE slug = $1`, slug).
+	err := s.readRow(ctx, `SELECT id, version, created_at FROM categories WHERE slug = $1`, slug).
 		Scan(&st.ID, &st.Version, &st.CreatedAt)
 	return st, wrap("line version", err)
 }
@@ -43,8 +43,8 @@ func (c Category) Stamp() LineStamp {
 }
 
 // bumpLineOfItem moves the change counter of the line holding an item.
-func bumpLineOfItem(ctx context.Context, tx *sql.Tx, itemID int64) error {
-	_, err := tx.ExecContext(ctx,
+func (s *Store) bumpLineOfItem(ctx context.Context, tx *sql.Tx, itemID int64) error {
+	_, err := s.txExec(ctx, tx,
 		`UPDATE categories SET version = version + 1 WHERE id = (SELECT category_id FROM items WHERE id = $1)`, itemID)
 	return err
 }
