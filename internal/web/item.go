@@ -127,18 +127,11 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 	}
 	// A visitor who is not signed in and has no message waiting sees the same page as every other
 	// such visitor: it is kept, rendered, until the item's stamp changes.
-	anonymous := userFrom(r.Context()) == nil &&
-		(r.Context().Value(sessionLoaded{}) == nil || !srv.sessions.Exists(r.Context(), flashKey))
+	anonymous := srv.anonymous(r)
 	uri := r.URL.RequestURI()
-	st := stampOf(it)
-	if anonymous {
-		if p := srv.items.get(uri, st); p != nil {
-			if renderHook != nil {
-				renderHook("item")
-			}
-			srv.writeKept(w, r, p)
-			return
-		}
+	st := itemStamp(it)
+	if anonymous && srv.serveKept(w, r, "item", uri, st) {
+		return
 	}
 	v, err := srv.loadItemPage(r, it, rq)
 	if err != nil {
@@ -153,14 +146,41 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 		srv.render(w, r, http.StatusOK, "item", view{Title: title, Data: v})
 		return
 	}
-	body, err := srv.execute("item", view{Title: title, Data: v, Path: uri})
+	srv.renderKept(w, r, "item", view{Title: title, Data: v}, st)
+}
+
+// anonymous reports whether the request comes from a visitor who is not signed in and has no
+// message waiting: one who sees the same page as every other such visitor.
+func (srv *Server) anonymous(r *http.Request) bool {
+	return userFrom(r.Context()) == nil &&
+		(r.Context().Value(sessionLoaded{}) == nil || !srv.sessions.Exists(r.Context(), flashKey))
+}
+
+// serveKept answers with the page kept for this address in state stamp, if there is one.
+func (srv *Server) serveKept(w http.ResponseWriter, r *http.Request, name, uri, stamp string) bool {
+	p := srv.pagesKept.get(uri, stamp)
+	if p == nil {
+		return false
+	}
+	if renderHook != nil {
+		renderHook(name)
+	}
+	srv.writeKept(w, r, p)
+	return true
+}
+
+// renderKept renders a page for anonymous visitors, keeps it under stamp and answers with it.
+func (srv *Server) renderKept(w http.ResponseWriter, r *http.Request, name string, v view, stamp string) {
+	uri := r.URL.RequestURI()
+	v.Path = uri
+	body, err := srv.execute(name, v)
 	if err != nil {
-		srv.log.Error("render", "template", "item", "err", err)
+		srv.log.Error("render", "template", name, "err", err)
 		srv.errorPage(w, r, http.StatusInternalServerError, "Something went wrong on our side. It has been logged; please try again.")
 		return
 	}
-	p := &cachedPage{stamp: st, etag: st.etag(uri), body: body}
-	srv.items.put(uri, p)
+	p := &cachedPage{stamp: stamp, etag: etag(stamp, uri), body: body}
+	srv.pagesKept.put(uri, p)
 	srv.writeKept(w, r, p)
 }
 

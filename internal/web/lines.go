@@ -281,6 +281,13 @@ func (srv *Server) line(w http.ResponseWriter, r *http.Request) {
 		srv.serverError(w, r, err)
 		return
 	}
+	// Visitors who are not signed in all see the same page: it is kept, rendered, until the
+	// line's stamp (read by lineup) changes.
+	anonymous := srv.anonymous(r)
+	stamp := lineStamp(l.category.Stamp())
+	if anonymous && srv.serveKept(w, r, "lines", r.URL.RequestURI(), stamp) {
+		return
+	}
 	from, to := min(pg.offset(), len(l.ranked)), min(pg.offset()+pg.Limit, len(l.ranked))
 	items, byID := l.viewsFor(l.ranked[from:to])
 	p := linePage{Category: l.category, Counts: countsText(l.category), Verdict: newVerdictView(l.category.Slug, l.verdict, byID),
@@ -310,6 +317,10 @@ func (srv *Server) line(w http.ResponseWriter, r *http.Request) {
 	title := l.category.Name + ": which one to buy"
 	if pg.Page > 1 {
 		title += fmt.Sprintf(" · page %d", pg.Page)
+	}
+	if anonymous {
+		srv.renderKept(w, r, "lines", view{Title: title, Data: p}, stamp)
+		return
 	}
 	srv.render(w, r, http.StatusOK, "lines", view{Title: title, Data: p})
 }

@@ -1,9 +1,9 @@
 package web
 
 import (
+	"hash/fnv"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/starboard/starboard/internal/store"
 )
@@ -13,60 +13,41 @@ import (
 const pageCacheBytes = 4 << 20
 
 // itemStamp identifies one state of everything an anonymous visitor's item page shows: the
-// item (its updated_at), its star counts and reviews (item_stats.version, moved by every review
-// write, helpful vote and reviewer rename in the same transaction), and its line's slug and name.
-// It comes with the item's own row, so checking it costs no query beyond the one that finds the
-// item.
-type itemStamp struct {
-	id        int64
-	version   int64
-	updated   time.Time
-	created   time.Time
-	lineSlug  string
-	lineName  string
-	statsTime time.Time
+// item (its times), its star counts and reviews (item_stats.version, moved by every review
+// write, helpful vote and reviewer rename in the same transaction), and its line's slug and
+// name. It comes with the item's own row, so checking it costs no query beyond the one that
+// finds the item.
+func itemStamp(it store.Item) string {
+	return "i" + strconv.FormatInt(it.ID, 10) + "." + strconv.FormatInt(it.Stats.Version, 10) + "." +
+		strconv.FormatInt(it.UpdatedAt.UnixMicro(), 10) + "." + strconv.FormatInt(it.CreatedAt.UnixMicro(), 10) + "." +
+		strconv.FormatInt(it.Stats.UpdatedAt.UnixMicro(), 10) + "." + it.CategorySlug + "\x00" + it.CategoryName
 }
 
-func stampOf(it store.Item) itemStamp {
-	return itemStamp{id: it.ID, version: it.Stats.Version, updated: it.UpdatedAt, created: it.CreatedAt,
-		lineSlug: it.CategorySlug, lineName: it.CategoryName, statsTime: it.Stats.UpdatedAt}
+// lineStamp identifies one state of everything a line page shows (see store.LineStamp).
+func lineStamp(st store.LineStamp) string {
+	return "l" + strconv.FormatInt(st.ID, 10) + "." + strconv.FormatInt(st.Version, 10) + "." +
+		strconv.FormatInt(st.CreatedAt.UnixMicro(), 10)
 }
 
-func (a itemStamp) equal(b itemStamp) bool {
-	return a.id == b.id && a.version == b.version && a.updated.Equal(b.updated) && a.created.Equal(b.created) &&
-		a.lineSlug == b.lineSlug && a.lineName == b.lineName && a.statsTime.Equal(b.statsTime)
-}
-
-// etag returns a validator for the page at uri in this state.
-func (a itemStamp) etag(uri string) string {
-	h := uint64(14695981039346656037)
-	mix := func(s string) {
-		for i := 0; i < len(s); i++ {
-			h ^= uint64(s[i])
-			h *= 1099511628211
-		}
-		h ^= 0xff
-		h *= 1099511628211
-	}
-	mix(uri)
-	mix(a.lineSlug)
-	mix(a.lineName)
-	mix(a.updated.String())
-	mix(a.created.String())
-	mix(a.statsTime.String())
-	return `"` + strconv.FormatInt(a.id, 36) + "-" + strconv.FormatInt(a.version, 36) + "-" + strconv.FormatUint(h, 36) + `"`
+// etag returns a validator for the page at uri in the state stamp.
+func etag(stamp, uri string) string {
+	h := fnv.New64a()
+	h.Write([]byte(stamp))
+	h.Write([]byte{0})
+	h.Write([]byte(uri))
+	return `"` + strconv.FormatUint(h.Sum64(), 36) + `"`
 }
 
 // cachedPage is a page rendered for anonymous visitors.
 type cachedPage struct {
-	stamp itemStamp
+	stamp string
 	etag  string
 	body  []byte
 }
 
-// pageCache keeps rendered item pages for anonymous visitors, by request URI, each with the
-// stamp of the item state it shows. A request finds the item (one indexed query that returns
-// the stamp) and serves the kept page only when the stamps are equal, so a write made through
+// pageCache keeps rendered pages (item pages, line pages) for anonymous visitors, by request
+// URI, each with the stamp of the state it shows. A request reads the stamp (one indexed query:
+// the item's row, or the line's) and serves the kept page only when the stamps are equal, so a write made through
 // any instance shows on the next request to every instance. Size is bounded by bytes; when full,
 // arbitrary entries go.
 type pageCache struct {
@@ -82,11 +63,11 @@ func (c *pageCache) init(limit int) {
 }
 
 // get returns the page kept for uri when it shows the item in state st.
-func (c *pageCache) get(uri string, st itemStamp) *cachedPage {
+func (c *pageCache) get(uri string, st string) *cachedPage {
 	c.mu.Lock()
 	p := c.pages[uri]
 	c.mu.Unlock()
-	if p == nil || !p.stamp.equal(st) {
+	if p == nil || p.stamp != st {
 		return nil
 	}
 	return p

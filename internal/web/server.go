@@ -35,8 +35,9 @@ type Server struct {
 	static   *staticFiles
 	stars    *starPainter
 	lines    lineCache
-	items    pageCache
-	handler  http.Handler
+	// pagesKept holds pages rendered for anonymous visitors (pagecache.go).
+	pagesKept pageCache
+	handler   http.Handler
 }
 
 // New returns a Server over the store, with its templates parsed and routes registered. A
@@ -54,7 +55,7 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	}
 	srv := &Server{store: s, log: opt.Logger, opt: opt, static: static}
 	srv.lines.bySlug = map[string]*rankedLine{}
-	srv.items.init(pageCacheBytes)
+	srv.pagesKept.init(pageCacheBytes)
 	srv.sessions = newSessions(s, opt.TrustProxy)
 	srv.sessions.ErrorFunc = srv.serverError
 	if srv.stars, err = newStarPainter(static); err != nil {
