@@ -40,6 +40,7 @@ func (st sessionStore) Delete(token string) error { return st.DeleteCtx(context.
 func newSessions(s *store.Store, secure bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = sessionStore{s}
+	sm.Codec = sessionCodec{}
 	sm.Lifetime = 30 * 24 * time.Hour
 	sm.IdleTimeout = 7 * 24 * time.Hour
 	sm.Cookie.Name = "starboard_session"
