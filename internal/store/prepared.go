@@ -117,3 +117,14 @@ func (s *Store) txExec(ctx context.Context, tx *sql.Tx, query string, args ...an
 	}
 	return tx.ExecContext(ctx, query, args...)
 }
+
+// exec runs one statement of a fixed text on the writer, outside any transaction (it commits by
+// itself). On SQLite it waits its turn on the single writer connection like a transaction does.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if s.dialect == SQLite {
+		if st, err := s.writeStmts.get(ctx, s.w, query); err == nil {
+			return st.ExecContext(ctx, args...)
+		}
+	}
+	return s.w.ExecContext(ctx, query, args...)
+}
