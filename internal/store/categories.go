@@ -82,9 +82,15 @@ func (s *Store) CreateCategory(ctx context.Context, c *Category) error {
 func (s *Store) UpdateCategory(ctx context.Context, c *Category) error {
 	t := now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		return expectOne(tx.ExecContext(ctx,
+		if err := expectOne(tx.ExecContext(ctx,
 			`UPDATE categories SET slug = $1, name = $2, description = $3, updated_at = $4, version = version + 1 WHERE id = $5`,
-			c.Slug, c.Name, c.Description, t, c.ID))
+			c.Slug, c.Name, c.Description, t, c.ID)); err != nil {
+			return err
+		}
+		// Every item page names its line and lives under the line's slug.
+		_, err := tx.ExecContext(ctx,
+			`UPDATE item_stats SET version = version + 1 WHERE item_id IN (SELECT id FROM items WHERE category_id = $1)`, c.ID)
+		return err
 	})
 	if err != nil {
 		return wrap("update category", err)

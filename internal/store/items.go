@@ -146,7 +146,8 @@ func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, it *Item, t time.Tim
 		return err
 	}
 	_, err = tx.ExecContext(ctx,
-		`INSERT INTO item_stats (item_id, n1, n2, n3, n4, n5, updated_at) VALUES ($1, 0, 0, 0, 0, 0, $2)`, it.ID, t)
+		`INSERT INTO item_stats (item_id, n1, n2, n3, n4, n5, updated_at, version) VALUES ($1, 0, 0, 0, 0, 0, $2, $3)`,
+		it.ID, t, t.UnixMicro())
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,14 @@ import (
 // every instance's next request. Every write that changes what a cached answer shows moves the
 // matching counter in its own transaction:
 //   - categories.version: the line's items (added, renamed, removed) and their star counts;
-//   - item_stats.version: the item's reviews (text, stars, helpful counts, reviewers' names).
+//   - item_stats.version: everything the item's page shows: the item itself, its line's name and
+//     slug, its reviews (text, stars, helpful counts, reviewers' names). It starts at the
+//     item's creation time in microseconds, not 0, so an item made again under an id SQLite
+//     reuses never meets the counter its predecessor had (that one could only have reached its
+//     own creation time plus its number of writes, each taking more than a microsecond).
+//
+// A new write to items, reviews, helpful votes, display names or lines must move the matching
+// counter in the same transaction, or another instance's cache will not see it.
 
 // LineStamp identifies one state of a product line: a line removed and made again under the
 // same slug (even with the same id, which SQLite may reuse) has another CreatedAt.
@@ -40,6 +47,14 @@ func (st LineStamp) Equal(o LineStamp) bool {
 // Stamp returns the line's stamp as read with it.
 func (c Category) Stamp() LineStamp {
 	return LineStamp{ID: c.ID, Version: c.Version, CreatedAt: c.CreatedAt}
+}
+
+// ItemVersion returns an item's change counter (item_stats.version), or ErrNotFound. It reads
+// one row by its primary key: the cheapest check that a page kept for the item is still right.
+func (s *Store) ItemVersion(ctx context.Context, itemID int64) (int64, error) {
+	var v int64
+	err := s.readRow(ctx, `SELECT version FROM item_stats WHERE item_id = $1`, itemID).Scan(&v)
+	return v, wrap("item version", err)
 }
 
 // bumpLineOfItem moves the change counter of the line holding an item.

@@ -54,7 +54,7 @@ func TestChangeCountersMove(t *testing.T) {
 		step("helpful vote", false, true, func() error { return s.MarkHelpful(ctx, r.ID, f.bob.ID) })
 		step("rename reviewer", false, true, func() error { return s.SetDisplayName(ctx, f.alice.ID, "Alice B.") })
 		step("rename item", true, true, func() error { f.item.Name = "Po!"; return s.UpdateItem(ctx, &f.item) })
-		step("edit line", true, false, func() error { f.cat.Name = "Tubbies"; return s.UpdateCategory(ctx, &f.cat) })
+		step("edit line", true, true, func() error { f.cat.Name = "Tubbies"; return s.UpdateCategory(ctx, &f.cat) })
 		step("review another item", true, false, func() error {
 			return s.CreateReview(ctx, &store.Review{ItemID: f.other.ID, UserID: f.bob.ID, Rating: 5, Summary: "Green"})
 		})

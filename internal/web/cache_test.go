@@ -114,6 +114,27 @@ func TestCachesAcrossInstances(t *testing.T) {
 		if _, _, body := two.get(t, "/c/tellytubbies"); !strings.Contains(body, "Po the Red") {
 			t.Error("line page on two still shows the old item name")
 		}
+
+		// So does a line renamed: every item page names its line.
+		line, err := s.CategoryBySlug(context.Background(), "tellytubbies")
+		if err != nil {
+			t.Fatal(err)
+		}
+		line.Name = "Teletubbies"
+		if err := s.UpdateCategory(context.Background(), &line); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, body := two.get(t, "/c/tellytubbies/po"); !strings.Contains(body, "Teletubbies") {
+			t.Error("item page on two still shows the old line name")
+		}
+
+		// An item removed is gone from two at once, kept page or not.
+		if err := s.DeleteItem(context.Background(), po.ID); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, _ := two.get(t, "/c/tellytubbies/po"); code != http.StatusNotFound {
+			t.Errorf("removed item's page on two = %d, want 404", code)
+		}
 	})
 }
 

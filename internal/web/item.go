@@ -120,17 +120,25 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 		srv.clientError(w, r, http.StatusBadRequest, field, msg)
 		return
 	}
+	// A visitor who is not signed in and has no message waiting sees the same page as every other
+	// such visitor: it is kept, rendered, while the item's change counter stays where it was,
+	// which one read by primary key tells.
+	anonymous := srv.anonymous(r)
+	uri := r.URL.RequestURI()
+	if anonymous {
+		if p := srv.pagesKept.peek(uri); p != nil && p.itemID != 0 {
+			if v, err := srv.store.ItemVersion(r.Context(), p.itemID); err == nil && v == p.version {
+				if renderHook != nil {
+					renderHook("item")
+				}
+				srv.writeKept(w, r, p)
+				return
+			}
+		}
+	}
 	it, err := srv.store.ItemBySlug(r.Context(), r.PathValue("line"), r.PathValue("item"))
 	if err != nil {
 		srv.serverError(w, r, err)
-		return
-	}
-	// A visitor who is not signed in and has no message waiting sees the same page as every other
-	// such visitor: it is kept, rendered, until the item's stamp changes.
-	anonymous := srv.anonymous(r)
-	uri := r.URL.RequestURI()
-	st := itemStamp(it)
-	if anonymous && srv.serveKept(w, r, "item", uri, st) {
 		return
 	}
 	v, err := srv.loadItemPage(r, it, rq)
@@ -146,7 +154,9 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 		srv.render(w, r, http.StatusOK, "item", view{Title: title, Data: v})
 		return
 	}
-	srv.renderKept(w, r, "item", view{Title: title, Data: v}, st)
+	srv.renderKept(w, r, "item", view{Title: title, Data: v}, itemStamp(it), func(p *cachedPage) {
+		p.itemID, p.version = it.ID, it.Stats.Version
+	})
 }
 
 // anonymous reports whether the request comes from a visitor who is not signed in and has no
@@ -170,7 +180,7 @@ func (srv *Server) serveKept(w http.ResponseWriter, r *http.Request, name, uri, 
 }
 
 // renderKept renders a page for anonymous visitors, keeps it under stamp and answers with it.
-func (srv *Server) renderKept(w http.ResponseWriter, r *http.Request, name string, v view, stamp string) {
+func (srv *Server) renderKept(w http.ResponseWriter, r *http.Request, name string, v view, stamp string, set ...func(*cachedPage)) {
 	uri := r.URL.RequestURI()
 	v.Path = uri
 	body, err := srv.execute(name, v)
@@ -180,6 +190,9 @@ func (srv *Server) renderKept(w http.ResponseWriter, r *http.Request, name strin
 		return
 	}
 	p := &cachedPage{stamp: stamp, etag: etag(stamp, uri), body: body}
+	for _, f := range set {
+		f(p)
+	}
 	srv.pagesKept.put(uri, p)
 	srv.writeKept(w, r, p)
 }

@@ -13,14 +13,11 @@ import (
 const pageCacheBytes = 4 << 20
 
 // itemStamp identifies one state of everything an anonymous visitor's item page shows: the
-// item (its times), its star counts and reviews (item_stats.version, moved by every review
-// write, helpful vote and reviewer rename in the same transaction), and its line's slug and
-// name. It comes with the item's own row, so checking it costs no query beyond the one that
-// finds the item.
+// item's change counter (item_stats.version) moves in the same transaction as every write to
+// the item, its line's name or slug, its reviews, their helpful counts or their authors' names,
+// and starts afresh for each new item (see store/versions.go).
 func itemStamp(it store.Item) string {
-	return "i" + strconv.FormatInt(it.ID, 10) + "." + strconv.FormatInt(it.Stats.Version, 10) + "." +
-		strconv.FormatInt(it.UpdatedAt.UnixMicro(), 10) + "." + strconv.FormatInt(it.CreatedAt.UnixMicro(), 10) + "." +
-		strconv.FormatInt(it.Stats.UpdatedAt.UnixMicro(), 10) + "." + it.CategorySlug + "\x00" + it.CategoryName
+	return "i" + strconv.FormatInt(it.ID, 10) + "." + strconv.FormatInt(it.Stats.Version, 10)
 }
 
 // lineStamp identifies one state of everything a line page shows (see store.LineStamp).
@@ -43,6 +40,9 @@ type cachedPage struct {
 	stamp string
 	etag  string
 	body  []byte
+	// itemID and version are set on item pages: the page is still right while the item's
+	// change counter is version.
+	itemID, version int64
 }
 
 // pageCache keeps rendered pages (item pages, line pages) for anonymous visitors, by request
@@ -71,6 +71,13 @@ func (c *pageCache) get(uri string, st string) *cachedPage {
 		return nil
 	}
 	return p
+}
+
+// peek returns the page kept for uri, whatever state it shows.
+func (c *pageCache) peek(uri string) *cachedPage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.pages[uri]
 }
 
 // put keeps a page, making room if needed.
