@@ -128,8 +128,11 @@ run() { # name mode path
   ( sleep $(( $(secs "$DURATION") / 2 )); rss > "$WORK/rss" ) &
   local sampler=$!
   out=$(WRK_MODE=$mode BENCH_COOKIES=$WORK/cookies BENCH_ITEMS=$WORK/items \
-    wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$LUA" "$url" 2>&1) || { echo "$name: wrk failed: $out"; return; }
+    wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$LUA" "$url" 2>&1) || { echo "$name: wrk failed: $out"; FAILED=1; return; }
   wait "$sampler"; mem=$(cat "$WORK/rss")
+  # No thresholds on speed, but an endpoint that answered nothing or answered with errors fails
+  # the run, so the script cannot rot unnoticed in CI.
+  echo "$out" | awk '/^RESULT/ && ($5 > 0 || $7 == 0) { bad = 1 } END { exit bad }' || FAILED=1
   echo "$out" | awk -v n="$name" -v u="$3" -v m="$mem" '/^RESULT/ {
     printf "%-8s %-34s %9s req/s  p50 %7s ms  p99 %7s ms  errors %5d  sockerr %4d  requests %7d  rss %s\n", n, u, $2, $3, $4, $5, $6, $7, m }'
 }
@@ -137,6 +140,7 @@ run() { # name mode path
 echo "# $(date -u +%FT%TZ) starboard on $DB_KIND, $ITEMS items, $REVIEWS reviews; bench item $ITEM_PATH (id $ITEM_ID, $ITEM_REVIEWS reviews)"
 echo "# start-up to first answered request: $STARTUP ms; binary $(( $(stat -c %s "$WORK/starboard") / 1024 / 1024 )) MiB"
 echo "# wrk -t$THREADS -c$CONNS -d$DURATION (warm-up $WARMUP) loadavg=\"$(cut -d' ' -f1-3 /proc/loadavg)\" nproc=$(nproc)"
+FAILED=0
 for ep in $ENDPOINTS; do
   case $ep in
     html)    run html    get  "$ITEM_PATH" ;;
@@ -150,3 +154,5 @@ for ep in $ENDPOINTS; do
 done
 echo "# peak resident memory (VmHWM): $(hwm)"
 echo "# server log: $(grep -c '"msg":"request"' "$WORK/server.log") requests logged, $(grep -c '"level":"ERROR"' "$WORK/server.log" || true) errors"
+grep -m1 '"level":"ERROR"' "$WORK/server.log" | cut -c1-300 | sed 's/^/# first error: /' || true
+if [ "$FAILED" != 0 ]; then echo "bench: an endpoint failed or answered with errors"; exit 1; fi
