@@ -155,19 +155,33 @@ func (srv *Server) apiCategory(w http.ResponseWriter, r *http.Request) {
 		srv.serverError(w, r, err)
 		return
 	}
+	// The answer is the same for every client: it is kept, encoded, until the line's stamp
+	// (read by lineup) changes.
+	uri, stamp := r.URL.RequestURI(), lineStamp(line.category.Stamp())
+	if p := srv.pagesKept.get(uri, stamp); p != nil {
+		srv.writeKept(w, r, p)
+		return
+	}
 	from, to := min(pg.offset(), len(line.ranked)), min(pg.offset()+pg.Limit, len(line.ranked))
 	ranking := make([]apiRanked, 0, to-from)
 	for _, rk := range line.ranked[from:to] {
 		ranking = append(ranking, toAPIRanked(rk, line.items[rk.ID]))
 	}
 	pg.Total = len(line.ranked)
-	writeJSON(w, http.StatusOK, map[string]any{
+	b, err := json.Marshal(map[string]any{
 		"category": toAPICategory(line.category),
 		"sort":     sort,
 		"ranking":  ranking,
 		"page":     pg,
 		"verdict":  toAPIVerdict(line.verdict),
 	})
+	if err != nil {
+		writeProblem(w, http.StatusInternalServerError, "The answer could not be encoded.", nil)
+		return
+	}
+	p := &cachedPage{contentType: "application/json", stamp: stamp, etag: etag(stamp, uri), body: append(b, '\n')}
+	srv.pagesKept.put(uri, p)
+	srv.writeKept(w, r, p)
 }
 
 func toAPIVerdict(v rank.Verdict) apiVerdict {

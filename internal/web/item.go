@@ -207,7 +207,11 @@ func (srv *Server) writeKept(w http.ResponseWriter, r *http.Request, p *cachedPa
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Type", "text/html; charset=utf-8")
+	if p.contentType != "" {
+		h.Set("Content-Type", p.contentType)
+	} else {
+		h.Set("Content-Type", "text/html; charset=utf-8")
+	}
 	h.Set("Content-Length", strconv.Itoa(len(p.body)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {

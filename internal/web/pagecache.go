@@ -37,7 +37,8 @@ func etag(stamp, uri string) string {
 
 // cachedPage is a page rendered for anonymous visitors.
 type cachedPage struct {
-	stamp string
+	contentType string // "" for HTML
+	stamp       string
 	etag  string
 	body  []byte
 	// itemID and version are set on item pages: the page is still right while the item's
