@@ -39,12 +39,12 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "## round $round/$ROUNDS $(date -u +%FT%TZ) loadavg=\"$(cut -d' ' -f1-3 /proc/loadavg)\""
 
   # Flask: fresh seed of the shared data set each round, 4 sync workers.
-  (cd "$P/flask" && env -u DATABASE_URL python3 seed.py | tail -n 1)
+  (cd "$P/flask" && env -u DATABASE_URL /usr/bin/python3 seed.py | tail -n 1)
   (cd "$P/flask" && exec ./run.sh sqlite 4 "$PORT") > "$WORK/flask.log" 2>&1 &
   PID=$!
   wait_for "http://127.0.0.1:$PORT/api/items/1"
-  RSS_PIDS=$PID ENDPOINTS="html json ranking post" "$P/bench.sh" "http://127.0.0.1:$PORT" 1 books |
-    tee /dev/stderr | awk -v r="$round" '/req\/s/ { print r, "flask", $1, $4 }' >> "$OUT"
+  RSS_PIDS=$PID ENDPOINTS="html json ranking post" "$P/bench.sh" "http://127.0.0.1:$PORT" 1 books | tee "$WORK/leg"
+  awk -v r="$round" '/req\/s/ { print r, "flask", $1, $4 }' "$WORK/leg" >> "$OUT"
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
 
   # The no-database Go page: html/template from memory.
@@ -52,12 +52,13 @@ for round in $(seq 1 "$ROUNDS"); do
   "$P/golimit/golimit" -addr "127.0.0.1:$PORT" -data "$P/data" > "$WORK/golimit.log" 2>&1 &
   PID=$!
   wait_for "http://127.0.0.1:$PORT/hello"
-  RSS_PIDS=$PID ENDPOINTS="/page" "$P/bench.sh" "http://127.0.0.1:$PORT" 1 books |
-    tee /dev/stderr | awk -v r="$round" '/req\/s/ { print r, "golimit", "html", $4 }' >> "$OUT"
+  RSS_PIDS=$PID ENDPOINTS="/page" "$P/bench.sh" "http://127.0.0.1:$PORT" 1 books | tee "$WORK/leg"
+  awk -v r="$round" '/req\/s/ { print r, "golimit", "html", $4 }' "$WORK/leg" >> "$OUT"
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
 
   # Starboard, SQLite, the same data size and wrk settings.
-  bench/run.sh sqlite | tee /dev/stderr | awk -v r="$round" '/req\/s/ { print r, "starboard", $1, $3 }' >> "$OUT"
+  bench/run.sh sqlite | tee "$WORK/leg"
+  awk -v r="$round" '/req\/s/ { print r, "starboard", $1, $3 }' "$WORK/leg" >> "$OUT"
 done
 
 python3 - "$OUT" <<'PY'
@@ -67,7 +68,7 @@ val = {}
 for r, who, ep, rps in rows:
     val.setdefault((who, ep), []).append(float(rps))
 med = lambda k: statistics.median(val[k]) if k in val else None
-fmt = lambda v: "-" if v is None else f"{v:,.0f}"
+fmt = lambda v: "-" if v is None else (f"{v:,.0f}" if v >= 100 else f"{v:.1f}")
 ratio = lambda a, b: "-" if a is None or b is None or b == 0 else f"{a / b:.1f}x"
 print()
 print("| endpoint | Flask (SQLite, 4 workers) | no-DB Go page | Starboard (SQLite) | Starboard ÷ Flask | Starboard ÷ no-DB Go |")
