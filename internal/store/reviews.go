@@ -130,6 +130,13 @@ func (s *Store) CreateReview(ctx context.Context, r *Review) error {
 		return wrap("create review", err)
 	}
 	t := now()
+	if s.dialect == Postgres {
+		if err := s.createReviewOneStatement(ctx, r, t); err != nil {
+			return wrap("create review", err)
+		}
+		r.CreatedAt, r.UpdatedAt, r.HelpfulCount = t, t, 0
+		return nil
+	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if err := s.txRow(ctx, tx,
 			`INSERT INTO reviews (item_id, user_id, rating, summary, details, helpful_count, created_at, updated_at)
