@@ -39,8 +39,8 @@ func etag(stamp, uri string) string {
 type cachedPage struct {
 	contentType string // "" for HTML
 	stamp       string
-	etag  string
-	body  []byte
+	etag        string
+	body        []byte
 	// itemID and version are set on item pages: the page is still right while the item's
 	// change counter is version.
 	itemID, version int64
