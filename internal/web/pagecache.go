@@ -2,7 +2,9 @@ package web
 
 import (
 	"hash/fnv"
+	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/starboard/starboard/internal/store"
@@ -102,4 +104,76 @@ func (c *pageCache) put(uri string, p *cachedPage) {
 	}
 	c.pages[uri] = p
 	c.bytes += size
+}
+
+// anonymous reports whether the request comes from a visitor who is not signed in and has no
+// message waiting: one who sees the same page as every other such visitor.
+func (srv *Server) anonymous(r *http.Request) bool {
+	return userFrom(r.Context()) == nil &&
+		(r.Context().Value(sessionLoaded{}) == nil || !srv.sessions.Exists(r.Context(), flashKey))
+}
+
+// serveKept answers with the page kept for this address in state stamp, if there is one.
+func (srv *Server) serveKept(w http.ResponseWriter, r *http.Request, name, uri, stamp string) bool {
+	p := srv.pagesKept.get(uri, stamp)
+	if p == nil {
+		return false
+	}
+	if renderHook != nil {
+		renderHook(name)
+	}
+	srv.writeKept(w, r, p)
+	return true
+}
+
+// renderKept renders a page for anonymous visitors, keeps it under stamp and answers with it.
+func (srv *Server) renderKept(w http.ResponseWriter, r *http.Request, name string, v view, stamp string, set ...func(*cachedPage)) {
+	uri := r.URL.RequestURI()
+	v.Path = uri
+	body, err := srv.execute(name, v)
+	if err != nil {
+		srv.log.Error("render", "template", name, "err", err)
+		srv.errorPage(w, r, http.StatusInternalServerError, "Something went wrong on our side. It has been logged; please try again.")
+		return
+	}
+	p := &cachedPage{stamp: stamp, etag: etag(stamp, uri), body: body}
+	for _, f := range set {
+		f(p)
+	}
+	srv.pagesKept.put(uri, p)
+	srv.writeKept(w, r, p)
+}
+
+// writeKept answers with a page kept for anonymous visitors, or 304 Not Modified when the
+// browser already holds it (If-None-Match).
+func (srv *Server) writeKept(w http.ResponseWriter, r *http.Request, p *cachedPage) {
+	h := w.Header()
+	h.Set("ETag", p.etag)
+	h.Set("Cache-Control", "no-cache")
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, p.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if p.contentType != "" {
+		h.Set("Content-Type", p.contentType)
+	} else {
+		h.Set("Content-Type", "text/html; charset=utf-8")
+	}
+	h.Set("Content-Length", strconv.Itoa(len(p.body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(p.body)
+	}
+}
+
+// etagMatch reports whether an If-None-Match header names the tag (weakly, as RFC 9110 asks
+// for If-None-Match), or is "*".
+func etagMatch(header, tag string) bool {
+	for part := range strings.SplitSeq(header, ",") {
+		part = strings.TrimPrefix(strings.TrimSpace(part), "W/")
+		if part == tag || part == "*" {
+			return true
+		}
+	}
+	return false
 }
