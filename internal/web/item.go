@@ -150,7 +150,7 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 		title += fmt.Sprintf(" · page %d", rq.page.Page)
 	}
 	if !anonymous {
-		srv.render(w, r, http.StatusOK, "item", view{Title: title, Data: v})
+		srv.render(w, r, http.StatusOK, "item", view{Title: title, Data: v, Flash: srv.postedNotice(w, r, it)})
 		return
 	}
 	srv.renderKept(w, r, "item", view{Title: title, Data: v}, itemStamp(it), func(p *cachedPage) {

@@ -109,6 +109,9 @@ func (c *pageCache) put(uri string, p *cachedPage) {
 // anonymous reports whether the request comes from a visitor who is not signed in and has no
 // message waiting: one who sees the same page as every other such visitor.
 func (srv *Server) anonymous(r *http.Request) bool {
+	if _, err := r.Cookie(srv.postedCookieName(r)); err == nil {
+		return false
+	}
 	return userFrom(r.Context()) == nil &&
 		(r.Context().Value(sessionLoaded{}) == nil || !srv.sessions.Exists(r.Context(), flashKey))
 }
