@@ -4,14 +4,19 @@
 # and prints one line per endpoint: requests/s, p50, p99, errors, resident memory.
 #
 #   bench/run.sh [sqlite|postgres]            (default sqlite)
+#   SHORT=1 bench/run.sh                      (CI: 2 s per endpoint, 20,000 reviews, no thresholds)
 # Env: DURATION=10s WARMUP=3s THREADS=2 CONNS=32 ITEMS=1000 REVIEWS=100000 MEMBERS=60 PORT=8088
 #      ENDPOINTS="html json line ranking post"
+#      STARBOARD_BIN=path (a binary built already, e.g. an older commit's, instead of building)
 #      BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable (server for the
 #      postgres leg; a database is created and dropped)
 # Load goes to 127.0.0.1 only and every wrk run is bounded by DURATION.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DB_KIND=${1:-sqlite}
+if [ "${SHORT:-}" = 1 ]; then
+  DURATION=${DURATION:-2s}; WARMUP=${WARMUP:-1s}; REVIEWS=${REVIEWS:-20000}; MEMBERS=${MEMBERS:-10}
+fi
 DURATION=${DURATION:-10s}; WARMUP=${WARMUP:-3s}; THREADS=${THREADS:-2}; CONNS=${CONNS:-32}
 ITEMS=${ITEMS:-1000}; REVIEWS=${REVIEWS:-100000}; MEMBERS=${MEMBERS:-60}; PORT=${PORT:-8088}
 ENDPOINTS=${ENDPOINTS:-html json line ranking post}
@@ -32,7 +37,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-CGO_ENABLED=0 go build -o "$WORK/starboard" ./cmd/starboard
+if [ -n "${STARBOARD_BIN:-}" ]; then
+  cp "$STARBOARD_BIN" "$WORK/starboard"
+else
+  CGO_ENABLED=0 go build -o "$WORK/starboard" ./cmd/starboard
+fi
 case $DB_KIND in
   sqlite) export DATABASE_URL="sqlite:$WORK/bench.db" ;;
   postgres)
@@ -49,6 +58,27 @@ for i in $(seq 1 "$MEMBERS"); do
   echo "bench passphrase $i for load" | "$WORK/starboard" user create --email "bench$i@bench.test" --name "Bench $i" >/dev/null
 done
 
+# Start-up: from exec to the first answered request, on the migrated database, polled every
+# millisecond.
+STARTUP=$(python3 - "$WORK/starboard" "$PORT" "$WORK/server.log" <<'PY2'
+import os, socket, subprocess, sys, time
+binary, port, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+t0 = time.monotonic()
+p = subprocess.Popen([binary, "serve", "--addr", f"127.0.0.1:{port}"], stderr=open(log, "w"), env=dict(os.environ, LOG_FORMAT="json"))
+while time.monotonic() - t0 < 10:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as c:
+            c.sendall(b"GET /readyz HTTP/1.0\r\n\r\n")
+            if b" 200 " in c.recv(64)[:16]:
+                break
+    except OSError:
+        pass
+    time.sleep(0.001)
+ms = (time.monotonic() - t0) * 1000
+p.terminate(); p.wait()
+print(f"{ms:.0f}")
+PY2
+)
 LOG_FORMAT=json "$WORK/starboard" serve --addr "127.0.0.1:$PORT" 2>"$WORK/server.log" &
 SERVER=$!
 for _ in $(seq 1 100); do curl -fs -o /dev/null "$BASE/readyz" && break; sleep 0.1; done
@@ -87,6 +117,7 @@ PY
 read -r ITEM_PATH ITEM_ID ITEM_REVIEWS < "$WORK/bench_item"
 
 rss() { awk '/VmRSS/ { printf "%.1f MiB", $2/1024 }' "/proc/$SERVER/status"; }
+hwm() { awk '/VmHWM/ { printf "%.1f MiB", $2/1024 }' "/proc/$SERVER/status"; }
 secs() { case $1 in *ms) echo 0;; *s) echo "${1%s}";; *m) echo $(( ${1%m} * 60 ));; *) echo "$1";; esac; }
 
 run() { # name mode path
@@ -97,14 +128,19 @@ run() { # name mode path
   ( sleep $(( $(secs "$DURATION") / 2 )); rss > "$WORK/rss" ) &
   local sampler=$!
   out=$(WRK_MODE=$mode BENCH_COOKIES=$WORK/cookies BENCH_ITEMS=$WORK/items \
-    wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$LUA" "$url" 2>&1) || { echo "$name: wrk failed: $out"; return; }
+    wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$LUA" "$url" 2>&1) || { echo "$name: wrk failed: $out"; FAILED=1; return; }
   wait "$sampler"; mem=$(cat "$WORK/rss")
+  # No thresholds on speed, but an endpoint that answered nothing or answered with errors fails
+  # the run, so the script cannot rot unnoticed in CI.
+  echo "$out" | awk '/^RESULT/ && ($5 > 0 || $7 == 0) { bad = 1 } END { exit bad }' || FAILED=1
   echo "$out" | awk -v n="$name" -v u="$3" -v m="$mem" '/^RESULT/ {
     printf "%-8s %-34s %9s req/s  p50 %7s ms  p99 %7s ms  errors %5d  sockerr %4d  requests %7d  rss %s\n", n, u, $2, $3, $4, $5, $6, $7, m }'
 }
 
 echo "# $(date -u +%FT%TZ) starboard on $DB_KIND, $ITEMS items, $REVIEWS reviews; bench item $ITEM_PATH (id $ITEM_ID, $ITEM_REVIEWS reviews)"
+echo "# start-up to first answered request: $STARTUP ms; binary $(( $(stat -c %s "$WORK/starboard") / 1024 / 1024 )) MiB"
 echo "# wrk -t$THREADS -c$CONNS -d$DURATION (warm-up $WARMUP) loadavg=\"$(cut -d' ' -f1-3 /proc/loadavg)\" nproc=$(nproc)"
+FAILED=0
 for ep in $ENDPOINTS; do
   case $ep in
     html)    run html    get  "$ITEM_PATH" ;;
@@ -116,4 +152,7 @@ for ep in $ENDPOINTS; do
     *) echo "unknown endpoint $ep" >&2; exit 2 ;;
   esac
 done
+echo "# peak resident memory (VmHWM): $(hwm)"
 echo "# server log: $(grep -c '"msg":"request"' "$WORK/server.log") requests logged, $(grep -c '"level":"ERROR"' "$WORK/server.log" || true) errors"
+grep -m1 '"level":"ERROR"' "$WORK/server.log" | cut -c1-300 | sed 's/^/# first error: /' || true
+if [ "$FAILED" != 0 ]; then echo "bench: an endpoint failed or answered with errors"; exit 1; fi

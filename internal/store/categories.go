@@ -14,19 +14,21 @@ type Category struct {
 	Description string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// Version moves with every change to what the line-up shows (see versions.go).
+	Version int64
 	// ItemCount and ReviewCount are filled by Categories and CategoryBySlug.
 	ItemCount   int
 	ReviewCount int
 }
 
-const categoryColumns = `c.id, c.slug, c.name, c.description, c.created_at, c.updated_at,
+const categoryColumns = `c.id, c.slug, c.name, c.description, c.created_at, c.updated_at, c.version,
 	(SELECT COUNT(*) FROM items i WHERE i.category_id = c.id),
 	(SELECT COALESCE(SUM(st.n1 + st.n2 + st.n3 + st.n4 + st.n5), 0)
 	   FROM item_stats st JOIN items i ON i.id = st.item_id WHERE i.category_id = c.id)`
 
 func scanCategory(row interface{ Scan(...any) error }) (Category, error) {
 	var c Category
-	err := row.Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.CreatedAt, &c.UpdatedAt, &c.ItemCount, &c.ReviewCount)
+	err := row.Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.CreatedAt, &c.UpdatedAt, &c.Version, &c.ItemCount, &c.ReviewCount)
 	return c, err
 }
 
@@ -88,9 +90,15 @@ func insertCategory(ctx context.Context, tx *sql.Tx, c *Category, t time.Time) e
 func (s *Store) UpdateCategory(ctx context.Context, c *Category) error {
 	t := now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		return expectOne(tx.ExecContext(ctx,
-			`UPDATE categories SET slug = $1, name = $2, description = $3, updated_at = $4 WHERE id = $5`,
-			c.Slug, c.Name, c.Description, t, c.ID))
+		if err := expectOne(tx.ExecContext(ctx,
+			`UPDATE categories SET slug = $1, name = $2, description = $3, updated_at = $4, version = version + 1 WHERE id = $5`,
+			c.Slug, c.Name, c.Description, t, c.ID)); err != nil {
+			return err
+		}
+		// Every item page names its line and lives under the line's slug.
+		_, err := tx.ExecContext(ctx,
+			`UPDATE item_stats SET version = version + 1 WHERE item_id IN (SELECT id FROM items WHERE category_id = $1)`, c.ID)
+		return err
 	})
 	if err != nil {
 		return wrap("update category", err)

@@ -73,12 +73,13 @@ func cols(spec ...string) []column {
 // (a test checks the list against the migrated schema).
 var copyTables = []copyTable{
 	{name: "categories", key: []string{"id"}, identity: true,
-		columns: cols("id int", "slug text", "name text", "description text", "created_at time", "updated_at time")},
+		columns: cols("id int", "slug text", "name text", "description text", "created_at time", "updated_at time",
+			"version int")},
 	{name: "items", key: []string{"id"}, identity: true,
 		columns: cols("id int", "category_id int", "slug text", "name text", "description text", "attributes text",
 			"created_at time", "updated_at time")},
 	{name: "item_stats", key: []string{"item_id"},
-		columns: cols("item_id int", "n1 int", "n2 int", "n3 int", "n4 int", "n5 int", "updated_at time")},
+		columns: cols("item_id int", "n1 int", "n2 int", "n3 int", "n4 int", "n5 int", "updated_at time", "version int")},
 	{name: "users", key: []string{"id"}, identity: true,
 		columns: cols("id int", "email text", "display_name text", "password_hash text", "is_admin bool", "disabled bool",
 			"session_version int", "created_at time", "updated_at time")},

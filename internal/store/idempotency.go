@@ -46,6 +46,7 @@ func (s *Store) SavedResponse(ctx context.Context, k IdempotencyKey) (SavedRespo
 // Tx is the write transaction Once runs a request's write in: what it creates commits together
 // with the key's claim and response, or not at all.
 type Tx struct {
+	s   *Store
 	ctx context.Context
 	tx  *sql.Tx
 	t   time.Time
@@ -56,7 +57,7 @@ func (t *Tx) CreateReview(r *Review) error {
 	if err := checkRating(r.Rating); err != nil {
 		return err
 	}
-	if err := insertReview(t.ctx, t.tx, r, t.t); err != nil {
+	if err := t.s.insertReview(t.ctx, t.tx, r, t.t); err != nil {
 		return translate(err)
 	}
 	r.CreatedAt, r.UpdatedAt, r.HelpfulCount = t.t, t.t, 0
@@ -74,7 +75,7 @@ func (t *Tx) CreateCategory(c *Category) error {
 
 // CreateItem inserts it like Store.CreateItem, inside the transaction.
 func (t *Tx) CreateItem(it *Item) error {
-	if err := insertItem(t.ctx, t.tx, it, t.t); err != nil {
+	if err := t.s.insertItem(t.ctx, t.tx, it, t.t); err != nil {
 		return translate(err)
 	}
 	it.CreatedAt, it.UpdatedAt, it.Stats = t.t, t.t, Stats{UpdatedAt: t.t}
@@ -122,7 +123,7 @@ func (s *Store) Once(ctx context.Context, k IdempotencyKey, write func(*Tx) (Sav
 			replayed = true
 			return nil
 		}
-		resp, err = write(&Tx{ctx: ctx, tx: tx, t: t})
+		resp, err = write(&Tx{s: s, ctx: ctx, tx: tx, t: t})
 		if err != nil {
 			return err
 		}
@@ -154,6 +155,6 @@ func (s *Store) DeleteExpiredIdempotencyKeys(ctx context.Context, before time.Ti
 func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	t := now()
 	return wrap("write", s.tx(ctx, func(tx *sql.Tx) error {
-		return fn(&Tx{ctx: ctx, tx: tx, t: t})
+		return fn(&Tx{s: s, ctx: ctx, tx: tx, t: t})
 	}))
 }

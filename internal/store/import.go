@@ -27,7 +27,7 @@ func (s *Store) ImportItems(ctx context.Context, line *Category, create bool, it
 		}
 		for i := range items {
 			items[i].CategoryID = line.ID
-			if err := insertItem(ctx, tx, &items[i], t); err != nil {
+			if err := s.insertItem(ctx, tx, &items[i], t); err != nil {
 				return err
 			}
 		}

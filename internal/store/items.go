@@ -48,6 +48,9 @@ func (a *Attributes) Scan(src any) error {
 type Stats struct {
 	Counts    [5]int
 	UpdatedAt time.Time
+	// Version moves with every change to the item's reviews or their authors' names (see
+	// versions.go).
+	Version int64
 }
 
 // Total returns the number of reviews.
@@ -71,7 +74,7 @@ type Item struct {
 }
 
 const itemColumns = `i.id, i.category_id, c.slug, c.name, i.slug, i.name, i.description, i.attributes,
-	i.created_at, i.updated_at, st.n1, st.n2, st.n3, st.n4, st.n5, st.updated_at`
+	i.created_at, i.updated_at, st.n1, st.n2, st.n3, st.n4, st.n5, st.updated_at, st.version`
 
 const itemFrom = ` FROM items i JOIN categories c ON c.id = i.category_id JOIN item_stats st ON st.item_id = i.id`
 
@@ -79,13 +82,13 @@ func scanItem(row interface{ Scan(...any) error }) (Item, error) {
 	var it Item
 	c := &it.Stats.Counts
 	err := row.Scan(&it.ID, &it.CategoryID, &it.CategorySlug, &it.CategoryName, &it.Slug, &it.Name, &it.Description, &it.Attributes,
-		&it.CreatedAt, &it.UpdatedAt, &c[0], &c[1], &c[2], &c[3], &c[4], &it.Stats.UpdatedAt)
+		&it.CreatedAt, &it.UpdatedAt, &c[0], &c[1], &c[2], &c[3], &c[4], &it.Stats.UpdatedAt, &it.Stats.Version)
 	return it, err
 }
 
 // Item returns the item with that id, with its star counts, or ErrNotFound.
 func (s *Store) Item(ctx context.Context, id int64) (Item, error) {
-	it, err := scanItem(s.r.QueryRowContext(ctx, `SELECT `+itemColumns+itemFrom+` WHERE i.id = $1`, id))
+	it, err := scanItem(s.readRow(ctx, `SELECT `+itemColumns+itemFrom+` WHERE i.id = $1`, id))
 	return it, wrap("item", err)
 }
 
@@ -94,7 +97,7 @@ func (s *Store) ItemBySlug(ctx context.Context, categorySlug, slug string) (Item
 	if !storable(categorySlug) || !storable(slug) {
 		return Item{}, wrap("item", ErrNotFound)
 	}
-	it, err := scanItem(s.r.QueryRowContext(ctx,
+	it, err := scanItem(s.readRow(ctx,
 		`SELECT `+itemColumns+itemFrom+` WHERE c.slug = $1 AND i.slug = $2`, categorySlug, slug))
 	return it, wrap("item", err)
 }
@@ -124,7 +127,7 @@ func (s *Store) ItemsByCategory(ctx context.Context, categoryID int64) ([]Item, 
 func (s *Store) CreateItem(ctx context.Context, it *Item) error {
 	t := now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		return insertItem(ctx, tx, it, t)
+		return s.insertItem(ctx, tx, it, t)
 	})
 	if err != nil {
 		return wrap("create item", err)
@@ -134,7 +137,7 @@ func (s *Store) CreateItem(ctx context.Context, it *Item) error {
 	return nil
 }
 
-func insertItem(ctx context.Context, tx *sql.Tx, it *Item, t time.Time) error {
+func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, it *Item, t time.Time) error {
 	if it.Attributes == nil {
 		it.Attributes = Attributes{}
 	}
@@ -146,17 +149,27 @@ func insertItem(ctx context.Context, tx *sql.Tx, it *Item, t time.Time) error {
 		return err
 	}
 	_, err = tx.ExecContext(ctx,
-		`INSERT INTO item_stats (item_id, n1, n2, n3, n4, n5, updated_at) VALUES ($1, 0, 0, 0, 0, 0, $2)`, it.ID, t)
-	return err
+		`INSERT INTO item_stats (item_id, n1, n2, n3, n4, n5, updated_at, version) VALUES ($1, 0, 0, 0, 0, 0, $2, $3)`,
+		it.ID, t, t.UnixMicro())
+	if err != nil {
+		return err
+	}
+	return s.bumpLineOfItem(ctx, tx, it.ID)
 }
 
 // UpdateItem saves it's slug, name, description and attributes. A missing id is ErrNotFound.
 func (s *Store) UpdateItem(ctx context.Context, it *Item) error {
 	t := now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		return expectOne(tx.ExecContext(ctx,
+		if err := expectOne(tx.ExecContext(ctx,
 			`UPDATE items SET slug = $1, name = $2, description = $3, attributes = $4, updated_at = $5 WHERE id = $6`,
-			it.Slug, it.Name, it.Description, it.Attributes, t, it.ID))
+			it.Slug, it.Name, it.Description, it.Attributes, t, it.ID)); err != nil {
+			return err
+		}
+		if err := bumpItem(ctx, tx, it.ID); err != nil {
+			return err
+		}
+		return s.bumpLineOfItem(ctx, tx, it.ID)
 	})
 	if err != nil {
 		return wrap("update item", err)
@@ -168,6 +181,9 @@ func (s *Store) UpdateItem(ctx context.Context, it *Item) error {
 // DeleteItem removes an item with its reviews and counts.
 func (s *Store) DeleteItem(ctx context.Context, id int64) error {
 	return wrap("delete item", s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.bumpLineOfItem(ctx, tx, id); err != nil {
+			return err
+		}
 		return expectOne(tx.ExecContext(ctx, `DELETE FROM items WHERE id = $1`, id))
 	}))
 }
@@ -178,7 +194,7 @@ func (s *Store) CreateItems(ctx context.Context, items []Item) error {
 	t := now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		for i := range items {
-			if err := insertItem(ctx, tx, &items[i], t); err != nil {
+			if err := s.insertItem(ctx, tx, &items[i], t); err != nil {
 				return err
 			}
 			items[i].CreatedAt, items[i].UpdatedAt, items[i].Stats = t, t, Stats{UpdatedAt: t}

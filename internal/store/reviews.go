@@ -130,8 +130,15 @@ func (s *Store) CreateReview(ctx context.Context, r *Review) error {
 		return wrap("create review", err)
 	}
 	t := now()
+	if s.dialect == Postgres {
+		if err := s.createReviewOneStatement(ctx, r, t); err != nil {
+			return wrap("create review", err)
+		}
+		r.CreatedAt, r.UpdatedAt, r.HelpfulCount = t, t, 0
+		return nil
+	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		return insertReview(ctx, tx, r, t)
+		return s.insertReview(ctx, tx, r, t)
 	})
 	if err != nil {
 		return wrap("create review", err)
@@ -140,15 +147,19 @@ func (s *Store) CreateReview(ctx context.Context, r *Review) error {
 	return nil
 }
 
-// insertReview inserts r and counts its rating in item_stats, inside tx.
-func insertReview(ctx context.Context, tx *sql.Tx, r *Review, t time.Time) error {
-	if err := tx.QueryRowContext(ctx,
+// insertReview inserts r, counts its rating in item_stats and moves its line's change counter,
+// inside tx: the one way a review is written, for the pages and for the API.
+func (s *Store) insertReview(ctx context.Context, tx *sql.Tx, r *Review, t time.Time) error {
+	if err := s.txRow(ctx, tx,
 		`INSERT INTO reviews (item_id, user_id, rating, summary, details, helpful_count, created_at, updated_at)
 		 VALUES ($1, $2, $3, $4, $5, 0, $6, $6) RETURNING id`,
 		r.ItemID, r.UserID, r.Rating, r.Summary, r.Details, t).Scan(&r.ID); err != nil {
 		return err
 	}
-	return addStat(ctx, tx, r.ItemID, r.Rating, 1, t)
+	if err := s.addStat(ctx, tx, r.ItemID, r.Rating, 1, t); err != nil {
+		return err
+	}
+	return s.bumpLineOfItem(ctx, tx, r.ItemID)
 }
 
 // UpdateReview saves r's rating, summary and details, moving the rating in item_stats in the same
@@ -173,12 +184,15 @@ func (s *Store) UpdateReview(ctx context.Context, r *Review) error {
 		}
 		r.ItemID = itemID
 		if old == r.Rating {
-			return nil
+			return bumpItem(ctx, tx, itemID)
 		}
-		if err := addStat(ctx, tx, itemID, old, -1, t); err != nil {
+		if err := s.addStat(ctx, tx, itemID, old, -1, t); err != nil {
 			return err
 		}
-		return addStat(ctx, tx, itemID, r.Rating, 1, t)
+		if err := s.addStat(ctx, tx, itemID, r.Rating, 1, t); err != nil {
+			return err
+		}
+		return s.bumpLineOfItem(ctx, tx, itemID)
 	})
 	if err != nil {
 		return wrap("update review", err)
@@ -210,15 +224,18 @@ func (s *Store) deleteReview(ctx context.Context, owner string, args ...any) err
 		if _, err := tx.ExecContext(ctx, `DELETE FROM reviews WHERE id = $1`, args[0]); err != nil {
 			return err
 		}
-		return addStat(ctx, tx, itemID, rating, -1, t)
+		if err := s.addStat(ctx, tx, itemID, rating, -1, t); err != nil {
+			return err
+		}
+		return s.bumpLineOfItem(ctx, tx, itemID)
 	})
 }
 
-// addStat moves one item's count of k-star ratings by delta.
-func addStat(ctx context.Context, tx *sql.Tx, itemID int64, k, delta int, t time.Time) error {
+// addStat moves one item's count of k-star ratings by delta, and its change counter.
+func (s *Store) addStat(ctx context.Context, tx *sql.Tx, itemID int64, k, delta int, t time.Time) error {
 	col := statColumn(k)
-	return expectOne(tx.ExecContext(ctx,
-		`UPDATE item_stats SET `+col+` = `+col+` + $1, updated_at = $2 WHERE item_id = $3`, delta, t, itemID))
+	return expectOne(s.txExec(ctx, tx,
+		`UPDATE item_stats SET `+col+` = `+col+` + $1, updated_at = $2, version = version + 1 WHERE item_id = $3`, delta, t, itemID))
 }
 
 // MarkHelpful records that a member found a review helpful. A second vote by the same member is
@@ -230,8 +247,13 @@ func (s *Store) MarkHelpful(ctx context.Context, reviewID, userID int64) error {
 			`INSERT INTO helpful_votes (review_id, user_id, created_at) VALUES ($1, $2, $3)`, reviewID, userID, t); err != nil {
 			return err
 		}
-		return expectOne(tx.ExecContext(ctx,
-			`UPDATE reviews SET helpful_count = helpful_count + 1 WHERE id = $1`, reviewID))
+		if err := expectOne(tx.ExecContext(ctx,
+			`UPDATE reviews SET helpful_count = helpful_count + 1 WHERE id = $1`, reviewID)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx,
+			`UPDATE item_stats SET version = version + 1 WHERE item_id = (SELECT item_id FROM reviews WHERE id = $1)`, reviewID)
+		return err
 	}))
 }
 
@@ -322,9 +344,13 @@ func addStats(ctx context.Context, tx *sql.Tx, reviews []Review, t time.Time) er
 	for itemID, d := range deltas {
 		if err := expectOne(tx.ExecContext(ctx,
 			`UPDATE item_stats SET n1 = n1 + $1, n2 = n2 + $2, n3 = n3 + $3, n4 = n4 + $4, n5 = n5 + $5,
-			 updated_at = $6 WHERE item_id = $7`, d[0], d[1], d[2], d[3], d[4], t, itemID)); err != nil {
+			 updated_at = $6, version = version + 1 WHERE item_id = $7`, d[0], d[1], d[2], d[3], d[4], t, itemID)); err != nil {
 			return err
 		}
 	}
-	return nil
+	ids := make([]int64, 0, len(deltas))
+	for id := range deltas {
+		ids = append(ids, id)
+	}
+	return bumpLinesOfItems(ctx, tx, ids)
 }

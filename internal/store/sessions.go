@@ -10,7 +10,7 @@ import (
 // SessionFind returns the data of an unexpired session, and whether there is one.
 func (s *Store) SessionFind(ctx context.Context, token string) ([]byte, bool, error) {
 	var data []byte
-	err := s.r.QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry > $2`, token, now()).Scan(&data)
+	err := s.readRow(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry > $2`, token, now()).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -21,14 +21,13 @@ func (s *Store) SessionFind(ctx context.Context, token string) ([]byte, bool, er
 }
 
 // SessionCommit saves a session's data and expiry, adding it or replacing it.
+// It is one statement, so it runs on its own without BEGIN and COMMIT around it: a session is
+// saved on most POSTs, and on PostgreSQL each of those is a round trip.
 func (s *Store) SessionCommit(ctx context.Context, token string, data []byte, expiry time.Time) error {
-	return wrap("commit session", s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx,
-			`INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
-			 ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
-			token, data, expiry.UTC())
-		return err
-	}))
+	_, err := s.exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
+		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
+		token, data, expiry.UTC())
+	return wrap("commit session", err)
 }
 
 // SessionDelete removes a session; a missing one is not an error.

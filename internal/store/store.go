@@ -55,6 +55,8 @@ type Store struct {
 	w *sql.DB
 	// r serves reads: a pool of SQLite connections, or the same PostgreSQL pool as w.
 	r *sql.DB
+	// Statements kept prepared on SQLite (prepared.go).
+	readStmts, writeStmts preparedSet
 }
 
 // Open connects to the database described by opt and checks that it answers. It does not migrate.
@@ -154,6 +156,8 @@ func openPostgres(opt Options) (*Store, error) {
 
 // Close closes every connection.
 func (s *Store) Close() error {
+	s.readStmts.close()
+	s.writeStmts.close()
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -262,6 +266,9 @@ func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 func (s *Store) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.dialect == SQLite {
+		s.writeStmts.prepareWanted(ctx, s.w)
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

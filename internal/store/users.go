@@ -56,7 +56,7 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 
 // User returns the account with that id, or ErrNotFound.
 func (s *Store) User(ctx context.Context, id int64) (User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	u, err := scanUser(s.readRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 	return u, wrap("user", err)
 }
 
@@ -155,8 +155,14 @@ func (s *Store) CreateAccount(ctx context.Context, u *User) error {
 // SetDisplayName changes a member's display name, or returns ErrNotFound.
 func (s *Store) SetDisplayName(ctx context.Context, userID int64, name string) error {
 	return wrap("set display name", s.tx(ctx, func(tx *sql.Tx) error {
-		return expectOne(tx.ExecContext(ctx, `UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3`,
-			name, now(), userID))
+		if err := expectOne(tx.ExecContext(ctx, `UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3`,
+			name, now(), userID)); err != nil {
+			return err
+		}
+		// The name shows beside each of the member's reviews: those items' pages change.
+		_, err := tx.ExecContext(ctx,
+			`UPDATE item_stats SET version = version + 1 WHERE item_id IN (SELECT item_id FROM reviews WHERE user_id = $1)`, userID)
+		return err
 	}))
 }
 

@@ -194,11 +194,16 @@ func (srv *Server) apiCategories(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"categories": out, "total": len(out)})
 }
 
-// apiCategory returns one product line with its ranking and verdict.
+// apiCategory returns one product line with its verdict and one page of its ranking (limit,
+// page; total is the number of items ranked).
 func (srv *Server) apiCategory(w http.ResponseWriter, r *http.Request) {
 	sort, ok := rank.ParseSort(r.URL.Query().Get("sort"))
 	if !ok {
 		srv.clientError(w, r, http.StatusBadRequest, "sort", "sort must be one of recommended, conservative, average, reviews.")
+		return
+	}
+	pg, ok := srv.parsePage(w, r)
+	if !ok {
 		return
 	}
 	line, err := srv.lineup(r, r.PathValue("line"), sort)
@@ -206,16 +211,33 @@ func (srv *Server) apiCategory(w http.ResponseWriter, r *http.Request) {
 		srv.serverError(w, r, err)
 		return
 	}
-	ranking := make([]apiRanked, len(line.ranked))
-	for i, rk := range line.ranked {
-		ranking[i] = toAPIRanked(rk, line.items[rk.ID])
+	// The answer is the same for every client: it is kept, encoded, until the line's stamp
+	// (read by lineup) changes.
+	uri, stamp := r.URL.RequestURI(), lineStamp(line.category.Stamp())
+	if p := srv.pagesKept.get(uri, stamp); p != nil {
+		srv.writeKept(w, r, p)
+		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	from, to := min(pg.offset(), len(line.ranked)), min(pg.offset()+pg.Limit, len(line.ranked))
+	ranking := make([]apiRanked, 0, to-from)
+	for _, rk := range line.ranked[from:to] {
+		ranking = append(ranking, toAPIRanked(rk, line.items[rk.ID]))
+	}
+	pg.Total = len(line.ranked)
+	b, err := json.Marshal(map[string]any{
 		"category": toAPICategory(line.category),
 		"sort":     sort,
 		"ranking":  ranking,
+		"page":     pg,
 		"verdict":  toAPIVerdict(line.verdict),
 	})
+	if err != nil {
+		writeProblem(w, http.StatusInternalServerError, "The answer could not be encoded.", nil)
+		return
+	}
+	p := &cachedPage{contentType: "application/json", stamp: stamp, etag: etag(stamp, uri), body: append(b, '\n')}
+	srv.pagesKept.put(uri, p)
+	srv.writeKept(w, r, p)
 }
 
 func toAPIVerdict(v rank.Verdict) apiVerdict {

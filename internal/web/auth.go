@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/starboard/starboard/internal/store"
 )
@@ -60,6 +61,7 @@ func (srv *Server) signIn(r *http.Request, u store.User) error {
 	}
 	srv.sessions.Put(r.Context(), sessionUserID, u.ID)
 	srv.sessions.Put(r.Context(), sessionVersion, u.SessionVersion)
+	srv.sessions.Put(r.Context(), sessionSeen, time.Now().Unix())
 	return nil
 }
 

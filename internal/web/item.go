@@ -119,7 +119,28 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 		srv.clientError(w, r, http.StatusBadRequest, field, msg)
 		return
 	}
-	v, err := srv.loadItemPage(r, r.PathValue("line"), r.PathValue("item"), rq)
+	// A visitor who is not signed in and has no message waiting sees the same page as every other
+	// such visitor: it is kept, rendered, while the item's change counter stays where it was,
+	// which one read by primary key tells.
+	anonymous := srv.anonymous(r)
+	uri := r.URL.RequestURI()
+	if anonymous {
+		if p := srv.pagesKept.peek(uri); p != nil && p.itemID != 0 {
+			if v, err := srv.store.ItemVersion(r.Context(), p.itemID); err == nil && v == p.version {
+				if renderHook != nil {
+					renderHook("item")
+				}
+				srv.writeKept(w, r, p)
+				return
+			}
+		}
+	}
+	it, err := srv.store.ItemBySlug(r.Context(), r.PathValue("line"), r.PathValue("item"))
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	v, err := srv.loadItemPage(r, it, rq)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
@@ -128,16 +149,19 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 	if rq.page.Page > 1 {
 		title += fmt.Sprintf(" · page %d", rq.page.Page)
 	}
-	srv.render(w, r, http.StatusOK, "item", view{Title: title, Data: v})
+	if !anonymous {
+		srv.render(w, r, http.StatusOK, "item", view{Title: title, Data: v, Flash: srv.postedNotice(w, r, it)})
+		return
+	}
+	srv.renderKept(w, r, "item", view{Title: title, Data: v}, itemStamp(it), func(p *cachedPage) {
+		p.itemID, p.version = it.ID, it.Stats.Version
+	})
 }
 
-// loadItemPage loads everything the item page shows.
-func (srv *Server) loadItemPage(r *http.Request, lineSlug, itemSlug string, rq reviewQuery) (itemPageView, error) {
+// loadItemPage loads everything else the item page shows.
+func (srv *Server) loadItemPage(r *http.Request, it store.Item, rq reviewQuery) (itemPageView, error) {
 	ctx := r.Context()
-	it, err := srv.store.ItemBySlug(ctx, lineSlug, itemSlug)
-	if err != nil {
-		return itemPageView{}, err
-	}
+	var err error
 	line := store.Category{ID: it.CategoryID, Slug: it.CategorySlug, Name: it.CategoryName}
 	rq.ItemID = it.ID
 	reviews, err := srv.store.Reviews(ctx, rq.ReviewQuery)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/starboard/starboard/internal/demo"
@@ -33,5 +34,33 @@ func BenchmarkItemPage(b *testing.B) {
 		if rec.Code != 200 {
 			b.Fatal(rec.Code)
 		}
+	}
+}
+
+// BenchmarkLinePage renders the first page of the books line-up (597 items ranked, 25 shown) on
+// SQLite holding the generated data set of 1,000 items and 100,000 reviews.
+//
+//	go test ./internal/web -run '^$' -bench LinePage -benchtime 3000x -benchmem
+func BenchmarkLinePage(b *testing.B) {
+	s := storetest.Open(b, store.SQLite)
+	if _, err := demo.Load(context.Background(), s, demo.Size{Items: 1000, Reviews: 100_000}, false, nil); err != nil {
+		b.Fatal(err)
+	}
+	srv, err := New(s, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, path := range []string{"/c/books", "/api/v1/categories/books"} {
+		b.Run(strings.TrimPrefix(strings.ReplaceAll(path, "/", "_"), "_"), func(b *testing.B) {
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, req)
+				if rec.Code != 200 {
+					b.Fatal(rec.Code)
+				}
+			}
+		})
 	}
 }

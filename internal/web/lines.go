@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/starboard/starboard/internal/rank"
@@ -111,6 +112,35 @@ func newItemView(line string, rk rank.Ranked, it store.Item) *itemView {
 	}
 	v.SpreadLabel = "Spread of " + plural(rk.N, "rating", "ratings") + ": " + strings.Join(words, ", ")
 	return v
+}
+
+// viewsFor returns views of the given ranked items, in their order, and by item id the same
+// views plus those of every item the verdict names, so that a page of the line-up costs its own
+// items and not the whole line.
+func (l lineup) viewsFor(ranked []rank.Ranked) ([]*itemView, map[int64]*itemView) {
+	list := make([]*itemView, len(ranked))
+	byID := make(map[int64]*itemView, len(ranked)+4)
+	for i, rk := range ranked {
+		list[i] = newItemView(l.category.Slug, rk, l.items[rk.ID])
+		byID[rk.ID] = list[i]
+	}
+	need := []*rank.Ranked{l.verdict.Pick, l.verdict.RunnerUp, l.verdict.BestValue}
+	for i := range l.verdict.Tied {
+		need = append(need, &l.verdict.Tied[i])
+	}
+	for _, n := range need {
+		if n == nil || byID[n.ID] != nil {
+			continue
+		}
+		// Shown with its place in the current order, as on the page that lists it.
+		for _, rk := range l.ranked {
+			if rk.ID == n.ID {
+				byID[n.ID] = newItemView(l.category.Slug, rk, l.items[rk.ID])
+				break
+			}
+		}
+	}
+	return list, byID
 }
 
 // views returns the line's items in display order, and the same views by item id.
@@ -224,14 +254,26 @@ type linePage struct {
 	Few       []linkedName // items with few reviews, warned about under the average sort
 	FewUnder  int          // what "few" means
 	Priced    bool         // some item has a price
+	From, To  int          // the places of the first and last item shown, 1-based
+	Pager     pager
 }
+
+// linePageSize is how many items one page of the line-up shows: the verdict and the top of the
+// ranking come first, the rest a link away.
+const linePageSize = 25
 
 // line shows a product line: the verdict first, then the ranked line-up with a compare form.
 func (srv *Server) line(w http.ResponseWriter, r *http.Request) {
-	sort, ok := rank.ParseSort(r.URL.Query().Get("sort"))
+	q := r.URL.Query()
+	sort, ok := rank.ParseSort(q.Get("sort"))
 	if !ok {
 		srv.clientError(w, r, http.StatusBadRequest, "sort",
 			"sort must be one of recommended, conservative, average, reviews.")
+		return
+	}
+	pg, field, msg := parsePageValues("", q.Get("page"), linePageSize)
+	if field != "" {
+		srv.clientError(w, r, http.StatusBadRequest, field, msg)
 		return
 	}
 	l, err := srv.lineup(r, r.PathValue("line"), sort)
@@ -239,14 +281,24 @@ func (srv *Server) line(w http.ResponseWriter, r *http.Request) {
 		srv.serverError(w, r, err)
 		return
 	}
-	items, byID := l.views()
+	// Visitors who are not signed in all see the same page: it is kept, rendered, until the
+	// line's stamp (read by lineup) changes.
+	anonymous := srv.anonymous(r)
+	stamp := lineStamp(l.category.Stamp())
+	if anonymous && srv.serveKept(w, r, "lines", r.URL.RequestURI(), stamp) {
+		return
+	}
+	from, to := min(pg.offset(), len(l.ranked)), min(pg.offset()+pg.Limit, len(l.ranked))
+	items, byID := l.viewsFor(l.ranked[from:to])
 	p := linePage{Category: l.category, Counts: countsText(l.category), Verdict: newVerdictView(l.category.Slug, l.verdict, byID),
 		Sort: sort, Items: items, Ticks: axisTicks, FewUnder: fewReviews}
+	if len(items) > 0 {
+		p.From, p.To = from+1, to
+	}
+	pg.Total = len(l.ranked)
+	p.Pager = pagerFor(pg, func(n int) string { return lineURL(l.category.Slug, sort, n) })
 	for _, s := range sortLabels {
-		href := "/c/" + l.category.Slug
-		if s.sort != rank.SortRecommended {
-			href += "?sort=" + string(s.sort)
-		}
+		href := lineURL(l.category.Slug, s.sort, 1)
 		p.Sorts = append(p.Sorts, sortLink{Label: s.label, Href: href, Current: s.sort == sort})
 		if s.sort == sort {
 			p.SortLabel = strings.ToLower(s.label)
@@ -262,7 +314,29 @@ func (srv *Server) line(w http.ResponseWriter, r *http.Request) {
 	if sort == rank.SortAverage {
 		p.Few = linkedNames(few)
 	}
-	srv.render(w, r, http.StatusOK, "lines", view{Title: l.category.Name + ": which one to buy", Data: p})
+	title := l.category.Name + ": which one to buy"
+	if pg.Page > 1 {
+		title += fmt.Sprintf(" · page %d", pg.Page)
+	}
+	if anonymous {
+		srv.renderKept(w, r, "lines", view{Title: title, Data: p}, stamp)
+		return
+	}
+	srv.render(w, r, http.StatusOK, "lines", view{Title: title, Data: p})
+}
+
+// lineURL returns the address of one page of a line-up in one order.
+func lineURL(line string, sort rank.Sort, page int) string {
+	u := "/c/" + line
+	sep := "?"
+	if sort != rank.SortRecommended && sort != "" {
+		u += sep + "sort=" + string(sort)
+		sep = "&"
+	}
+	if page > 1 {
+		u += sep + "page=" + strconv.Itoa(page)
+	}
+	return u
 }
 
 // compareItems reads the items to compare from ?items=a,b,c, or from items repeated (as the
@@ -310,7 +384,6 @@ type comparison struct {
 // naming it; the answer is false when the response has been written.
 func (srv *Server) compare(w http.ResponseWriter, r *http.Request, l lineup, slugs []string) (comparison, bool) {
 	c := comparison{line: l}
-	_, byID := l.views()
 	bySlug := make(map[string]rank.Ranked, len(l.ranked))
 	for _, rk := range l.ranked {
 		bySlug[l.items[rk.ID].Slug] = rk
@@ -322,7 +395,7 @@ func (srv *Server) compare(w http.ResponseWriter, r *http.Request, l lineup, slu
 			return c, false
 		}
 		c.ranked = append(c.ranked, rk)
-		c.items = append(c.items, byID[rk.ID])
+		c.items = append(c.items, newItemView(l.category.Slug, rk, l.items[rk.ID]))
 	}
 	for i := range c.ranked {
 		for j := i + 1; j < len(c.ranked); j++ {

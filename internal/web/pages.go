@@ -51,7 +51,7 @@ func (srv *Server) home(w http.ResponseWriter, r *http.Request) {
 			srv.serverError(w, r, err)
 			return
 		}
-		_, byID := l.views()
+		_, byID := l.viewsFor(nil)
 		lines = append(lines, lineSummary{Category: l.category, Counts: countsText(l.category),
 			Verdict: newVerdictView(l.category.Slug, l.verdict, byID)})
 	}

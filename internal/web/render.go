@@ -114,6 +114,25 @@ func (srv *Server) render(w http.ResponseWriter, r *http.Request, status int, na
 	w.Write(buf.Bytes())
 }
 
+// execute renders a page for a visitor who is not signed in and has no message waiting, into a
+// byte slice of its own that may be kept. v.Path must be set.
+func (srv *Server) execute(name string, v view) ([]byte, error) {
+	t, ok := srv.pages.byName[name]
+	if renderHook != nil {
+		renderHook(name)
+	}
+	if !ok {
+		return nil, fmt.Errorf("web: no template %q", name)
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := t.ExecuteTemplate(buf, "layout.html", v); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
 // errorPage renders the error page with a message for a person.
 func (srv *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	srv.render(w, r, status, "error", view{Title: http.StatusText(status), Data: msg})

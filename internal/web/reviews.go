@@ -55,7 +55,7 @@ func (srv *Server) createReview(w http.ResponseWriter, r *http.Request) {
 		srv.serverError(w, r, err)
 		return
 	}
-	srv.setFlash(r, "Thank you! Your review of "+it.Name+" is up.")
+	srv.setPostedNotice(w, r, it)
 	http.Redirect(w, r, itemPath(it), http.StatusSeeOther)
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -40,8 +41,10 @@ func (st sessionStore) Delete(token string) error { return st.DeleteCtx(context.
 func newSessions(s *store.Store, secure bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = sessionStore{s}
+	sm.Codec = sessionCodec{}
 	sm.Lifetime = 30 * 24 * time.Hour
-	sm.IdleTimeout = 7 * 24 * time.Hour
+	// No sm.IdleTimeout: scs would then save the session on every request that has one, a write
+	// per page a member views. keepAlive does the same job with a write an hour at most.
 	sm.Cookie.Name = "starboard_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
@@ -54,6 +57,38 @@ func newSessions(s *store.Store, secure bool) *scs.SessionManager {
 }
 
 const flashKey = "flash"
+
+// The thanks after a new review travel in a short-lived cookie naming the item, not in the
+// session: saving the session for it was a second database write on every review POST. The
+// cookie can only ever say the one fixed sentence, about the item whose page shows it.
+const (
+	postedCookie = "starboard_posted"
+	postedValue  = "review-posted."
+)
+
+func (srv *Server) postedCookieName(r *http.Request) string {
+	if srv.sessions.Cookie.Secure {
+		return "__Host-" + postedCookie
+	}
+	return postedCookie
+}
+
+// setPostedNotice asks the item's page to thank the member for their new review, once.
+func (srv *Server) setPostedNotice(w http.ResponseWriter, r *http.Request, it store.Item) {
+	http.SetCookie(w, &http.Cookie{Name: srv.postedCookieName(r), Value: postedValue + strconv.FormatInt(it.ID, 10),
+		Path: "/", MaxAge: 60, HttpOnly: true, Secure: srv.sessions.Cookie.Secure, SameSite: http.SameSiteLaxMode})
+}
+
+// postedNotice returns the thanks for a review of it just posted, and forgets it; "" if none.
+func (srv *Server) postedNotice(w http.ResponseWriter, r *http.Request, it store.Item) string {
+	c, err := r.Cookie(srv.postedCookieName(r))
+	if err != nil || c.Value != postedValue+strconv.FormatInt(it.ID, 10) {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: c.Name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: srv.sessions.Cookie.Secure, SameSite: http.SameSiteLaxMode})
+	return "Thank you! Your review of " + it.Name + " is up."
+}
 
 // setFlash keeps a one-time message for the next page the member sees.
 func (srv *Server) setFlash(r *http.Request, msg string) {
@@ -71,10 +106,41 @@ func (srv *Server) popFlash(r *http.Request) string {
 
 type sessionLoaded struct{}
 
+// A session unused for sessionIdle ends; its last use is recorded at most every sessionSeenEvery.
+const (
+	sessionIdle      = 7 * 24 * time.Hour
+	sessionSeenEvery = time.Hour
+	sessionSeen      = "seen" // Unix seconds
+)
+
+// keepAlive ends a session idle for longer than sessionIdle, and records the session's use when
+// the last record is older than sessionSeenEvery, so that a member active every day stays
+// signed in without a database write on each request. It reports false when it ended the
+// session.
+func (srv *Server) keepAlive(r *http.Request) bool {
+	ctx := r.Context()
+	if _, err := r.Cookie(srv.sessions.Cookie.Name); err != nil || len(srv.sessions.Keys(ctx)) == 0 {
+		return true
+	}
+	now := time.Now().Unix()
+	seen := srv.sessions.GetInt64(ctx, sessionSeen)
+	switch {
+	case seen != 0 && now-seen > int64(sessionIdle/time.Second):
+		if err := srv.sessions.Destroy(ctx); err != nil {
+			srv.log.Warn("end idle session", "err", err)
+		}
+		return false
+	case now-seen >= int64(sessionSeenEvery/time.Second):
+		srv.sessions.Put(ctx, sessionSeen, now)
+	}
+	return true
+}
+
 // loadSession loads the request's session (if it has a cookie) and saves it after the handler.
 // The API has no sessions: it neither reads nor sets the cookie.
 func (srv *Server) loadSession(next http.Handler) http.Handler {
 	withSession := srv.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv.keepAlive(r)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionLoaded{}, true)))
 	}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Change counters (migration 00007). Caches in front of the store compare a counter read in one
+// small query with the one they cached under, so a write made through any instance shows on
+// every instance's next request. Every write that changes what a cached answer shows moves the
+// matching counter in its own transaction:
+//   - categories.version: the line's items (added, renamed, removed) and their star counts;
+//   - item_stats.version: everything the item's page shows: the item itself, its line's name and
+//     slug, its reviews (text, stars, helpful counts, reviewers' names). It starts at the
+//     item's creation time in microseconds, not 0, so an item made again under an id SQLite
+//     reuses never meets the counter its predecessor had (that one could only have reached its
+//     own creation time plus its number of writes, each taking more than a microsecond).
+//
+// A new write to items, reviews, helpful votes, display names or lines must move the matching
+// counter in the same transaction, or another instance's cache will not see it.
+
+// LineStamp identifies one state of a product line: a line removed and made again under the
+// same slug (even with the same id, which SQLite may reuse) has another CreatedAt.
+type LineStamp struct {
+	ID        int64
+	Version   int64
+	CreatedAt time.Time
+}
+
+// LineVersion returns the stamp of the product line with that slug, or ErrNotFound. It reads
+// one row by a unique index.
+func (s *Store) LineVersion(ctx context.Context, slug string) (LineStamp, error) {
+	var st LineStamp
+	if !storable(slug) {
+		return st, wrap("line version", ErrNotFound)
+	}
+	err := s.readRow(ctx, `SELECT id, version, created_at FROM categories WHERE slug = $1`, slug).
+		Scan(&st.ID, &st.Version, &st.CreatedAt)
+	return st, wrap("line version", err)
+}
+
+// Equal reports whether two stamps name the same state of the same line.
+func (st LineStamp) Equal(o LineStamp) bool {
+	return st.ID == o.ID && st.Version == o.Version && st.CreatedAt.Equal(o.CreatedAt)
+}
+
+// Stamp returns the line's stamp as read with it.
+func (c Category) Stamp() LineStamp {
+	return LineStamp{ID: c.ID, Version: c.Version, CreatedAt: c.CreatedAt}
+}
+
+// ItemVersion returns an item's change counter (item_stats.version), or ErrNotFound. It reads
+// one row by its primary key: the cheapest check that a page kept for the item is still right.
+func (s *Store) ItemVersion(ctx context.Context, itemID int64) (int64, error) {
+	var v int64
+	err := s.readRow(ctx, `SELECT version FROM item_stats WHERE item_id = $1`, itemID).Scan(&v)
+	return v, wrap("item version", err)
+}
+
+// bumpLineOfItem moves the change counter of the line holding an item.
+func (s *Store) bumpLineOfItem(ctx context.Context, tx *sql.Tx, itemID int64) error {
+	_, err := s.txExec(ctx, tx,
+		`UPDATE categories SET version = version + 1 WHERE id = (SELECT category_id FROM items WHERE id = $1)`, itemID)
+	return err
+}
+
+// bumpLinesOfItems moves the change counters of the lines holding any of the items, once each.
+func bumpLinesOfItems(ctx context.Context, tx *sql.Tx, itemIDs []int64) error {
+	if len(itemIDs) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`UPDATE categories SET version = version + 1 WHERE id IN (SELECT category_id FROM items WHERE id IN (`)
+	args := make([]any, len(itemIDs))
+	for i, id := range itemIDs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(placeholder(i + 1))
+		args[i] = id
+	}
+	b.WriteString(`))`)
+	_, err := tx.ExecContext(ctx, b.String(), args...)
+	return err
+}
+
+// bumpItem moves an item's review counter without changing its star counts.
+func bumpItem(ctx context.Context, tx *sql.Tx, itemID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE item_stats SET version = version + 1 WHERE item_id = $1`, itemID)
+	return err
+}
+
+func placeholder(n int) string { return "$" + strconv.Itoa(n) }

@@ -1,0 +1,70 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/starboard/starboard/internal/store"
+	"github.com/starboard/starboard/internal/store/storetest"
+)
+
+// TestChangeCountersMove checks that every write a cached page could show moves the matching
+// counter: the line's for the line-up, the item's for its reviews.
+func TestChangeCountersMove(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		line := func() int64 {
+			t.Helper()
+			st, err := s.LineVersion(ctx, f.cat.Slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.ID != f.cat.ID {
+				t.Fatalf("line version of %d names line %d", f.cat.ID, st.ID)
+			}
+			return st.Version
+		}
+		item := func() int64 {
+			t.Helper()
+			it, err := s.Item(ctx, f.item.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return it.Stats.Version
+		}
+		step := func(name string, lineMoves, itemMoves bool, write func() error) {
+			t.Helper()
+			l, i := line(), item()
+			if err := write(); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if got := line() != l; got != lineMoves {
+				t.Errorf("%s: line counter moved = %v, want %v", name, got, lineMoves)
+			}
+			if got := item() != i; got != itemMoves {
+				t.Errorf("%s: item counter moved = %v, want %v", name, got, itemMoves)
+			}
+		}
+		r := store.Review{ItemID: f.item.ID, UserID: f.alice.ID, Rating: 4, Summary: "Pretty good"}
+		step("create review", true, true, func() error { return s.CreateReview(ctx, &r) })
+		step("edit text only", false, true, func() error { r.Summary = "Quite good"; return s.UpdateReview(ctx, &r) })
+		step("change rating", true, true, func() error { r.Rating = 2; return s.UpdateReview(ctx, &r) })
+		step("helpful vote", false, true, func() error { return s.MarkHelpful(ctx, r.ID, f.bob.ID) })
+		step("rename reviewer", false, true, func() error { return s.SetDisplayName(ctx, f.alice.ID, "Alice B.") })
+		step("rename item", true, true, func() error { f.item.Name = "Po!"; return s.UpdateItem(ctx, &f.item) })
+		step("edit line", true, true, func() error { f.cat.Name = "Tubbies"; return s.UpdateCategory(ctx, &f.cat) })
+		step("review another item", true, false, func() error {
+			return s.CreateReview(ctx, &store.Review{ItemID: f.other.ID, UserID: f.bob.ID, Rating: 5, Summary: "Green"})
+		})
+		step("bulk reviews", true, true, func() error {
+			return s.CreateReviews(ctx, []store.Review{{ItemID: f.item.ID, UserID: f.bob.ID, Rating: 3, Summary: "Bulk"}})
+		})
+		step("add item", true, false, func() error {
+			return s.CreateItem(ctx, &store.Item{CategoryID: f.cat.ID, Slug: "laa-laa", Name: "Laa-Laa"})
+		})
+		step("remove other item", true, false, func() error { return s.DeleteItem(ctx, f.other.ID) })
+		step("delete review", true, true, func() error { return s.DeleteReview(ctx, r.ID, f.alice.ID) })
+	})
+}
