@@ -53,12 +53,20 @@ func writeProblem(w http.ResponseWriter, status int, msg string, fields []fieldE
 		Detail: msg, Errors: fields})
 }
 
+// statusClientClosed is logged for requests whose client hung up before the answer.
+const statusClientClosed = 499
+
 // serverError logs err and answers 503 when the database is unreachable, 404 for a missing row,
-// else 500 without details.
+// nothing (499 in the log) when the client has gone, else 500 without details.
 func (srv *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		srv.notFound(w, r)
+	case r.Context().Err() != nil:
+		// The client went away (or the server is stopping) mid-request: nobody reads an answer,
+		// and it is no server error. 499 is nginx's "client closed request", so the request log
+		// shows what happened without an ERROR line.
+		w.WriteHeader(statusClientClosed)
 	case isUnavailable(err):
 		srv.log.Warn("database unavailable", "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "2")
