@@ -190,3 +190,37 @@ func TestLinePages(t *testing.T) {
 		t.Errorf("limit 101 = %d, want 400", code)
 	}
 }
+
+// TestAPIWritesReachCaches posts a review through the JSON API on one instance and checks that a
+// second instance's kept item page and ranking show it on their next request: API writes go
+// through the same store paths as the form, counters included.
+func TestAPIWritesReachCaches(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		withDemo(t, s)
+		one, two := newTestServer(t, s), newTestServer(t, s)
+		token := apiToken(t, s, newMember(t, s, "api-cache@example.com"))
+		po := mustItem(t, s, "tellytubbies", "po")
+
+		code, h, _ := two.get(t, "/c/tellytubbies/po")
+		etag := h.Get("ETag")
+		if code != 200 || etag == "" {
+			t.Fatalf("item page = %d, ETag %q", code, etag)
+		}
+		before := poReviews(t, two)
+
+		body := `{"rating": 4, "summary": "Posted by a program", "details": "Through the API."}`
+		if code, _, out := one.call(t, token, http.MethodPost, fmt.Sprintf("/api/v1/items/%d/reviews", po.ID), body,
+			"Idempotency-Key", "cache-check-1"); code != http.StatusCreated {
+			t.Fatalf("API review = %d: %s", code, out)
+		}
+		if got := poReviews(t, two); got != before+1 {
+			t.Errorf("ranking API on two: Po has %d reviews, want %d", got, before+1)
+		}
+		code, h, page := two.getWith(t, "/c/tellytubbies/po", "If-None-Match", etag)
+		if code != 200 || h.Get("ETag") == etag || !strings.Contains(page, "Posted by a program") {
+			t.Errorf("item page on two after the API write = %d, ETag %q (was %q), review shown %v",
+				code, h.Get("ETag"), etag, strings.Contains(page, "Posted by a program"))
+		}
+	})
+}
