@@ -87,14 +87,7 @@ func (srv *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		errs.add("current_password", errors.New("Enter your current password."))
 	} else {
 		// Someone at an unattended signed-in browser may not guess the current password either.
-		ok, wait, err := srv.allowAttempt(r, "password", u.Email)
-		if err != nil {
-			srv.serverError(w, r, err)
-			return
-		}
-		if !ok {
-			errs["form"] = tooManyAttempts(w, wait)
-			page(http.StatusTooManyRequests)
+		if !srv.attemptAllowed(w, r, "password", u.Email, errs, page) {
 			return
 		}
 		if !auth.VerifyPassword(current, u.PasswordHash) {

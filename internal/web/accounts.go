@@ -166,12 +166,7 @@ func (srv *Server) signup(w http.ResponseWriter, r *http.Request) {
 		page(http.StatusUnprocessableEntity)
 		return
 	}
-	if ok, wait, err := srv.allowAttempt(r, "signup", f.Email); err != nil {
-		srv.serverError(w, r, err)
-		return
-	} else if !ok {
-		f.Errors["form"] = tooManyAttempts(w, wait)
-		page(http.StatusTooManyRequests)
+	if !srv.attemptAllowed(w, r, "signup", f.Email, f.Errors, page) {
 		return
 	}
 	// The hash comes first in both outcomes, so a taken email answers no faster than a new one.
@@ -223,12 +218,7 @@ func (srv *Server) login(w http.ResponseWriter, r *http.Request) {
 		page(http.StatusUnprocessableEntity)
 		return
 	}
-	if ok, wait, err := srv.allowAttempt(r, "login", f.Email); err != nil {
-		srv.serverError(w, r, err)
-		return
-	} else if !ok {
-		f.Errors["form"] = tooManyAttempts(w, wait)
-		page(http.StatusTooManyRequests)
+	if !srv.attemptAllowed(w, r, "login", f.Email, f.Errors, page) {
 		return
 	}
 	u, err := srv.store.UserByEmail(r.Context(), f.Email)

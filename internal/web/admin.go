@@ -123,9 +123,8 @@ func (srv *Server) adminCreateLine(w http.ResponseWriter, r *http.Request) {
 
 // adminLine shows a product line's form with its items.
 func (srv *Server) adminLine(w http.ResponseWriter, r *http.Request) {
-	c, err := srv.store.CategoryBySlug(r.Context(), r.PathValue("line"))
-	if err != nil {
-		srv.serverError(w, r, err)
+	c, ok := srv.lineByPath(w, r)
+	if !ok {
 		return
 	}
 	srv.renderLineForm(w, r, http.StatusOK, lineForm{Line: c, Slug: c.Slug, Name: c.Name, Description: c.Description})
@@ -133,9 +132,8 @@ func (srv *Server) adminLine(w http.ResponseWriter, r *http.Request) {
 
 // adminUpdateLine saves a product line's slug, name and description.
 func (srv *Server) adminUpdateLine(w http.ResponseWriter, r *http.Request) {
-	c, err := srv.store.CategoryBySlug(r.Context(), r.PathValue("line"))
-	if err != nil {
-		srv.serverError(w, r, err)
+	c, ok := srv.lineByPath(w, r)
+	if !ok {
 		return
 	}
 	v, ok := srv.parseAccountForm(w, r)
@@ -149,7 +147,7 @@ func (srv *Server) adminUpdateLine(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.Slug, c.Name, c.Description = in.Slug, in.Name, in.Description
-	err = srv.store.UpdateCategory(r.Context(), &c)
+	err := srv.store.UpdateCategory(r.Context(), &c)
 	if errors.Is(err, store.ErrConflict) {
 		f.Errors["slug"] = fmt.Sprintf("Another product line already has the slug %q; choose another.", in.Slug)
 		srv.renderLineForm(w, r, http.StatusUnprocessableEntity, f)
@@ -175,9 +173,8 @@ type confirmView struct {
 
 // adminConfirmDeleteLine asks before deleting a product line.
 func (srv *Server) adminConfirmDeleteLine(w http.ResponseWriter, r *http.Request) {
-	c, err := srv.store.CategoryBySlug(r.Context(), r.PathValue("line"))
-	if err != nil {
-		srv.serverError(w, r, err)
+	c, ok := srv.lineByPath(w, r)
+	if !ok {
 		return
 	}
 	srv.render(w, r, http.StatusOK, "admin_confirm", view{Title: "Delete " + c.Name + "?", Data: confirmView{

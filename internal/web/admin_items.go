@@ -117,9 +117,8 @@ func (srv *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status
 
 // adminNewItem shows an empty item form for a product line.
 func (srv *Server) adminNewItem(w http.ResponseWriter, r *http.Request) {
-	c, err := srv.store.CategoryBySlug(r.Context(), r.PathValue("line"))
-	if err != nil {
-		srv.serverError(w, r, err)
+	c, ok := srv.lineByPath(w, r)
+	if !ok {
 		return
 	}
 	srv.renderItemForm(w, r, http.StatusOK, itemForm{New: true, Line: c, Rows: attributeRowsFor(nil, nil)})
@@ -127,9 +126,8 @@ func (srv *Server) adminNewItem(w http.ResponseWriter, r *http.Request) {
 
 // adminCreateItem adds an item to a product line.
 func (srv *Server) adminCreateItem(w http.ResponseWriter, r *http.Request) {
-	c, err := srv.store.CategoryBySlug(r.Context(), r.PathValue("line"))
-	if err != nil {
-		srv.serverError(w, r, err)
+	c, ok := srv.lineByPath(w, r)
+	if !ok {
 		return
 	}
 	v, ok := srv.parseAccountForm(w, r)
@@ -143,7 +141,7 @@ func (srv *Server) adminCreateItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	it := store.Item{CategoryID: c.ID, Slug: in.Slug, Name: in.Name, Description: in.Description, Attributes: attributesOfInput(in.Attributes)}
-	err = srv.store.CreateItem(r.Context(), &it)
+	err := srv.store.CreateItem(r.Context(), &it)
 	if errors.Is(err, store.ErrConflict) {
 		f.Errors["slug"] = fmt.Sprintf("%s already has an item with the slug %q; choose another.", c.Name, in.Slug)
 		srv.renderItemForm(w, r, http.StatusUnprocessableEntity, f)

@@ -261,9 +261,8 @@ func (srv *Server) apiCategoryItems(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	c, err := srv.store.CategoryBySlug(r.Context(), r.PathValue("line"))
-	if err != nil {
-		srv.serverError(w, r, err)
+	c, ok := srv.lineByPath(w, r)
+	if !ok {
 		return
 	}
 	items, err := srv.store.ItemsByCategory(r.Context(), c.ID)
@@ -310,6 +309,17 @@ func (srv *Server) apiItemReviews(w http.ResponseWriter, r *http.Request) {
 	}
 	q.page.Total = matching(it.Stats, q.Stars)
 	writeJSON(w, http.StatusOK, map[string]any{"reviews": out, "page": q.page})
+}
+
+// lineByPath loads the product line named by the {line} path value, answering 404 itself when
+// there is none.
+func (srv *Server) lineByPath(w http.ResponseWriter, r *http.Request) (store.Category, bool) {
+	c, err := srv.store.CategoryBySlug(r.Context(), r.PathValue("line"))
+	if err != nil {
+		srv.serverError(w, r, err)
+		return c, false
+	}
+	return c, true
 }
 
 // itemByPathID loads the item named by the {id} path value, answering 404 itself when there is

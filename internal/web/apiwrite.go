@@ -327,9 +327,8 @@ func (srv *Server) apiCreateCategory(w http.ResponseWriter, r *http.Request) {
 
 // apiUpdateCategory changes the fields an admin sends of a product line.
 func (srv *Server) apiUpdateCategory(w http.ResponseWriter, r *http.Request) {
-	c, err := srv.store.CategoryBySlug(r.Context(), r.PathValue("line"))
-	if err != nil {
-		srv.serverError(w, r, err)
+	c, ok := srv.lineByPath(w, r)
+	if !ok {
 		return
 	}
 	body, ok := srv.readJSONBody(w, r)
@@ -342,7 +341,7 @@ func (srv *Server) apiUpdateCategory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.Slug, c.Name, c.Description = in.Slug, in.Name, in.Description
-	err = srv.store.UpdateCategory(r.Context(), &c)
+	err := srv.store.UpdateCategory(r.Context(), &c)
 	if errors.Is(err, store.ErrConflict) {
 		slugTaken(w, fmt.Sprintf("Another product line has the slug %q.", in.Slug))
 		return

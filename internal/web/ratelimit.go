@@ -33,6 +33,23 @@ func (srv *Server) allowAttempt(r *http.Request, action, email string) (bool, ti
 	return true, 0, nil
 }
 
+// attemptAllowed counts one attempt at action and reports whether the caller may go on. When
+// the limit is reached it answers itself: the form again through page, with the wait explained
+// beside it (429 and Retry-After); when the count cannot be kept, the server error.
+func (srv *Server) attemptAllowed(w http.ResponseWriter, r *http.Request, action, email string, errs accountErrors, page func(status int)) bool {
+	ok, wait, err := srv.allowAttempt(r, action, email)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return false
+	}
+	if !ok {
+		errs["form"] = tooManyAttempts(w, wait)
+		page(http.StatusTooManyRequests)
+		return false
+	}
+	return true
+}
+
 // remoteAddress returns the client's IP address. Behind a trusted proxy (TRUST_PROXY=1) that is
 // the last address in X-Forwarded-For, the one the proxy itself saw; earlier entries come from
 // the client and may be forged.
