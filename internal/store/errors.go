@@ -45,7 +45,7 @@ func translate(err error) error {
 		switch pgErr.Code {
 		case "23505":
 			return fmt.Errorf("%w: %s", ErrConflict, pgErr.ConstraintName)
-		case "23514", "23502", "22001", "22P02", "22003":
+		case "23514", "23502", "22001", "22P02", "22003", "22021", "22P05": // 22021/22P05: invalid UTF-8, NUL
 			return fmt.Errorf("%w: %s", ErrInvalid, pgErr.Message)
 		case "23503":
 			return fmt.Errorf("%w: %s", ErrNotFound, pgErr.ConstraintName)

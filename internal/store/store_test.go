@@ -465,3 +465,17 @@ func TestConcurrentMigrate(t *testing.T) {
 		})
 	}
 }
+
+// TestPostgresRefusesInvalidText checks that text PostgreSQL cannot hold (invalid UTF-8, NUL)
+// comes back as ErrInvalid, not a driver error the web layer would answer with a 500. Callers
+// validate first; this is the net under them.
+func TestPostgresRefusesInvalidText(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.Postgres)
+	for _, name := range []string{"bad \xff\xfe bytes", "nul \x00 inside"} {
+		c := store.Category{Slug: "bad-text", Name: name}
+		if err := s.CreateCategory(context.Background(), &c); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("CreateCategory(name %q) = %v, want ErrInvalid", name, err)
+		}
+	}
+}

@@ -57,11 +57,16 @@ func writeProblem(w http.ResponseWriter, status int, msg string, fields []fieldE
 const statusClientClosed = 499
 
 // serverError logs err and answers 503 when the database is unreachable, 404 for a missing row,
-// nothing (499 in the log) when the client has gone, else 500 without details.
+// 400 for a value the database refused, nothing (499 in the log) when the client has gone,
+// else 500 without details.
 func (srv *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		srv.notFound(w, r)
+	case errors.Is(err, store.ErrInvalid):
+		// A value the database refused that validation let through: the client's to change.
+		srv.log.Warn("value refused by the database", "path", r.URL.Path, "err", err)
+		srv.clientError(w, r, http.StatusBadRequest, "", "That request holds a value that cannot be stored or looked up.")
 	case r.Context().Err() != nil:
 		// The client went away (or the server is stopping) mid-request: nobody reads an answer,
 		// and it is no server error. 499 is nginx's "client closed request", so the request log
