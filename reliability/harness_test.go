@@ -306,12 +306,3 @@ func freeAddr(t testing.TB) string {
 	return "127.0.0.1:" + strconv.Itoa(freePort(t))
 }
 
-// hasPrefixAny reports whether s starts with one of the prefixes.
-func hasPrefixAny(s string, prefixes ...string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
-}

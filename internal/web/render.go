@@ -63,7 +63,7 @@ func parsePages(static *staticFiles, stars *starPainter) (*pages, error) {
 	return p, nil
 }
 
-// Names returns the page template names, for tests that check each is rendered somewhere.
+// names returns the page template names, for tests that check each is rendered somewhere.
 func (p *pages) names() []string {
 	var out []string
 	for n := range p.byName {
