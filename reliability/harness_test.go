@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -305,4 +304,3 @@ func tail(s string, n int) string {
 func freeAddr(t testing.TB) string {
 	return "127.0.0.1:" + strconv.Itoa(freePort(t))
 }
-
