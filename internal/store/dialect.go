@@ -117,27 +117,29 @@ func (s *Store) insertBatchParams() int {
 	return 250
 }
 
-// createReviewOneStatement is CreateReview on PostgreSQL: the review, its star count and the
-// line's change counter in one statement (data-modifying CTEs, which SQLite lacks), committed by
-// itself. Every statement is a round trip to the server, and five (BEGIN, three writes, COMMIT)
-// were most of a review POST's time. A deadlock or serialization failure is retried like a
-// transaction.
-func (s *Store) createReviewOneStatement(ctx context.Context, r *Review, t time.Time) error {
+// createReviewOneStatement is CreateReview on PostgreSQL: the item's lookup, the review, its star
+// count and the line's change counter in one statement (data-modifying CTEs, which SQLite lacks),
+// committed by itself. Every statement is a round trip to the server, and six (the item, BEGIN,
+// three writes, COMMIT) were most of a review POST's time. A deadlock or serialization failure is
+// retried like a transaction.
+func (s *Store) createReviewOneStatement(ctx context.Context, r *Review, ref itemRef, t time.Time) error {
 	col := statColumn(r.Rating)
-	query := `WITH r AS (
+	item, itemArgs := ref.query(6)
+	query := `WITH i AS (` + item + `), r AS (
 		INSERT INTO reviews (item_id, user_id, rating, summary, details, helpful_count, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, 0, $6, $6) RETURNING id, item_id
+		SELECT i.id, $1, $2, $3, $4, 0, $5, $5 FROM i RETURNING id, item_id
 	), st AS (
-		UPDATE item_stats SET ` + col + ` = ` + col + ` + 1, updated_at = $6, version = version + 1
+		UPDATE item_stats SET ` + col + ` = ` + col + ` + 1, updated_at = $5, version = version + 1
 		WHERE item_id = (SELECT item_id FROM r) RETURNING item_id
 	), c AS (
 		UPDATE categories SET version = version + 1
-		WHERE id = (SELECT category_id FROM items WHERE id = (SELECT item_id FROM st)) RETURNING id
+		WHERE id = (SELECT category_id FROM i) AND EXISTS (SELECT 1 FROM st) RETURNING id
 	)
-	SELECT r.id, (SELECT COUNT(*) FROM st) FROM r`
+	SELECT r.id, r.item_id, (SELECT COUNT(*) FROM st) FROM r`
+	args := append([]any{r.UserID, r.Rating, r.Summary, r.Details, t}, itemArgs...)
 	for attempt := 1; ; attempt++ {
 		var counted int
-		err := s.w.QueryRowContext(ctx, query, r.ItemID, r.UserID, r.Rating, r.Summary, r.Details, t).Scan(&r.ID, &counted)
+		err := s.w.QueryRowContext(ctx, query, args...).Scan(&r.ID, &r.ItemID, &counted)
 		if err == nil && counted != 1 {
 			err = sql.ErrNoRows // the item has no star counts: it is gone
 		}

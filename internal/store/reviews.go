@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -126,22 +127,59 @@ func checkRating(k int) error {
 // ID and times. A second review of one item by one member is ErrConflict; an unknown item or user
 // is ErrNotFound; a rating outside 1..5 is ErrInvalid.
 func (s *Store) CreateReview(ctx context.Context, r *Review) error {
+	return wrap("create review", s.createReview(ctx, r, itemByID{r.ItemID}))
+}
+
+// CreateReviewOf is CreateReview for the item its product line's slug and its own slug name, as
+// the review form posts it. The item is looked up inside the write, so on PostgreSQL the whole
+// review is one round trip; it sets r.ItemID. An unknown line or item is ErrNotFound.
+func (s *Store) CreateReviewOf(ctx context.Context, lineSlug, itemSlug string, r *Review) error {
+	if !storable(lineSlug) || !storable(itemSlug) {
+		return wrap("create review", ErrNotFound)
+	}
+	return wrap("create review", s.createReview(ctx, r, itemBySlugs{lineSlug, itemSlug}))
+}
+
+// An itemRef names the item a new review is for: by id (the API) or by slugs (the form).
+type itemRef interface {
+	// query returns a query whose one row is the item's id and its line's id, with its arguments
+	// numbered from $first.
+	query(first int) (string, []any)
+}
+
+type itemByID struct{ id int64 }
+
+func (ref itemByID) query(first int) (string, []any) {
+	return `SELECT id, category_id FROM items WHERE id = $` + strconv.Itoa(first), []any{ref.id}
+}
+
+type itemBySlugs struct{ line, item string }
+
+func (ref itemBySlugs) query(first int) (string, []any) {
+	return `SELECT i.id, i.category_id FROM items i JOIN categories c ON c.id = i.category_id
+		WHERE c.slug = $` + strconv.Itoa(first) + ` AND i.slug = $` + strconv.Itoa(first+1), []any{ref.line, ref.item}
+}
+
+func (s *Store) createReview(ctx context.Context, r *Review, ref itemRef) error {
 	if err := checkRating(r.Rating); err != nil {
-		return wrap("create review", err)
+		return err
 	}
 	t := now()
+	var err error
 	if s.dialect == Postgres {
-		if err := s.createReviewOneStatement(ctx, r, t); err != nil {
-			return wrap("create review", err)
-		}
-		r.CreatedAt, r.UpdatedAt, r.HelpfulCount = t, t, 0
-		return nil
+		err = s.createReviewOneStatement(ctx, r, ref, t)
+	} else {
+		err = s.tx(ctx, func(tx *sql.Tx) error {
+			q, args := ref.query(1)
+			var lineID int64
+			if err := s.txRow(ctx, tx, q, args...).Scan(&r.ItemID, &lineID); err != nil {
+				return err
+			}
+			return s.insertReview(ctx, tx, r, t)
+		})
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		return s.insertReview(ctx, tx, r, t)
-	})
 	if err != nil {
-		return wrap("create review", err)
+		return err
 	}
 	r.CreatedAt, r.UpdatedAt, r.HelpfulCount = t, t, 0
 	return nil

@@ -287,6 +287,47 @@ func TestReviewsKeepStatsInStep(t *testing.T) {
 	})
 }
 
+// TestCreateReviewOf: a review posted by its line's and item's slugs lands on that item, counts
+// in its stars, and is refused like CreateReview's for a second review or an unknown item.
+func TestCreateReviewOf(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		r := store.Review{UserID: f.alice.ID, Rating: 5, Summary: "Green and good"}
+		if err := s.CreateReviewOf(ctx, f.cat.Slug, f.other.Slug, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.ItemID != f.other.ID || r.ID == 0 || r.CreatedAt.IsZero() {
+			t.Errorf("review = %+v, want item %d with an id and a time", r, f.other.ID)
+		}
+		got, err := s.Review(ctx, r.ID)
+		if err != nil || got.ItemID != f.other.ID || got.UserID != f.alice.ID || got.Rating != 5 {
+			t.Errorf("stored review = %+v, %v", got, err)
+		}
+		wantCounts(t, s, f.other.ID, [5]int{0, 0, 0, 0, 1})
+		wantCounts(t, s, f.item.ID, [5]int{})
+
+		again := store.Review{UserID: f.alice.ID, Rating: 1, Summary: "Changed my mind"}
+		if err := s.CreateReviewOf(ctx, f.cat.Slug, f.other.Slug, &again); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("second review by one member: %v, want ErrConflict", err)
+		}
+		for _, slugs := range [][2]string{{f.cat.Slug, "nobody"}, {"nowhere", f.other.Slug}, {"", ""},
+			{f.cat.Slug, "po\x00"}, {"tubbies\xff", "po"}} {
+			ghost := store.Review{UserID: f.bob.ID, Rating: 3, Summary: "ghost"}
+			if err := s.CreateReviewOf(ctx, slugs[0], slugs[1], &ghost); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("review of %q: %v, want ErrNotFound", slugs, err)
+			}
+		}
+		bad := store.Review{UserID: f.bob.ID, Rating: 6, Summary: "six"}
+		if err := s.CreateReviewOf(ctx, f.cat.Slug, f.item.Slug, &bad); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("rating 6: %v, want ErrInvalid", err)
+		}
+		wantCounts(t, s, f.other.ID, [5]int{0, 0, 0, 0, 1})
+		wantCounts(t, s, f.item.ID, [5]int{})
+	})
+}
+
 func TestReviewsSortFilterPage(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {

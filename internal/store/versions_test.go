@@ -61,6 +61,9 @@ func TestChangeCountersMove(t *testing.T) {
 		step("bulk reviews", true, true, func() error {
 			return s.CreateReviews(ctx, []store.Review{{ItemID: f.item.ID, UserID: f.bob.ID, Rating: 3, Summary: "Bulk"}})
 		})
+		step("review by slugs", true, false, func() error {
+			return s.CreateReviewOf(ctx, f.cat.Slug, f.other.Slug, &store.Review{UserID: f.alice.ID, Rating: 3, Summary: "Fine"})
+		})
 		step("add item", true, false, func() error {
 			return s.CreateItem(ctx, &store.Item{CategoryID: f.cat.ID, Slug: "laa-laa", Name: "Laa-Laa"})
 		})

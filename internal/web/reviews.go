@@ -27,34 +27,42 @@ type reviewDeleteView struct {
 }
 
 // createReview saves the signed-in member's review of an item, or shows the form again with what
-// is wrong beside each field.
+// is wrong beside each field. A valid review is written by the item's slugs, its lookup inside
+// the write: the item is read on its own only to show the form again or to say it was reviewed.
 func (srv *Server) createReview(w http.ResponseWriter, r *http.Request) {
 	if !srv.parsePostedForm(w, r) {
 		return
 	}
 	ctx := r.Context()
-	u := userFrom(ctx)
-	it, err := srv.store.ItemBySlug(ctx, r.PathValue("line"), r.PathValue("item"))
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
+	line, slug := r.PathValue("line"), r.PathValue("item")
 	f := reviewFormFrom(r.PostForm.Get("review[rating]"), r.PostForm.Get("review[summary]"), r.PostForm.Get("review[details]"))
 	if !f.validate() {
+		it, err := srv.store.ItemBySlug(ctx, line, slug)
+		if err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
 		srv.renderReviewForm(w, r, http.StatusUnprocessableEntity, reviewFormView{Item: it, Heading: "Review " + it.Name,
 			Action: itemPath(it) + "/reviews", Submit: "Post your review", Cancel: itemPath(it), Form: f})
 		return
 	}
-	rv := store.Review{ItemID: it.ID, UserID: u.ID, Rating: f.Rating, Summary: f.Summary, Details: f.Details}
-	switch err := srv.store.CreateReview(ctx, &rv); {
-	case errors.Is(err, store.ErrConflict):
+	rv := store.Review{UserID: userFrom(ctx).ID, Rating: f.Rating, Summary: f.Summary, Details: f.Details}
+	err := srv.store.CreateReviewOf(ctx, line, slug, &rv)
+	if errors.Is(err, store.ErrConflict) {
+		it, ierr := srv.store.ItemBySlug(ctx, line, slug)
+		if ierr != nil {
+			srv.serverError(w, r, ierr)
+			return
+		}
 		srv.setFlash(r, "You have already reviewed "+it.Name+": your review is below, where you can edit it.")
 		http.Redirect(w, r, itemPath(it)+"#your-review", http.StatusSeeOther)
 		return
-	case err != nil:
+	}
+	if err != nil {
 		srv.serverError(w, r, err)
 		return
 	}
+	it := store.Item{ID: rv.ItemID, CategorySlug: line, Slug: slug}
 	srv.setPostedNotice(w, r, it)
 	http.Redirect(w, r, itemPath(it), http.StatusSeeOther)
 }
