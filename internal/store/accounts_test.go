@@ -265,3 +265,56 @@ func TestRateLimitsConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// TestSessionAndUser: a session is read with the account it was saved for, as that account is
+// now (a disabled account shows disabled); a signed-out, expired, unknown or ended session has no
+// account.
+func TestSessionAndUser(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		later := time.Now().Add(time.Hour)
+		if err := s.SessionCommit(ctx, "signed-in", []byte("alice's"), later, f.alice.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SessionCommit(ctx, "signed-out", []byte("nobody's"), later, 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SessionCommit(ctx, "expired", []byte("bob's"), time.Now().Add(-time.Second), f.bob.ID); err != nil {
+			t.Fatal(err)
+		}
+		want, err := s.User(ctx, f.alice.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, u, ok, err := s.SessionAndUser(ctx, "signed-in")
+		if err != nil || !ok || string(data) != "alice's" || u == nil || *u != want {
+			t.Fatalf("signed-in session: %q %+v %v %v, want %+v", data, u, ok, err, want)
+		}
+		if data, u, ok, err := s.SessionAndUser(ctx, "signed-out"); err != nil || !ok || string(data) != "nobody's" || u != nil {
+			t.Errorf("signed-out session: %q %+v %v %v", data, u, ok, err)
+		}
+		for _, token := range []string{"expired", "unknown", ""} {
+			if _, u, ok, err := s.SessionAndUser(ctx, token); err != nil || ok || u != nil {
+				t.Errorf("session %q: %+v %v %v, want none", token, u, ok, err)
+			}
+		}
+
+		// The account is read as it is now, not as it was when the session was saved.
+		if err := s.SetDisabled(ctx, f.alice.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, u, ok, err := s.SessionAndUser(ctx, "signed-in"); ok && (err != nil || u == nil || !u.Disabled) {
+			t.Errorf("after disabling: %+v %v %v", u, ok, err)
+		}
+
+		// Saving it again signed out forgets the account.
+		if err := s.SessionCommit(ctx, "signed-in", []byte("signed out now"), later, 0); err != nil {
+			t.Fatal(err)
+		}
+		if data, u, ok, err := s.SessionAndUser(ctx, "signed-in"); err != nil || !ok || string(data) != "signed out now" || u != nil {
+			t.Errorf("saved signed out: %q %+v %v %v", data, u, ok, err)
+		}
+	})
+}

@@ -95,7 +95,7 @@ var copyTables = []copyTable{
 	{name: "idempotency_keys", key: []string{"user_id", "key"},
 		columns: cols("user_id int", "key text", "request text", "status int", "body text", "created_at time")},
 	{name: "sessions", key: []string{"token"}, optional: true,
-		columns: cols("token text", "data bytes", "expiry time")},
+		columns: cols("token text", "data bytes", "expiry time", "user_id int?")},
 }
 
 // transientTables are never copied: their rows only matter for minutes and refill by themselves.

@@ -37,11 +37,11 @@ func seedExtras(t *testing.T, s *store.Store, opt store.Options) {
 	}
 	expiry := time.Date(2031, 5, 6, 7, 8, 9, 123456789, time.UTC)
 	for _, token := range []string{"b-token", "B-token", "a_token", "Ä-token"} {
-		if err := s.SessionCommit(ctx, token, []byte("data of "+token), expiry); err != nil {
+		if err := s.SessionCommit(ctx, token, []byte("data of "+token), expiry, users[0].ID); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.SessionCommit(ctx, "empty", []byte{}, expiry); err != nil {
+	if err := s.SessionCommit(ctx, "empty", []byte{}, expiry, 0); err != nil {
 		t.Fatal(err)
 	}
 	// No store method writes these two tables yet, so the test writes them itself.
@@ -167,8 +167,9 @@ func TestCopyRoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(users, wantUsers) {
 			t.Errorf("%s users differ", s.Dialect())
 		}
-		if data, ok, err := s.SessionFind(ctx, "Ä-token"); err != nil || !ok || string(data) != "data of Ä-token" {
-			t.Errorf("%s session: %q %v %v", s.Dialect(), data, ok, err)
+		if data, u, ok, err := s.SessionAndUser(ctx, "Ä-token"); err != nil || !ok || string(data) != "data of Ä-token" ||
+			u == nil || !reflect.DeepEqual(*u, wantUsers[0]) {
+			t.Errorf("%s session: %q %+v %v %v", s.Dialect(), data, u, ok, err)
 		}
 		if data, ok, err := s.SessionFind(ctx, "empty"); err != nil || !ok || len(data) != 0 {
 			t.Errorf("%s empty session: %q %v %v", s.Dialect(), data, ok, err)
@@ -208,7 +209,7 @@ func TestCopyRefusesNonEmptyTarget(t *testing.T) {
 	}
 	storetest.Each(t, func(t *testing.T, dst *store.Store) {
 		// Only a session: every table counts, not just the catalog.
-		if err := dst.SessionCommit(ctx, "old", []byte("x"), time.Now().Add(time.Hour)); err != nil {
+		if err := dst.SessionCommit(ctx, "old", []byte("x"), time.Now().Add(time.Hour), 0); err != nil {
 			t.Fatal(err)
 		}
 		_, err := store.Copy(ctx, src, dst, store.CopyOptions{})

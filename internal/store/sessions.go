@@ -20,13 +20,43 @@ func (s *Store) SessionFind(ctx context.Context, token string) ([]byte, bool, er
 	return data, true, nil
 }
 
-// SessionCommit saves a session's data and expiry, adding it or replacing it.
-// It is one statement, so it runs on its own without BEGIN and COMMIT around it: a session is
-// saved on most POSTs, and on PostgreSQL each of those is a round trip.
-func (s *Store) SessionCommit(ctx context.Context, token string, data []byte, expiry time.Time) error {
-	_, err := s.exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
-		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
-		token, data, expiry.UTC())
+// SessionAndUser returns an unexpired session's data, whether there is one, and the account it
+// was saved for, read in the same query: nil when it was saved signed out, before its account
+// was recorded with it, or for an account that is gone. A signed-in request needs both, and on
+// PostgreSQL each query is a round trip.
+func (s *Store) SessionAndUser(ctx context.Context, token string) ([]byte, *User, bool, error) {
+	var (
+		data         []byte
+		id, version  sql.Null[int64]
+		email, name  sql.Null[string]
+		hash         sql.Null[string]
+		admin, off   sql.Null[bool]
+		created, upd sql.Null[time.Time]
+	)
+	err := s.readRow(ctx, `SELECT s.data, u.id, u.email, u.display_name, u.password_hash, u.is_admin, u.disabled,
+		u.session_version, u.created_at, u.updated_at
+		FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.token = $1 AND s.expiry > $2`, token, now()).
+		Scan(&data, &id, &email, &name, &hash, &admin, &off, &version, &created, &upd)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, false, nil
+	}
+	if err != nil {
+		return nil, nil, false, wrap("find session", err)
+	}
+	if !id.Valid {
+		return data, nil, true, nil
+	}
+	return data, &User{ID: id.V, Email: email.V, DisplayName: name.V, PasswordHash: hash.V, IsAdmin: admin.V,
+		Disabled: off.V, SessionVersion: version.V, CreatedAt: created.V, UpdatedAt: upd.V}, true, nil
+}
+
+// SessionCommit saves a session's data and expiry, and the account it is for (0: signed out),
+// adding it or replacing it. It is one statement, so it runs on its own without BEGIN and COMMIT
+// around it: a session is saved on most POSTs, and on PostgreSQL each of those is a round trip.
+func (s *Store) SessionCommit(ctx context.Context, token string, data []byte, expiry time.Time, userID int64) error {
+	_, err := s.exec(ctx, `INSERT INTO sessions (token, data, expiry, user_id) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry, user_id = excluded.user_id`,
+		token, data, expiry.UTC(), sql.Null[int64]{V: userID, Valid: userID != 0})
 	return wrap("commit session", err)
 }
 

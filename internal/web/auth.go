@@ -35,7 +35,13 @@ func (srv *Server) loadUser(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		u, err := srv.store.User(ctx, id)
+		var u store.User
+		var err error
+		if pre := prefetchedUser(ctx, id); pre != nil {
+			u = *pre
+		} else {
+			u, err = srv.store.User(ctx, id)
+		}
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 		case err != nil:

@@ -16,11 +16,37 @@ import (
 type sessionStore struct{ s *store.Store }
 
 func (st sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	if m, ok := ctx.Value(sessionMemberKey{}).(*sessionMember); ok {
+		data, u, found, err := st.s.SessionAndUser(ctx, token)
+		m.user = u
+		return data, found, err
+	}
 	return st.s.SessionFind(ctx, token)
 }
 
+// CommitCtx saves the session with the account it is for, read back from the session's own
+// bytes (scs holds the session's lock while it commits, so its getters cannot be used here).
 func (st sessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	return st.s.SessionCommit(ctx, token, b, expiry)
+	var userID int64
+	if _, values, err := (sessionCodec{}).Decode(b); err == nil {
+		userID, _ = values[sessionUserID].(int64)
+	}
+	return st.s.SessionCommit(ctx, token, b, expiry, userID)
+}
+
+// sessionMember carries the account read with the session (store.SessionAndUser) from the
+// session store to loadUser, so a signed-in request reads both in one query.
+type sessionMember struct{ user *store.User }
+
+type sessionMemberKey struct{}
+
+// prefetchedUser returns the account read with the request's session if it is the one with
+// that id, else nil.
+func prefetchedUser(ctx context.Context, id int64) *store.User {
+	if m, ok := ctx.Value(sessionMemberKey{}).(*sessionMember); ok && m.user != nil && m.user.ID == id {
+		return m.user
+	}
+	return nil
 }
 
 func (st sessionStore) DeleteCtx(ctx context.Context, token string) error {
@@ -147,6 +173,9 @@ func (srv *Server) loadSession(next http.Handler) http.Handler {
 		if isAPI(r) {
 			next.ServeHTTP(w, r)
 			return
+		}
+		if _, err := r.Cookie(srv.sessions.Cookie.Name); err == nil {
+			r = r.WithContext(context.WithValue(r.Context(), sessionMemberKey{}, &sessionMember{}))
 		}
 		withSession.ServeHTTP(w, r)
 	})

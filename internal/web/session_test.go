@@ -86,3 +86,40 @@ func TestPostedNoticeOnce(t *testing.T) {
 		t.Error("a planted cookie put text on the page")
 	}
 }
+
+// TestSessionReadWithMember: signing in records the member with the session, so a signed-in
+// request reads both in one query; the session's own bytes still decide who is signed in, and a
+// session without a recorded member (saved before it was recorded) still signs its member in.
+func TestSessionReadWithMember(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		withDemo(t, s)
+		ts := newTestServer(t, s)
+		ann, bea := newMember(t, s, "ann@example.com"), newMember(t, s, "bea@example.com")
+		ts.signInAs(t, ann)
+		token := ts.sessionCookie(ts.client)
+		data, u, ok, err := s.SessionAndUser(ctx, token)
+		if err != nil || !ok || u == nil || u.ID != ann.ID {
+			t.Fatalf("session after sign-in: member %+v, %v %v; want %d", u, ok, err, ann.ID)
+		}
+		if got := ts.signedInAs(t, ts.client); got != "ann" {
+			t.Fatalf("signed in as %q, want ann", got)
+		}
+		for _, rec := range []struct {
+			name   string
+			member int64
+		}{{"no member recorded", 0}, {"another member recorded", bea.ID}} {
+			if err := s.SessionCommit(ctx, token, data, time.Now().Add(time.Hour), rec.member); err != nil {
+				t.Fatal(err)
+			}
+			if got := ts.signedInAs(t, ts.client); got != "ann" {
+				t.Errorf("%s: signed in as %q, want ann", rec.name, got)
+			}
+		}
+		ts.postForm(t, "/logout", url.Values{})
+		if _, u, ok, err := s.SessionAndUser(ctx, token); err != nil || ok || u != nil {
+			t.Errorf("after sign-out: member %+v, session %v, %v", u, ok, err)
+		}
+	})
+}
