@@ -38,11 +38,20 @@ end
 function request()
   if mode ~= "post" then return wrk.format() end
   -- Pair n = thread_index + threads * counter: threads never collide, pairs never repeat
-  -- until members × items requests have been made.
+  -- until members × items requests have been made. The item changes fastest, so requests in
+  -- flight together review different items, as a site's visitors do; BENCH_HOT=1 sends every
+  -- member to one item at a time instead (the hot-item case: writes to one item queue on its
+  -- star counts' row).
   local n = thread_index + 2 * counter
   counter = counter + 1
-  local member = n % #cookies + 1
-  local item = math.floor(n / #cookies) % #items + 1
+  local member, item
+  if os.getenv("BENCH_HOT") == "1" then
+    member = n % #cookies + 1
+    item = math.floor(n / #cookies) % #items + 1
+  else
+    item = n % #items + 1
+    member = math.floor(n / #items) % #cookies + 1
+  end
   local rating = n % 5 + 1
   local body = "review%5Bsummary%5D=" .. urlencode("Load test review " .. n) ..
     "&review%5Bdetails%5D=" .. urlencode("Posted by wrk <bench> & friends; rating " .. rating .. ".") ..

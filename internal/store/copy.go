@@ -75,6 +75,8 @@ var copyTables = []copyTable{
 	{name: "categories", key: []string{"id"}, identity: true,
 		columns: cols("id int", "slug text", "name text", "description text", "created_at time", "updated_at time",
 			"version int")},
+	{name: "category_versions", key: []string{"category_id", "shard"},
+		columns: cols("category_id int", "shard int", "version int")},
 	{name: "items", key: []string{"id"}, identity: true,
 		columns: cols("id int", "category_id int", "slug text", "name text", "description text", "attributes text",
 			"created_at time", "updated_at time")},

@@ -12,7 +12,9 @@ import (
 // small query with the one they cached under, so a write made through any instance shows on
 // every instance's next request. Every write that changes what a cached answer shows moves the
 // matching counter in its own transaction:
-//   - categories.version: the line's items (added, renamed, removed) and their star counts;
+//   - the line's counter, categories.version plus its parts in category_versions (migration
+//     00009; item writes move the part of their item): the line's items (added, renamed,
+//     removed) and their star counts;
 //   - item_stats.version: everything the item's page shows: the item itself, its line's name and
 //     slug, its reviews (text, stars, helpful counts, reviewers' names). It starts at the
 //     item's creation time in microseconds, not 0, so an item made again under an id SQLite
@@ -37,7 +39,7 @@ func (s *Store) LineVersion(ctx context.Context, slug string) (LineStamp, error)
 	if !storable(slug) {
 		return st, wrap("line version", ErrNotFound)
 	}
-	err := s.readRow(ctx, `SELECT id, version, created_at FROM categories WHERE slug = $1`, slug).
+	err := s.readRow(ctx, `SELECT c.id, `+lineVersionOf+`, c.created_at FROM categories c WHERE c.slug = $1`, slug).
 		Scan(&st.ID, &st.Version, &st.CreatedAt)
 	return st, wrap("line version", err)
 }
@@ -60,20 +62,31 @@ func (s *Store) ItemVersion(ctx context.Context, itemID int64) (int64, error) {
 	return v, wrap("item version", err)
 }
 
-// bumpLineOfItem moves the change counter of the line holding an item.
+// lineVersionShards is how many parts a line's change counter is kept in (migration 00009).
+const lineVersionShards = "16"
+
+// lineVersionOf is the SQL for line c's change counter: its own row's part plus the parts item
+// writes move.
+const lineVersionOf = `(c.version + COALESCE((SELECT SUM(cv.version) FROM category_versions cv WHERE cv.category_id = c.id), 0))`
+
+// bumpLineOfItem moves the change counter of the line holding an item: the part of it the item
+// falls in, so writes to different items of one line seldom wait for each other.
 func (s *Store) bumpLineOfItem(ctx context.Context, tx *sql.Tx, itemID int64) error {
-	_, err := s.txExec(ctx, tx,
-		`UPDATE categories SET version = version + 1 WHERE id = (SELECT category_id FROM items WHERE id = $1)`, itemID)
+	_, err := s.txExec(ctx, tx, `INSERT INTO category_versions (category_id, shard, version)
+		SELECT category_id, id % `+lineVersionShards+`, 1 FROM items WHERE id = $1
+		ON CONFLICT (category_id, shard) DO UPDATE SET version = category_versions.version + 1`, itemID)
 	return err
 }
 
-// bumpLinesOfItems moves the change counters of the lines holding any of the items, once each.
+// bumpLinesOfItems moves the change counters of the lines holding any of the items, each part
+// once.
 func bumpLinesOfItems(ctx context.Context, tx *sql.Tx, itemIDs []int64) error {
 	if len(itemIDs) == 0 {
 		return nil
 	}
 	var b strings.Builder
-	b.WriteString(`UPDATE categories SET version = version + 1 WHERE id IN (SELECT category_id FROM items WHERE id IN (`)
+	b.WriteString(`INSERT INTO category_versions (category_id, shard, version)
+		SELECT DISTINCT category_id, id % ` + lineVersionShards + `, 1 FROM items WHERE id IN (`)
 	args := make([]any, len(itemIDs))
 	for i, id := range itemIDs {
 		if i > 0 {
@@ -82,7 +95,7 @@ func bumpLinesOfItems(ctx context.Context, tx *sql.Tx, itemIDs []int64) error {
 		b.WriteString(placeholder(i + 1))
 		args[i] = id
 	}
-	b.WriteString(`))`)
+	b.WriteString(`) ON CONFLICT (category_id, shard) DO UPDATE SET version = category_versions.version + 1`)
 	_, err := tx.ExecContext(ctx, b.String(), args...)
 	return err
 }
