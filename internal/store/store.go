@@ -57,6 +57,9 @@ type Store struct {
 	r *sql.DB
 	// Statements kept prepared on SQLite (prepared.go).
 	readStmts, writeStmts preparedSet
+	// Change counters read in batches on PostgreSQL (batch.go, versions.go); nil on SQLite.
+	itemVersions *batcher[int64, int64]
+	lineVersions *batcher[string, LineStamp]
 }
 
 // Open connects to the database described by opt and checks that it answers. It does not migrate.
@@ -151,7 +154,10 @@ func openPostgres(opt Options) (*Store, error) {
 	db.SetMaxIdleConns(n)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	db.SetConnMaxLifetime(30 * time.Minute)
-	return &Store{dialect: Postgres, w: db, r: db}, nil
+	s := &Store{dialect: Postgres, w: db, r: db}
+	s.itemVersions = newBatcher(s.readItemVersions)
+	s.lineVersions = newBatcher(s.readLineVersions)
+	return s, nil
 }
 
 // Close closes every connection.

@@ -2,6 +2,9 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/starboard/starboard/internal/store"
@@ -69,5 +72,79 @@ func TestChangeCountersMove(t *testing.T) {
 		})
 		step("remove other item", true, false, func() error { return s.DeleteItem(ctx, f.other.ID) })
 		step("delete review", true, true, func() error { return s.DeleteReview(ctx, r.ID, f.alice.ID) })
+	})
+}
+
+// TestVersionReadsSeeEarlierWrites: under concurrent reads (which PostgreSQL answers in shared
+// batches), a counter read after a write committed always shows that write, for the item and
+// for its line.
+func TestVersionReadsSeeEarlierWrites(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		stop := make(chan struct{})
+		var readers sync.WaitGroup
+		for range 8 {
+			readers.Go(func() {
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					if _, err := s.ItemVersion(ctx, f.item.ID); err != nil {
+						t.Error(err)
+						return
+					}
+					if _, err := s.LineVersion(ctx, f.cat.Slug); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			})
+		}
+		var writers sync.WaitGroup
+		for w := range 4 {
+			writers.Go(func() {
+				for i := range 10 {
+					u := store.User{Email: fmt.Sprintf("w%d-%d@example.com", w, i), DisplayName: "W", PasswordHash: "x"}
+					if err := s.CreateUser(ctx, &u); err != nil {
+						t.Error(err)
+						return
+					}
+					item, err := s.ItemVersion(ctx, f.item.ID)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					line, err := s.LineVersion(ctx, f.cat.Slug)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					r := store.Review{ItemID: f.item.ID, UserID: u.ID, Rating: i%5 + 1, Summary: "Counted"}
+					if err := s.CreateReview(ctx, &r); err != nil {
+						t.Error(err)
+						return
+					}
+					if v, err := s.ItemVersion(ctx, f.item.ID); err != nil || v <= item {
+						t.Errorf("item counter read after a review: %d, %v; it was %d before", v, err, item)
+					}
+					if st, err := s.LineVersion(ctx, f.cat.Slug); err != nil || st.Version <= line.Version {
+						t.Errorf("line counter read after a review: %d, %v; it was %d before", st.Version, err, line.Version)
+					}
+				}
+			})
+		}
+		writers.Wait()
+		close(stop)
+		readers.Wait()
+		if _, err := s.ItemVersion(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("unknown item: %v, want ErrNotFound", err)
+		}
+		if _, err := s.LineVersion(ctx, "nowhere"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("unknown line: %v, want ErrNotFound", err)
+		}
 	})
 }
