@@ -98,12 +98,12 @@ func TestBatcherReadStartsAfterAsking(t *testing.T) {
 func waitGathered[K comparable, V any](t *testing.T, b *batcher[K, V], n int) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		b.mu.Lock()
+		b.c.mu.Lock()
 		got := 0
-		if b.next != nil {
-			got = b.next.callers
+		if b.c.next != nil {
+			got = len(b.c.next.items)
 		}
-		b.mu.Unlock()
+		b.c.mu.Unlock()
 		if got == n {
 			return
 		}

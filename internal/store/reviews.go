@@ -169,14 +169,7 @@ func (s *Store) createReview(ctx context.Context, r *Review, ref itemRef) error 
 	if s.dialect == Postgres {
 		err = s.createReviewOneStatement(ctx, r, ref, t)
 	} else {
-		err = s.tx(ctx, func(tx *sql.Tx) error {
-			q, args := ref.query(1)
-			var lineID int64
-			if err := s.txRow(ctx, tx, q, args...).Scan(&r.ItemID, &lineID); err != nil {
-				return err
-			}
-			return s.insertReview(ctx, tx, r, t)
-		})
+		err = s.createReviewInGroup(ctx, r, ref, t)
 	}
 	if err != nil {
 		return err

@@ -60,6 +60,8 @@ type Store struct {
 	// Change counters read in batches on PostgreSQL (batch.go, versions.go); nil on SQLite.
 	itemVersions *batcher[int64, int64]
 	lineVersions *batcher[string, LineStamp]
+	// New reviews committed in groups on SQLite (reviewgroup.go).
+	reviewGroup combiner[*pendingReview]
 }
 
 // Open connects to the database described by opt and checks that it answers. It does not migrate.
@@ -125,7 +127,9 @@ func openSQLite(opt Options) (*Store, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
-	return &Store{dialect: SQLite, w: w, r: r}, nil
+	s := &Store{dialect: SQLite, w: w, r: r}
+	s.reviewGroup.run = s.commitReviews
+	return s, nil
 }
 
 func openPostgres(opt Options) (*Store, error) {
