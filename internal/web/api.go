@@ -280,11 +280,29 @@ func (srv *Server) apiCategoryItems(w http.ResponseWriter, r *http.Request) {
 
 // apiItem returns one item with its star counts.
 func (srv *Server) apiItem(w http.ResponseWriter, r *http.Request) {
+	// The answer is the same for every client: it is kept, encoded, while the item's change
+	// counter stays where it was, as the item page is.
+	uri := r.URL.RequestURI()
+	if p := srv.pagesKept.peek(uri); p != nil && p.itemID != 0 {
+		if v, err := srv.store.ItemVersion(r.Context(), p.itemID); err == nil && v == p.version {
+			srv.writeKept(w, r, p)
+			return
+		}
+	}
 	it, ok := srv.itemByPathID(w, r)
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, toAPIItem(it))
+	b, err := json.Marshal(toAPIItem(it))
+	if err != nil {
+		writeProblem(w, http.StatusInternalServerError, "The answer could not be encoded.", nil)
+		return
+	}
+	stamp := itemStamp(it)
+	p := &cachedPage{contentType: "application/json", stamp: stamp, etag: etag(stamp, uri), body: append(b, '\n'),
+		itemID: it.ID, version: it.Stats.Version}
+	srv.pagesKept.put(uri, p)
+	srv.writeKept(w, r, p)
 }
 
 // apiItemReviews returns one page of an item's reviews.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -70,6 +71,16 @@ func TestCachesAcrossInstances(t *testing.T) {
 			t.Error("the kept page differs from the first rendering")
 		}
 		before := poReviews(t, two)
+		po := mustItem(t, s, "tellytubbies", "po")
+		itemJSON := "/api/v1/items/" + strconv.FormatInt(po.ID, 10)
+		code, h, kept := two.get(t, itemJSON)
+		jsonTag := h.Get("ETag")
+		if code != 200 || jsonTag == "" || !strings.Contains(kept, fmt.Sprintf(`"review_count":%d`, before)) {
+			t.Fatalf("item JSON = %d, ETag %q: %s", code, jsonTag, kept)
+		}
+		if code, _, body := two.getWith(t, itemJSON, "If-None-Match", jsonTag); code != http.StatusNotModified || body != "" {
+			t.Fatalf("item JSON again with If-None-Match = %d, want 304", code)
+		}
 		if _, _, body := two.get(t, "/c/tellytubbies"); !strings.Contains(body, "Tellytubbies") {
 			t.Fatal("line page did not render")
 		}
@@ -81,6 +92,10 @@ func TestCachesAcrossInstances(t *testing.T) {
 		}
 		if got := poReviews(t, two); got != before+1 {
 			t.Errorf("ranking API on two: Po has %d reviews, want %d", got, before+1)
+		}
+		if code, _, body := two.getWith(t, itemJSON, "If-None-Match", jsonTag); code != 200 ||
+			!strings.Contains(body, fmt.Sprintf(`"review_count":%d`, before+1)) {
+			t.Errorf("item JSON on two after the write = %d: %s", code, body)
 		}
 		code, h, body := two.getWith(t, "/c/tellytubbies/po", "If-None-Match", etag)
 		if code != 200 || h.Get("ETag") == etag || !strings.Contains(body, "Cached nowhere stale") {
@@ -103,7 +118,7 @@ func TestCachesAcrossInstances(t *testing.T) {
 		}
 
 		// An item renamed (as the admin pages and API do, through the store) shows too.
-		po := mustItem(t, s, "tellytubbies", "po")
+		po = mustItem(t, s, "tellytubbies", "po")
 		po.Name = "Po the Red"
 		if err := s.UpdateItem(context.Background(), &po); err != nil {
 			t.Fatal(err)
@@ -113,6 +128,9 @@ func TestCachesAcrossInstances(t *testing.T) {
 		}
 		if _, _, body := two.get(t, "/c/tellytubbies"); !strings.Contains(body, "Po the Red") {
 			t.Error("line page on two still shows the old item name")
+		}
+		if _, _, body := two.get(t, itemJSON); !strings.Contains(body, "Po the Red") {
+			t.Error("item JSON on two still shows the old item name")
 		}
 
 		// So does a line renamed: every item page names its line.
@@ -134,6 +152,9 @@ func TestCachesAcrossInstances(t *testing.T) {
 		}
 		if code, _, _ := two.get(t, "/c/tellytubbies/po"); code != http.StatusNotFound {
 			t.Errorf("removed item's page on two = %d, want 404", code)
+		}
+		if code, _, _ := two.get(t, itemJSON); code != http.StatusNotFound {
+			t.Errorf("removed item's JSON on two = %d, want 404", code)
 		}
 	})
 }
