@@ -132,9 +132,7 @@ func (s *Store) createReviewOneStatement(ctx context.Context, r *Review, ref ite
 		UPDATE item_stats SET ` + col + ` = ` + col + ` + 1, updated_at = $5, version = version + 1
 		WHERE item_id = (SELECT item_id FROM r) RETURNING item_id
 	), c AS (
-		INSERT INTO category_versions (category_id, shard, version)
-		SELECT i.category_id, i.id % ` + lineVersionShards + `, 1 FROM i WHERE EXISTS (SELECT 1 FROM st)
-		ON CONFLICT (category_id, shard) DO UPDATE SET version = category_versions.version + 1
+		` + bumpLinePartsSQL(`SELECT i.category_id AS line_id, i.id AS item_id FROM i WHERE EXISTS (SELECT 1 FROM st)`) + `
 	)
 	SELECT r.id, r.item_id, (SELECT COUNT(*) FROM st) FROM r`
 	args := append([]any{r.UserID, r.Rating, r.Summary, r.Details, t}, itemArgs...)

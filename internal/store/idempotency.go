@@ -57,7 +57,7 @@ func (t *Tx) CreateReview(r *Review) error {
 	if err := checkRating(r.Rating); err != nil {
 		return err
 	}
-	if err := t.s.insertReview(t.ctx, t.tx, r, t.t); err != nil {
+	if err := t.s.insertReview(t.ctx, t.tx, r, itemByID{r.ItemID}, t.t); err != nil {
 		return translate(err)
 	}
 	r.CreatedAt, r.UpdatedAt, r.HelpfulCount = t.t, t.t, 0

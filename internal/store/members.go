@@ -45,8 +45,7 @@ func (s *Store) Members(ctx context.Context, q MemberQuery) ([]Member, int, erro
 	}
 	n := len(args)
 	rows, err := s.r.QueryContext(ctx,
-		`SELECT u.id, u.email, u.display_name, u.password_hash, u.is_admin, u.disabled, u.session_version,
-		        u.created_at, u.updated_at, (SELECT COUNT(*) FROM reviews r WHERE r.user_id = u.id)
+		`SELECT `+userColumns+`, (SELECT COUNT(*) FROM reviews r WHERE r.user_id = u.id)
 		 FROM users u`+where+fmt.Sprintf(` ORDER BY u.id LIMIT $%d OFFSET $%d`, n+1, n+2),
 		append(args, q.Limit, q.Offset)...)
 	if err != nil {
@@ -56,9 +55,7 @@ func (s *Store) Members(ctx context.Context, q MemberQuery) ([]Member, int, erro
 	out := make([]Member, 0, q.Limit)
 	for rows.Next() {
 		var m Member
-		u := &m.User
-		if err := rows.Scan(&u.ID, &u.Email, &u.DisplayName, &u.PasswordHash, &u.IsAdmin, &u.Disabled, &u.SessionVersion,
-			&u.CreatedAt, &u.UpdatedAt, &m.ReviewCount); err != nil {
+		if err := rows.Scan(append(userFields(&m.User), &m.ReviewCount)...); err != nil {
 			return nil, 0, wrap("list members", err)
 		}
 		out = append(out, m)

@@ -33,7 +33,7 @@ func (s *Store) createReviewInGroup(ctx context.Context, r *Review, ref itemRef,
 func (s *Store) commitReviews(ctx context.Context, group []*pendingReview) {
 	if len(group) == 1 {
 		p := group[0]
-		p.err = s.tx(ctx, func(tx *sql.Tx) error { return s.writeReview(ctx, tx, p) })
+		p.err = s.tx(ctx, func(tx *sql.Tx) error { return s.insertReview(ctx, tx, p.r, p.ref, p.t) })
 		return
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -41,7 +41,7 @@ func (s *Store) commitReviews(ctx context.Context, group []*pendingReview) {
 			if _, err := s.txExec(ctx, tx, `SAVEPOINT review`); err != nil {
 				return err
 			}
-			p.err = s.writeReview(ctx, tx, p)
+			p.err = s.insertReview(ctx, tx, p.r, p.ref, p.t)
 			if p.err != nil {
 				if _, err := s.txExec(ctx, tx, `ROLLBACK TO review`); err != nil {
 					return err
@@ -58,14 +58,4 @@ func (s *Store) commitReviews(ctx context.Context, group []*pendingReview) {
 			p.err = err
 		}
 	}
-}
-
-// writeReview finds the review's item and inserts the review with its star count and counters.
-func (s *Store) writeReview(ctx context.Context, tx *sql.Tx, p *pendingReview) error {
-	q, args := p.ref.query(1)
-	var lineID int64
-	if err := s.txRow(ctx, tx, q, args...).Scan(&p.r.ItemID, &lineID); err != nil {
-		return err
-	}
-	return s.insertReview(ctx, tx, p.r, p.t)
 }

@@ -178,9 +178,15 @@ func (s *Store) createReview(ctx context.Context, r *Review, ref itemRef) error 
 	return nil
 }
 
-// insertReview inserts r, counts its rating in item_stats and moves its line's change counter,
-// inside tx: the one way a review is written, for the pages and for the API.
-func (s *Store) insertReview(ctx context.Context, tx *sql.Tx, r *Review, t time.Time) error {
+// insertReview finds the item ref names, inserts r for it, counts its rating in item_stats and
+// moves its line's change counter, inside tx: the one way a review is written on SQLite, and on
+// either database through the API's idempotent writes. It sets r.ItemID and r.ID.
+func (s *Store) insertReview(ctx context.Context, tx *sql.Tx, r *Review, ref itemRef, t time.Time) error {
+	q, args := ref.query(1)
+	var lineID int64
+	if err := s.txRow(ctx, tx, q, args...).Scan(&r.ItemID, &lineID); err != nil {
+		return err
+	}
 	if err := s.txRow(ctx, tx,
 		`INSERT INTO reviews (item_id, user_id, rating, summary, details, helpful_count, created_at, updated_at)
 		 VALUES ($1, $2, $3, $4, $5, 0, $6, $6) RETURNING id`,
@@ -190,7 +196,7 @@ func (s *Store) insertReview(ctx context.Context, tx *sql.Tx, r *Review, t time.
 	if err := s.addStat(ctx, tx, r.ItemID, r.Rating, 1, t); err != nil {
 		return err
 	}
-	return s.bumpLineOfItem(ctx, tx, r.ItemID)
+	return s.bumpLine(ctx, tx, lineID, r.ItemID)
 }
 
 // UpdateReview saves r's rating, summary and details, moving the rating in item_stats in the same

@@ -23,31 +23,22 @@ func (s *Store) SessionFind(ctx context.Context, token string) ([]byte, bool, er
 // SessionAndUser returns an unexpired session's data, whether there is one, and the account it
 // was saved for, read in the same query: nil when it was saved signed out, before its account
 // was recorded with it, or for an account that is gone. A signed-in request needs both, and on
-// PostgreSQL each query is a round trip.
+// PostgreSQL each query is a round trip; only a session without its account takes a second
+// query, for its data alone.
 func (s *Store) SessionAndUser(ctx context.Context, token string) ([]byte, *User, bool, error) {
-	var (
-		data         []byte
-		id, version  sql.Null[int64]
-		email, name  sql.Null[string]
-		hash         sql.Null[string]
-		admin, off   sql.Null[bool]
-		created, upd sql.Null[time.Time]
-	)
-	err := s.readRow(ctx, `SELECT s.data, u.id, u.email, u.display_name, u.password_hash, u.is_admin, u.disabled,
-		u.session_version, u.created_at, u.updated_at
-		FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.token = $1 AND s.expiry > $2`, token, now()).
-		Scan(&data, &id, &email, &name, &hash, &admin, &off, &version, &created, &upd)
+	var data []byte
+	var u User
+	err := s.readRow(ctx, `SELECT s.data, `+userColumns+`
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token = $1 AND s.expiry > $2`, token, now()).
+		Scan(append([]any{&data}, userFields(&u)...)...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, false, nil
+		data, found, err := s.SessionFind(ctx, token)
+		return data, nil, found, err
 	}
 	if err != nil {
 		return nil, nil, false, wrap("find session", err)
 	}
-	if !id.Valid {
-		return data, nil, true, nil
-	}
-	return data, &User{ID: id.V, Email: email.V, DisplayName: name.V, PasswordHash: hash.V, IsAdmin: admin.V,
-		Disabled: off.V, SessionVersion: version.V, CreatedAt: created.V, UpdatedAt: upd.V}, true, nil
+	return data, &u, true, nil
 }
 
 // SessionCommit saves a session's data and expiry, and the account it is for (0: signed out),

@@ -24,12 +24,19 @@ type User struct {
 // NormalizeEmail returns the form emails are stored and compared in.
 func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
-const userColumns = `id, email, display_name, password_hash, is_admin, disabled, session_version, created_at, updated_at`
+// userColumns are the columns of users u that userFields scans, in its order.
+const userColumns = `u.id, u.email, u.display_name, u.password_hash, u.is_admin, u.disabled, u.session_version,
+	u.created_at, u.updated_at`
+
+// userFields returns where to scan userColumns into.
+func userFields(u *User) []any {
+	return []any{&u.ID, &u.Email, &u.DisplayName, &u.PasswordHash, &u.IsAdmin, &u.Disabled, &u.SessionVersion,
+		&u.CreatedAt, &u.UpdatedAt}
+}
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
-	err := row.Scan(&u.ID, &u.Email, &u.DisplayName, &u.PasswordHash, &u.IsAdmin, &u.Disabled, &u.SessionVersion,
-		&u.CreatedAt, &u.UpdatedAt)
+	err := row.Scan(userFields(&u)...)
 	return u, err
 }
 
@@ -56,7 +63,7 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 
 // User returns the account with that id, or ErrNotFound.
 func (s *Store) User(ctx context.Context, id int64) (User, error) {
-	u, err := scanUser(s.readRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	u, err := scanUser(s.readRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id))
 	return u, wrap("user", err)
 }
 
@@ -65,14 +72,14 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 	if !storable(email) {
 		return User{}, wrap("user by email", ErrNotFound)
 	}
-	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`,
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = $1`,
 		NormalizeEmail(email)))
 	return u, wrap("user by email", err)
 }
 
 // Users returns every account, oldest first.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY id`)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.id`)
 	if err != nil {
 		return nil, wrap("list users", err)
 	}

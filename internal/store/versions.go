@@ -122,24 +122,37 @@ const lineVersionShards = "16"
 // writes move.
 const lineVersionOf = `(c.version + COALESCE((SELECT SUM(cv.version) FROM category_versions cv WHERE cv.category_id = c.id), 0))`
 
-// bumpLineOfItem moves the change counter of the line holding an item: the part of it the item
-// falls in, so writes to different items of one line seldom wait for each other.
+// bumpLinePartsSQL returns the statement that moves, once each, the parts of the line counters
+// that the (line_id, item_id) rows of the query pairs fall in: an item's writes move the part of
+// its id, so writes to different items of one line seldom wait for each other's row lock.
+func bumpLinePartsSQL(pairs string) string {
+	// "WHERE true" tells SQLite's parser that ON CONFLICT is not a join's ON.
+	return `INSERT INTO category_versions (category_id, shard, version)
+		SELECT DISTINCT line_id, item_id % ` + lineVersionShards + `, 1 FROM (` + pairs + `) AS bumped WHERE true
+		ON CONFLICT (category_id, shard) DO UPDATE SET version = category_versions.version + 1`
+}
+
+// bumpLineOfItem moves the change counter of the line holding an item.
 func (s *Store) bumpLineOfItem(ctx context.Context, tx *sql.Tx, itemID int64) error {
-	_, err := s.txExec(ctx, tx, `INSERT INTO category_versions (category_id, shard, version)
-		SELECT category_id, id % `+lineVersionShards+`, 1 FROM items WHERE id = $1
-		ON CONFLICT (category_id, shard) DO UPDATE SET version = category_versions.version + 1`, itemID)
+	_, err := s.txExec(ctx, tx,
+		bumpLinePartsSQL(`SELECT category_id AS line_id, id AS item_id FROM items WHERE id = $1`), itemID)
 	return err
 }
 
-// bumpLinesOfItems moves the change counters of the lines holding any of the items, each part
-// once.
+// bumpLine moves the change counter of a line for a write to one of its items, both known.
+func (s *Store) bumpLine(ctx context.Context, tx *sql.Tx, lineID, itemID int64) error {
+	_, err := s.txExec(ctx, tx,
+		bumpLinePartsSQL(`SELECT CAST($1 AS BIGINT) AS line_id, CAST($2 AS BIGINT) AS item_id`), lineID, itemID)
+	return err
+}
+
+// bumpLinesOfItems moves the change counters of the lines holding any of the items.
 func bumpLinesOfItems(ctx context.Context, tx *sql.Tx, itemIDs []int64) error {
 	if len(itemIDs) == 0 {
 		return nil
 	}
 	var b strings.Builder
-	b.WriteString(`INSERT INTO category_versions (category_id, shard, version)
-		SELECT DISTINCT category_id, id % ` + lineVersionShards + `, 1 FROM items WHERE id IN (`)
+	b.WriteString(`SELECT category_id AS line_id, id AS item_id FROM items WHERE id IN (`)
 	args := make([]any, len(itemIDs))
 	for i, id := range itemIDs {
 		if i > 0 {
@@ -148,8 +161,8 @@ func bumpLinesOfItems(ctx context.Context, tx *sql.Tx, itemIDs []int64) error {
 		b.WriteString(placeholder(i + 1))
 		args[i] = id
 	}
-	b.WriteString(`) ON CONFLICT (category_id, shard) DO UPDATE SET version = category_versions.version + 1`)
-	_, err := tx.ExecContext(ctx, b.String(), args...)
+	b.WriteString(`)`)
+	_, err := tx.ExecContext(ctx, bumpLinePartsSQL(b.String()), args...)
 	return err
 }
 

@@ -214,8 +214,7 @@ func (srv *Server) apiCategory(w http.ResponseWriter, r *http.Request) {
 	// The answer is the same for every client: it is kept, encoded, until the line's stamp
 	// (read by lineup) changes.
 	uri, stamp := r.URL.RequestURI(), lineStamp(line.category.Stamp())
-	if p := srv.pagesKept.get(uri, stamp); p != nil {
-		srv.writeKept(w, r, p)
+	if srv.serveKept(w, r, "", uri, stamp) {
 		return
 	}
 	from, to := min(pg.offset(), len(line.ranked)), min(pg.offset()+pg.Limit, len(line.ranked))
@@ -224,20 +223,13 @@ func (srv *Server) apiCategory(w http.ResponseWriter, r *http.Request) {
 		ranking = append(ranking, toAPIRanked(rk, line.items[rk.ID]))
 	}
 	pg.Total = len(line.ranked)
-	b, err := json.Marshal(map[string]any{
+	srv.keepJSON(w, r, uri, stamp, map[string]any{
 		"category": toAPICategory(line.category),
 		"sort":     sort,
 		"ranking":  ranking,
 		"page":     pg,
 		"verdict":  toAPIVerdict(line.verdict),
 	})
-	if err != nil {
-		writeProblem(w, http.StatusInternalServerError, "The answer could not be encoded.", nil)
-		return
-	}
-	p := &cachedPage{contentType: "application/json", stamp: stamp, etag: etag(stamp, uri), body: append(b, '\n')}
-	srv.pagesKept.put(uri, p)
-	srv.writeKept(w, r, p)
 }
 
 func toAPIVerdict(v rank.Verdict) apiVerdict {
@@ -283,26 +275,16 @@ func (srv *Server) apiItem(w http.ResponseWriter, r *http.Request) {
 	// The answer is the same for every client: it is kept, encoded, while the item's change
 	// counter stays where it was, as the item page is.
 	uri := r.URL.RequestURI()
-	if p := srv.pagesKept.peek(uri); p != nil && p.itemID != 0 {
-		if v, err := srv.store.ItemVersion(r.Context(), p.itemID); err == nil && v == p.version {
-			srv.writeKept(w, r, p)
-			return
-		}
+	if srv.serveKeptItem(w, r, "", uri) {
+		return
 	}
 	it, ok := srv.itemByPathID(w, r)
 	if !ok {
 		return
 	}
-	b, err := json.Marshal(toAPIItem(it))
-	if err != nil {
-		writeProblem(w, http.StatusInternalServerError, "The answer could not be encoded.", nil)
-		return
-	}
-	stamp := itemStamp(it)
-	p := &cachedPage{contentType: "application/json", stamp: stamp, etag: etag(stamp, uri), body: append(b, '\n'),
-		itemID: it.ID, version: it.Stats.Version}
-	srv.pagesKept.put(uri, p)
-	srv.writeKept(w, r, p)
+	srv.keepJSON(w, r, uri, itemStamp(it), toAPIItem(it), func(p *cachedPage) {
+		p.itemID, p.version = it.ID, it.Stats.Version
+	})
 }
 
 // apiItemReviews returns one page of an item's reviews.

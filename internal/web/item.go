@@ -124,16 +124,8 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 	// which one read by primary key tells.
 	anonymous := srv.anonymous(r)
 	uri := r.URL.RequestURI()
-	if anonymous {
-		if p := srv.pagesKept.peek(uri); p != nil && p.itemID != 0 {
-			if v, err := srv.store.ItemVersion(r.Context(), p.itemID); err == nil && v == p.version {
-				if renderHook != nil {
-					renderHook("item")
-				}
-				srv.writeKept(w, r, p)
-				return
-			}
-		}
+	if anonymous && srv.serveKeptItem(w, r, "item", uri) {
+		return
 	}
 	it, err := srv.store.ItemBySlug(r.Context(), r.PathValue("line"), r.PathValue("item"))
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"hash/fnv"
 	"net/http"
 	"strconv"
@@ -116,17 +117,52 @@ func (srv *Server) anonymous(r *http.Request) bool {
 		(r.Context().Value(sessionLoaded{}) == nil || !srv.sessions.Exists(r.Context(), flashKey))
 }
 
-// serveKept answers with the page kept for this address in state stamp, if there is one.
+// serveKept answers with the page kept for this address in state stamp, if there is one. name is
+// the page's template, for renderHook; "" for JSON.
 func (srv *Server) serveKept(w http.ResponseWriter, r *http.Request, name, uri, stamp string) bool {
 	p := srv.pagesKept.get(uri, stamp)
 	if p == nil {
 		return false
 	}
-	if renderHook != nil {
+	if renderHook != nil && name != "" {
 		renderHook(name)
 	}
 	srv.writeKept(w, r, p)
 	return true
+}
+
+// serveKeptItem answers with the page or document kept for this address while the change counter
+// of the item it shows still stands where it stood (one read by primary key), if there is one.
+// name is the page's template, for renderHook; "" for JSON.
+func (srv *Server) serveKeptItem(w http.ResponseWriter, r *http.Request, name, uri string) bool {
+	p := srv.pagesKept.peek(uri)
+	if p == nil || p.itemID == 0 {
+		return false
+	}
+	if v, err := srv.store.ItemVersion(r.Context(), p.itemID); err != nil || v != p.version {
+		return false
+	}
+	if renderHook != nil && name != "" {
+		renderHook(name)
+	}
+	srv.writeKept(w, r, p)
+	return true
+}
+
+// keepJSON encodes v, keeps it for this address under stamp and answers with it: for answers
+// that are the same for every client.
+func (srv *Server) keepJSON(w http.ResponseWriter, r *http.Request, uri, stamp string, v any, set ...func(*cachedPage)) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		writeProblem(w, http.StatusInternalServerError, "The answer could not be encoded.", nil)
+		return
+	}
+	p := &cachedPage{contentType: "application/json", stamp: stamp, etag: etag(stamp, uri), body: append(b, '\n')}
+	for _, f := range set {
+		f(p)
+	}
+	srv.pagesKept.put(uri, p)
+	srv.writeKept(w, r, p)
 }
 
 // renderKept renders a page for anonymous visitors, keeps it under stamp and answers with it.
