@@ -11,3 +11,10 @@ func (s *Store) SetIdempotencyKeyTime(ctx context.Context, userID int64, key str
 		at.UTC(), userID, key)
 	return err
 }
+
+// QueryPool runs a query of one value on the store's read pool, for tests of the pool itself.
+func (s *Store) QueryPool(ctx context.Context, query string) (string, error) {
+	var v string
+	err := s.r.QueryRowContext(ctx, query).Scan(&v)
+	return v, err
+}

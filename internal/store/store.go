@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -148,6 +150,15 @@ func openPostgres(opt Options) (*Store, error) {
 	cfg.RuntimeParams["timezone"] = "UTC"
 	if cfg.ConnectTimeout == 0 || cfg.ConnectTimeout > 5*time.Second {
 		cfg.ConnectTimeout = 5 * time.Second
+	}
+	// A request whose client hangs up has its queries cancelled. pgx's default answer closes the
+	// connection at once; when a burst of hang-ups closes several, the requests beside them can
+	// draw only closed ones from the pool and fail. Instead a query cancelled mid-flight is left
+	// to finish for a moment (most take a millisecond), then stopped by a cancel request to the
+	// server; the connection is closed only if the server does not answer even that.
+	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c,
+			CancelRequestDelay: 50 * time.Millisecond, DeadlineDelay: 5 * time.Second}
 	}
 	db := stdlib.OpenDB(*cfg)
 	n := opt.MaxConns

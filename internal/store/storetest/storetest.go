@@ -33,7 +33,14 @@ func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 // ends. For PostgreSQL it skips the test (or fails it under CI) when no server is configured.
 func Open(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
-	opt := Options(t, d)
+	return OpenWith(t, Options(t, d))
+}
+
+// OpenWith opens and migrates the database opt describes (from Options, perhaps changed), closed
+// when the test ends.
+func OpenWith(t testing.TB, opt store.Options) *store.Store {
+	t.Helper()
+	d := opt.Dialect
 	ctx := context.Background()
 	s, err := store.Open(ctx, opt)
 	if err != nil {
