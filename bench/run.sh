@@ -155,4 +155,5 @@ done
 echo "# peak resident memory (VmHWM): $(hwm)"
 echo "# server log: $(grep -c '"msg":"request"' "$WORK/server.log") requests logged, $(grep -c '"level":"ERROR"' "$WORK/server.log" || true) errors"
 grep -m1 '"level":"ERROR"' "$WORK/server.log" | cut -c1-300 | sed 's/^/# first error: /' || true
+grep -m1 '"level":"WARN"' "$WORK/server.log" | cut -c1-400 | sed 's/^/# first warning: /' || true
 if [ "$FAILED" != 0 ]; then echo "bench: an endpoint failed or answered with errors"; exit 1; fi

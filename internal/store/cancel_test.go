@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"errors"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -28,7 +27,7 @@ func TestCancelledQueriesSpoilNoConnection(t *testing.T) {
 			if err := s.SessionCommit(ctx, "tok", []byte("data"), time.Now().Add(time.Hour), f.alice.ID); err != nil {
 				t.Fatal(err)
 			}
-			var cut, failed atomic.Int64
+			var failed atomic.Int64
 			var wg sync.WaitGroup
 			for g := range 32 {
 				wg.Go(func() {
@@ -37,13 +36,9 @@ func TestCancelledQueriesSpoilNoConnection(t *testing.T) {
 							cctx, cancel := context.WithCancel(ctx)
 							time.AfterFunc(time.Duration(rand.IntN(1500))*time.Microsecond, cancel)
 							r := store.Review{UserID: f.bob.ID, Rating: 4, Summary: "cut short"}
-							err := errors.Join(
-								s.SessionCommit(cctx, "tok2", []byte("data"), time.Now().Add(time.Hour), f.bob.ID),
-								s.CreateReviewOf(cctx, f.cat.Slug, f.item.Slug, &r))
-							if _, _, _, e := s.SessionAndUser(cctx, "tok"); e != nil || err != nil {
-								cut.Add(1)
-							}
-							if err == nil {
+							s.SessionCommit(cctx, "tok2", []byte("data"), time.Now().Add(time.Hour), f.bob.ID)
+							s.SessionAndUser(cctx, "tok")
+							if err := s.CreateReviewOf(cctx, f.cat.Slug, f.item.Slug, &r); err == nil {
 								s.DeleteReview(ctx, r.ID, f.bob.ID)
 							}
 							cancel()
@@ -63,7 +58,6 @@ func TestCancelledQueriesSpoilNoConnection(t *testing.T) {
 				})
 			}
 			wg.Wait()
-			t.Logf("%d of %d cancelled rounds ended in an error", cut.Load(), 16*200)
 			if n := failed.Load(); n > 0 {
 				t.Errorf("%d of %d calls failed beside cancelled ones", n, 2*16*200)
 			}
