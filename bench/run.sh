@@ -6,8 +6,10 @@
 #   bench/run.sh [sqlite|postgres]            (default sqlite)
 #   SHORT=1 bench/run.sh                      (CI: 2 s per endpoint, 20,000 reviews, no thresholds)
 # Env: DURATION=10s WARMUP=3s THREADS=2 CONNS=32 ITEMS=1000 REVIEWS=100000 MEMBERS=60 PORT=8088
-#      ENDPOINTS="html json line ranking post"
+#      ENDPOINTS="html json line ranking post" (also: spread, every item page in turn, most
+#      not kept rendered; or a path)
 #      STARBOARD_BIN=path (a binary built already, e.g. an older commit's, instead of building)
+#      KEEP_LOG=path (keep the server's log there)
 #      BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable (server for the
 #      postgres leg; a database is created and dropped)
 # Load goes to 127.0.0.1 only and every wrk run is bounded by DURATION.
@@ -32,6 +34,7 @@ SERVER=""
 PGDB=""
 cleanup() {
   if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  if [ -n "${KEEP_LOG:-}" ] && [ -f "$WORK/server.log" ]; then cp "$WORK/server.log" "$KEEP_LOG"; fi
   if [ -n "$PGDB" ]; then psql "$BENCH_POSTGRES" -qc "DROP DATABASE IF EXISTS $PGDB" >/dev/null 2>&1 || true; fi
   rm -rf "$WORK"
 }
@@ -116,14 +119,16 @@ open(f"{work}/bench_item", "w").write(f"/c/books/{best['slug']} {best['id']} {be
 PY
 read -r ITEM_PATH ITEM_ID ITEM_REVIEWS < "$WORK/bench_item"
 
-rss() { awk '/VmRSS/ { printf "%.1f MiB", $2/1024 }' "/proc/$SERVER/status"; }
+# Resident memory, and the part of it that is the binary's own pages (file-backed: code and
+# read-only data, shared with the page cache) rather than memory the process allocated.
+rss() { awk '/VmRSS/ { r = $2 } /RssFile/ { f = $2 } END { printf "%.1f MiB (file %.1f)", r/1024, f/1024 }' "/proc/$SERVER/status"; }
 hwm() { awk '/VmHWM/ { printf "%.1f MiB", $2/1024 }' "/proc/$SERVER/status"; }
 secs() { case $1 in *ms) echo 0;; *s) echo "${1%s}";; *m) echo $(( ${1%m} * 60 ));; *) echo "$1";; esac; }
 
 run() { # name mode path
   local name=$1 mode=$2 url=$BASE$3 out mem
-  if [ "$mode" = get ]; then
-    WRK_MODE=get wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" "$url" >/dev/null 2>&1 || true
+  if [ "$mode" != post ]; then
+    WRK_MODE=$mode BENCH_ITEMS=$WORK/items wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" "$url" >/dev/null 2>&1 || true
   fi
   ( sleep $(( $(secs "$DURATION") / 2 )); rss > "$WORK/rss" ) &
   local sampler=$!
@@ -148,6 +153,7 @@ for ep in $ENDPOINTS; do
     line)    run line    get  "/c/books" ;;
     ranking) run ranking get  "/api/v1/categories/books" ;;
     post)    run post    post "/" ;;
+    spread)  run spread  spread "/c/*" ;;
     /*)      run "$ep"   get  "$ep" ;;
     *) echo "unknown endpoint $ep" >&2; exit 2 ;;
   esac

@@ -4,6 +4,8 @@
 --                  signed-in member. BENCH_COOKIES names a file of session cookies (one member per
 --                  line) and BENCH_ITEMS a file of item paths (/c/line/item); every request uses a
 --                  different (member, item) pair, since a member reviews an item once.
+--   WRK_MODE=spread: GET every item page of BENCH_ITEMS in turn (most are not kept rendered: the
+--                  database's read path under load).
 -- done() prints: RESULT <req/s> <p50 ms> <p99 ms> <non-2xx/3xx> <socket errors> <requests>
 local mode = os.getenv("WRK_MODE") or "get"
 local threads = {}
@@ -24,6 +26,7 @@ local function lines(path)
 end
 
 function init(args)
+  if mode == "spread" then items = lines(os.getenv("BENCH_ITEMS")) end
   if mode ~= "post" then return end
   cookies = lines(os.getenv("BENCH_COOKIES"))
   items = lines(os.getenv("BENCH_ITEMS"))
@@ -36,6 +39,10 @@ local function urlencode(s)
 end
 
 function request()
+  if mode == "spread" then
+    counter = counter + 1
+    return wrk.format("GET", items[(thread_index + 2 * counter) % #items + 1])
+  end
   if mode ~= "post" then return wrk.format() end
   -- Pair n = thread_index + threads * counter: threads never collide, pairs never repeat
   -- until members × items requests have been made. The item changes fastest, so requests in
