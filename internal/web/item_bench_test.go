@@ -64,3 +64,45 @@ func BenchmarkLinePage(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkItemPageSpread requests every item page of the generated data set in turn, so almost
+// none is kept rendered: the database reads and the template render of a visitor's page (the
+// load script's spread endpoint).
+//
+//	go test ./internal/web -run '^$' -bench ItemPageSpread -benchtime 3000x -benchmem
+func BenchmarkItemPageSpread(b *testing.B) {
+	ctx := context.Background()
+	s := storetest.Open(b, store.SQLite)
+	if _, err := demo.Load(ctx, s, demo.Size{Items: 1000, Reviews: 100_000}, false, nil); err != nil {
+		b.Fatal(err)
+	}
+	srv, err := New(s, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines, err := s.Categories(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var reqs []*http.Request
+	for _, line := range lines {
+		items, err := s.ItemsByCategory(ctx, line.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, it := range items {
+			reqs = append(reqs, httptest.NewRequest(http.MethodGet, "/c/"+line.Slug+"/"+it.Slug, nil))
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, reqs[n%len(reqs)])
+		n++
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+}
