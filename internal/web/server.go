@@ -57,7 +57,7 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	srv.lines.bySlug = map[string]*rankedLine{}
 	srv.pagesKept.init(pageCacheBytes)
 	srv.sessions = newSessions(s, opt.TrustProxy)
-	srv.sessions.ErrorFunc = srv.serverError
+	srv.sessions.ErrorFunc = srv.sessionFailed
 	if srv.stars, err = newStarPainter(static); err != nil {
 		return nil, err
 	}

@@ -177,6 +177,38 @@ func (srv *Server) loadSession(next http.Handler) http.Handler {
 		if _, err := r.Cookie(srv.sessions.Cookie.Name); err == nil {
 			r = r.WithContext(context.WithValue(r.Context(), sessionMemberKey{}, &sessionMember{}))
 		}
-		withSession.ServeHTTP(w, r)
+		withSession.ServeHTTP(&sessionAnswer{ResponseWriter: w}, r)
 	})
+}
+
+// sessionAnswer is the response under scs. scs saves a changed session when the handler first
+// writes, and if the save fails it calls ErrorFunc (sessionFailed) with this writer, then goes
+// on with the handler's write. Once the failure is answered, the handler's own status and body
+// are dropped: the client gets the error page alone, not the error page followed by the page.
+type sessionAnswer struct {
+	http.ResponseWriter
+	answered bool
+}
+
+func (a *sessionAnswer) WriteHeader(code int) {
+	if !a.answered {
+		a.ResponseWriter.WriteHeader(code)
+	}
+}
+
+func (a *sessionAnswer) Write(b []byte) (int, error) {
+	if a.answered {
+		return len(b), nil
+	}
+	return a.ResponseWriter.Write(b)
+}
+
+func (a *sessionAnswer) Unwrap() http.ResponseWriter { return a.ResponseWriter }
+
+// sessionFailed answers a session that could not be loaded or saved.
+func (srv *Server) sessionFailed(w http.ResponseWriter, r *http.Request, err error) {
+	srv.serverError(w, r, err)
+	if a, ok := w.(*sessionAnswer); ok {
+		a.answered = true
+	}
 }
