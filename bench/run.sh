@@ -7,7 +7,7 @@
 #   SHORT=1 bench/run.sh                      (CI: 2 s per endpoint, 20,000 reviews, no thresholds)
 # Env: DURATION=10s WARMUP=3s THREADS=2 CONNS=32 ITEMS=1000 REVIEWS=100000 MEMBERS=60 PORT=8088
 #      ENDPOINTS="html json line ranking post" (also: spread, every item page in turn, most
-#      not kept rendered; or a path)
+#      not kept rendered; mixed, spread and post at once; or a path)
 #      STARBOARD_BIN=path (a binary built already, e.g. an older commit's, instead of building)
 #      KEEP_LOG=path (keep the server's log there)
 #      BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable (server for the
@@ -130,11 +130,11 @@ run() { # name mode path
   if [ "$mode" != post ]; then
     WRK_MODE=$mode BENCH_ITEMS=$WORK/items wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" "$url" >/dev/null 2>&1 || true
   fi
-  ( sleep $(( $(secs "$DURATION") / 2 )); rss > "$WORK/rss" ) &
+  ( sleep $(( $(secs "$DURATION") / 2 )); rss > "$WORK/rss.$name" ) &
   local sampler=$!
   out=$(WRK_MODE=$mode BENCH_COOKIES=$WORK/cookies BENCH_ITEMS=$WORK/items \
     wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$LUA" "$url" 2>&1) || { echo "$name: wrk failed: $out"; FAILED=1; return; }
-  wait "$sampler"; mem=$(cat "$WORK/rss")
+  wait "$sampler"; mem=$(cat "$WORK/rss.$name")
   # No thresholds on speed, but an endpoint that answered nothing or answered with errors fails
   # the run, so the script cannot rot unnoticed in CI.
   echo "$out" | awk '/^RESULT/ && ($5 > 0 || $7 == 0) { bad = 1 } END { exit bad }' || FAILED=1
@@ -154,6 +154,9 @@ for ep in $ENDPOINTS; do
     ranking) run ranking get  "/api/v1/categories/books" ;;
     post)    run post    post "/" ;;
     spread)  run spread  spread "/c/*" ;;
+    mixed)   # spread and post at once, 16 connections each: reads while the writer writes
+      ( CONNS=$(( CONNS / 2 )) run spread spread "/c/*"; [ "$FAILED" = 0 ] ) & bg=$!
+      sleep "$(secs "$WARMUP")"; CONNS=$(( CONNS / 2 )) run post post "/"; wait "$bg" || FAILED=1 ;;
     /*)      run "$ep"   get  "$ep" ;;
     *) echo "unknown endpoint $ep" >&2; exit 2 ;;
   esac
