@@ -128,11 +128,11 @@ secs() { case $1 in *ms) echo 0;; *s) echo "${1%s}";; *m) echo $(( ${1%m} * 60 )
 run() { # name mode path
   local name=$1 mode=$2 url=$BASE$3 out mem
   if [ "$mode" != post ]; then
-    WRK_MODE=$mode BENCH_ITEMS=$WORK/items wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" "$url" >/dev/null 2>&1 || true
+    WRK_MODE=$mode WRK_THREADS=$THREADS BENCH_ITEMS=$WORK/items wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" "$url" >/dev/null 2>&1 || true
   fi
   ( sleep $(( $(secs "$DURATION") / 2 )); rss > "$WORK/rss.$name" ) &
   local sampler=$!
-  out=$(WRK_MODE=$mode BENCH_COOKIES=$WORK/cookies BENCH_ITEMS=$WORK/items \
+  out=$(WRK_MODE=$mode WRK_THREADS=$THREADS BENCH_COOKIES=$WORK/cookies BENCH_ITEMS=$WORK/items \
     wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$LUA" "$url" 2>&1) || { echo "$name: wrk failed: $out"; FAILED=1; return; }
   wait "$sampler"; mem=$(cat "$WORK/rss.$name")
   # No thresholds on speed, but an endpoint that answered nothing or answered with errors fails

@@ -8,6 +8,7 @@
 --                  database's read path under load).
 -- done() prints: RESULT <req/s> <p50 ms> <p99 ms> <non-2xx/3xx> <socket errors> <requests>
 local mode = os.getenv("WRK_MODE") or "get"
+local nthreads = tonumber(os.getenv("WRK_THREADS") or "") or 2 -- wrk's -t, from bench/run.sh
 local threads = {}
 local cookies, items = {}, {}
 local counter = 0
@@ -26,10 +27,10 @@ local function lines(path)
 end
 
 function init(args)
-  if mode == "spread" then items = lines(os.getenv("BENCH_ITEMS")) end
+  if mode == "get" then return end
+  items = lines(os.getenv("BENCH_ITEMS"))
   if mode ~= "post" then return end
   cookies = lines(os.getenv("BENCH_COOKIES"))
-  items = lines(os.getenv("BENCH_ITEMS"))
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 end
@@ -38,19 +39,24 @@ local function urlencode(s)
   return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
 end
 
+-- next_n numbers this thread's requests n = thread_index + threads * counter: threads never
+-- take the same number.
+local function next_n()
+  local n = thread_index + nthreads * counter
+  counter = counter + 1
+  return n
+end
+
 function request()
   if mode == "spread" then
-    counter = counter + 1
-    return wrk.format("GET", items[(thread_index + 2 * counter) % #items + 1])
+    return wrk.format("GET", items[next_n() % #items + 1])
   end
   if mode ~= "post" then return wrk.format() end
-  -- Pair n = thread_index + threads * counter: threads never collide, pairs never repeat
-  -- until members × items requests have been made. The item changes fastest, so requests in
-  -- flight together review different items, as a site's visitors do; BENCH_HOT=1 sends every
-  -- member to one item at a time instead (the hot-item case: writes to one item queue on its
-  -- star counts' row).
-  local n = thread_index + 2 * counter
-  counter = counter + 1
+  -- Pair n: pairs never repeat until members × items requests have been made. The item changes
+  -- fastest, so requests in flight together review different items, as a site's visitors do;
+  -- BENCH_HOT=1 sends every member to one item at a time instead (the hot-item case: writes to
+  -- one item queue on its star counts' row).
+  local n = next_n()
   local member, item
   if os.getenv("BENCH_HOT") == "1" then
     member = n % #cookies + 1
