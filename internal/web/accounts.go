@@ -13,21 +13,6 @@ import (
 	"github.com/starboard/starboard/internal/store"
 )
 
-// accountRoutes registers sign-up, sign-in, sign-out and the account page. The API's /me is in
-// the API's route table.
-func (srv *Server) accountRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /signup", srv.signupPage)
-	mux.HandleFunc("POST /signup", srv.signup)
-	mux.HandleFunc("GET /login", srv.loginPage)
-	mux.HandleFunc("POST /login", srv.login)
-	mux.HandleFunc("POST /logout", srv.logout)
-	mux.HandleFunc("GET /account", srv.requireUser(srv.accountPage))
-	mux.HandleFunc("POST /account/name", srv.requireUser(srv.changeDisplayName))
-	mux.HandleFunc("POST /account/password", srv.requireUser(srv.changePassword))
-	mux.HandleFunc("POST /account/tokens", srv.requireUser(srv.createToken))
-	mux.HandleFunc("POST /account/tokens/{id}/revoke", srv.requireUser(srv.revokeToken))
-}
-
 // accountErrors maps a form's field names to what is wrong with each; "form" holds a message
 // about the form as a whole.
 type accountErrors map[string]string

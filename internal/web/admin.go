@@ -14,27 +14,6 @@ import (
 // is a POST from a form, checked with the same functions as the API; every delete is confirmed on
 // a page of its own first.
 
-// adminRoutes registers the admin pages.
-func (srv *Server) adminRoutes(mux *http.ServeMux) {
-	a := srv.requireAdmin
-	mux.HandleFunc("GET /admin", a(srv.adminHome))
-	mux.HandleFunc("GET /admin/lines/new", a(srv.adminNewLine))
-	mux.HandleFunc("POST /admin/lines", a(srv.adminCreateLine))
-	mux.HandleFunc("GET /admin/lines/{line}", a(srv.adminLine))
-	mux.HandleFunc("POST /admin/lines/{line}", a(srv.adminUpdateLine))
-	mux.HandleFunc("GET /admin/lines/{line}/delete", a(srv.adminConfirmDeleteLine))
-	mux.HandleFunc("POST /admin/lines/{line}/delete", a(srv.adminDeleteLine))
-	mux.HandleFunc("GET /admin/lines/{line}/items/new", a(srv.adminNewItem))
-	mux.HandleFunc("POST /admin/lines/{line}/items", a(srv.adminCreateItem))
-	mux.HandleFunc("GET /admin/items/{id}", a(srv.adminItem))
-	mux.HandleFunc("POST /admin/items/{id}", a(srv.adminUpdateItem))
-	mux.HandleFunc("GET /admin/items/{id}/delete", a(srv.adminConfirmDeleteItem))
-	mux.HandleFunc("POST /admin/items/{id}/delete", a(srv.adminDeleteItem))
-	mux.HandleFunc("GET /admin/reviews/{id}/remove", a(srv.adminConfirmRemoveReview))
-	mux.HandleFunc("POST /admin/reviews/{id}/remove", a(srv.adminRemoveReview))
-	srv.adminMemberRoutes(mux, a)
-}
-
 // errorMap turns field errors into the map the form templates read, first message per field.
 func errorMap(errs []fieldError) map[string]string {
 	m := make(map[string]string, len(errs))

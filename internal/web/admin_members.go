@@ -13,12 +13,6 @@ import (
 // adminMembersPerPage is how many accounts the member list shows at once.
 const adminMembersPerPage = 50
 
-func (srv *Server) adminMemberRoutes(mux *http.ServeMux, a func(http.HandlerFunc) http.HandlerFunc) {
-	mux.HandleFunc("GET /admin/members", a(srv.adminMembers))
-	mux.HandleFunc("POST /admin/members/{id}/role", a(srv.adminSetRole))
-	mux.HandleFunc("POST /admin/members/{id}/status", a(srv.adminSetStatus))
-}
-
 // membersView is one page of the member list.
 type membersView struct {
 	Search             string

@@ -11,62 +11,6 @@ import (
 	"github.com/starboard/starboard/internal/store"
 )
 
-// apiPrefix starts every API path.
-const apiPrefix = "/api/v1"
-
-// apiRoute is one route of the JSON API. The table of them is what the mux registers and what
-// the OpenAPI test compares with the served document, so the two cannot drift apart.
-type apiRoute struct {
-	Method  string
-	Path    string // under apiPrefix, with {name} wildcards
-	handler http.HandlerFunc
-}
-
-// apiRouteTable returns every route of the JSON API.
-func (srv *Server) apiRouteTable() []apiRoute {
-	return []apiRoute{
-		{"GET", "/categories", srv.apiCategories},
-		{"POST", "/categories", srv.requireAPIAdmin(srv.apiCreateCategory)},
-		{"GET", "/categories/{line}", srv.apiCategory},
-		{"PATCH", "/categories/{line}", srv.requireAPIAdmin(srv.apiUpdateCategory)},
-		{"DELETE", "/categories/{line}", srv.requireAPIAdmin(srv.apiDeleteCategory)},
-		{"GET", "/categories/{line}/items", srv.apiCategoryItems},
-		{"GET", "/categories/{line}/compare", srv.apiCompare},
-		{"POST", "/items", srv.requireAPIAdmin(srv.apiCreateItem)},
-		{"GET", "/items/{id}", srv.apiItem},
-		{"PATCH", "/items/{id}", srv.requireAPIAdmin(srv.apiUpdateItem)},
-		{"DELETE", "/items/{id}", srv.requireAPIAdmin(srv.apiDeleteItem)},
-		{"GET", "/items/{id}/reviews", srv.apiItemReviews},
-		{"POST", "/items/{id}/reviews", srv.requireUser(srv.apiCreateReview)},
-		{"GET", "/reviews/{id}", srv.apiReview},
-		{"PATCH", "/reviews/{id}", srv.requireUser(srv.apiUpdateReview)},
-		{"DELETE", "/reviews/{id}", srv.requireUser(srv.apiDeleteReview)},
-		{"GET", "/me", srv.requireUser(srv.apiMe)},
-		{"GET", "/openapi.json", srv.apiOpenAPI},
-	}
-}
-
-// apiRoutes registers the API table, a 405 naming the allowed methods for a known path asked
-// with another method, and a 404 problem for every other path under /api/.
-func (srv *Server) apiRoutes(mux *http.ServeMux) {
-	allowed := map[string][]string{}
-	var paths []string
-	for _, rt := range srv.apiRouteTable() {
-		mux.HandleFunc(rt.Method+" "+apiPrefix+rt.Path, rt.handler)
-		if allowed[rt.Path] == nil {
-			paths = append(paths, rt.Path)
-		}
-		allowed[rt.Path] = append(allowed[rt.Path], rt.Method)
-		if rt.Method == http.MethodGet {
-			allowed[rt.Path] = append(allowed[rt.Path], http.MethodHead)
-		}
-	}
-	for _, p := range paths {
-		mux.HandleFunc(apiPrefix+p, srv.methodNotAllowed(allowed[p]))
-	}
-	mux.HandleFunc("/api/", srv.notFound)
-}
-
 // methodNotAllowed answers 405 with the methods the path takes.
 func (srv *Server) methodNotAllowed(methods []string) http.HandlerFunc {
 	allow := strings.Join(methods, ", ")

@@ -14,19 +14,6 @@ import (
 	"github.com/starboard/starboard/internal/store"
 )
 
-// reviewRoutes registers the item page, the review form's actions and the feeds.
-func (srv *Server) reviewRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /c/{line}/{item}", srv.itemPage)
-	mux.HandleFunc("POST /c/{line}/{item}/reviews", srv.requireUser(srv.createReview))
-	mux.HandleFunc("GET /reviews/{id}/edit", srv.requireUser(srv.editReview))
-	mux.HandleFunc("POST /reviews/{id}/edit", srv.requireUser(srv.updateReview))
-	mux.HandleFunc("GET /reviews/{id}/delete", srv.requireUser(srv.confirmDeleteReview))
-	mux.HandleFunc("POST /reviews/{id}/delete", srv.requireUser(srv.deleteReview))
-	mux.HandleFunc("POST /reviews/{id}/helpful", srv.requireUser(srv.markHelpful))
-	mux.HandleFunc("GET /c/{line}/feed.atom", srv.lineFeed)
-	mux.HandleFunc("GET /c/{line}/{item}/feed.atom", srv.itemFeed)
-}
-
 // itemPageView is what templates/item.html shows.
 type itemPageView struct {
 	Line        store.Category

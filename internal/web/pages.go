@@ -20,16 +20,6 @@ func templateFuncs(static *staticFiles, stars *starPainter) template.FuncMap {
 	}
 }
 
-func (srv *Server) pageRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", srv.home)
-	mux.HandleFunc("GET /c/{line}", srv.line)
-	mux.HandleFunc("GET /c/{line}/compare", srv.comparePage)
-	srv.reviewRoutes(mux)
-	srv.accountRoutes(mux)
-	srv.adminRoutes(mux)
-	mux.HandleFunc("/", srv.notFound)
-}
-
 // lineSummary is a product line as the home page lists it.
 type lineSummary struct {
 	Category store.Category

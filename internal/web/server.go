@@ -76,20 +76,6 @@ func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	srv.handler.ServeHTTP(w, r)
 }
 
-func (srv *Server) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", srv.healthz)
-	mux.HandleFunc("GET /readyz", srv.readyz)
-	mux.Handle("GET /static/", srv.static)
-
-	srv.apiRoutes(mux)
-	srv.pageRoutes(mux)
-
-	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(srv.crossOriginDenied))
-	return srv.logRequests(srv.secureHeaders(limitBody(srv.recoverPanics(srv.loadSession(srv.loadUser(cop.Handler(mux)))))))
-}
-
 // healthz answers while the process is up.
 func (srv *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -1,0 +1,130 @@
+package web
+
+import "net/http"
+
+// routes returns the site's map: every HTML page, the JSON API, the feeds, health checks and
+// static files, inside the middleware every request passes through.
+func (srv *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	member := srv.requireUser
+	admin := srv.requireAdmin
+
+	// The process and its files.
+	mux.HandleFunc("GET /healthz", srv.healthz)
+	mux.HandleFunc("GET /readyz", srv.readyz)
+	mux.Handle("GET /static/", srv.static)
+
+	// Product lines and items, for everyone.
+	mux.HandleFunc("GET /{$}", srv.home)
+	mux.HandleFunc("GET /c/{line}", srv.line)
+	mux.HandleFunc("GET /c/{line}/compare", srv.comparePage)
+	mux.HandleFunc("GET /c/{line}/{item}", srv.itemPage)
+	mux.HandleFunc("GET /c/{line}/feed.atom", srv.lineFeed)
+	mux.HandleFunc("GET /c/{line}/{item}/feed.atom", srv.itemFeed)
+
+	// Reviews, by members.
+	mux.HandleFunc("POST /c/{line}/{item}/reviews", member(srv.createReview))
+	mux.HandleFunc("GET /reviews/{id}/edit", member(srv.editReview))
+	mux.HandleFunc("POST /reviews/{id}/edit", member(srv.updateReview))
+	mux.HandleFunc("GET /reviews/{id}/delete", member(srv.confirmDeleteReview))
+	mux.HandleFunc("POST /reviews/{id}/delete", member(srv.deleteReview))
+	mux.HandleFunc("POST /reviews/{id}/helpful", member(srv.markHelpful))
+
+	// Accounts: sign-up, sign-in, sign-out and the account page. The API's /me is below.
+	mux.HandleFunc("GET /signup", srv.signupPage)
+	mux.HandleFunc("POST /signup", srv.signup)
+	mux.HandleFunc("GET /login", srv.loginPage)
+	mux.HandleFunc("POST /login", srv.login)
+	mux.HandleFunc("POST /logout", srv.logout)
+	mux.HandleFunc("GET /account", member(srv.accountPage))
+	mux.HandleFunc("POST /account/name", member(srv.changeDisplayName))
+	mux.HandleFunc("POST /account/password", member(srv.changePassword))
+	mux.HandleFunc("POST /account/tokens", member(srv.createToken))
+	mux.HandleFunc("POST /account/tokens/{id}/revoke", member(srv.revokeToken))
+
+	// Admin: product lines, items, review removal and members.
+	mux.HandleFunc("GET /admin", admin(srv.adminHome))
+	mux.HandleFunc("GET /admin/lines/new", admin(srv.adminNewLine))
+	mux.HandleFunc("POST /admin/lines", admin(srv.adminCreateLine))
+	mux.HandleFunc("GET /admin/lines/{line}", admin(srv.adminLine))
+	mux.HandleFunc("POST /admin/lines/{line}", admin(srv.adminUpdateLine))
+	mux.HandleFunc("GET /admin/lines/{line}/delete", admin(srv.adminConfirmDeleteLine))
+	mux.HandleFunc("POST /admin/lines/{line}/delete", admin(srv.adminDeleteLine))
+	mux.HandleFunc("GET /admin/lines/{line}/items/new", admin(srv.adminNewItem))
+	mux.HandleFunc("POST /admin/lines/{line}/items", admin(srv.adminCreateItem))
+	mux.HandleFunc("GET /admin/items/{id}", admin(srv.adminItem))
+	mux.HandleFunc("POST /admin/items/{id}", admin(srv.adminUpdateItem))
+	mux.HandleFunc("GET /admin/items/{id}/delete", admin(srv.adminConfirmDeleteItem))
+	mux.HandleFunc("POST /admin/items/{id}/delete", admin(srv.adminDeleteItem))
+	mux.HandleFunc("GET /admin/reviews/{id}/remove", admin(srv.adminConfirmRemoveReview))
+	mux.HandleFunc("POST /admin/reviews/{id}/remove", admin(srv.adminRemoveReview))
+	mux.HandleFunc("GET /admin/members", admin(srv.adminMembers))
+	mux.HandleFunc("POST /admin/members/{id}/role", admin(srv.adminSetRole))
+	mux.HandleFunc("POST /admin/members/{id}/status", admin(srv.adminSetStatus))
+
+	// The JSON API (its table is below), and 404 for any other path.
+	srv.apiRoutes(mux)
+	mux.HandleFunc("/", srv.notFound)
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(srv.crossOriginDenied))
+	return srv.logRequests(srv.secureHeaders(limitBody(srv.recoverPanics(srv.loadSession(srv.loadUser(cop.Handler(mux)))))))
+}
+
+// apiPrefix starts every API path.
+const apiPrefix = "/api/v1"
+
+// apiRoute is one route of the JSON API. The table of them is what the mux registers and what
+// the OpenAPI test compares with the served document, so the two cannot drift apart.
+type apiRoute struct {
+	Method  string
+	Path    string // under apiPrefix, with {name} wildcards
+	handler http.HandlerFunc
+}
+
+// apiRouteTable returns every route of the JSON API. A member is known by an API token here.
+func (srv *Server) apiRouteTable() []apiRoute {
+	member := srv.requireUser
+	admin := srv.requireAPIAdmin
+	return []apiRoute{
+		{"GET", "/categories", srv.apiCategories},
+		{"POST", "/categories", admin(srv.apiCreateCategory)},
+		{"GET", "/categories/{line}", srv.apiCategory},
+		{"PATCH", "/categories/{line}", admin(srv.apiUpdateCategory)},
+		{"DELETE", "/categories/{line}", admin(srv.apiDeleteCategory)},
+		{"GET", "/categories/{line}/items", srv.apiCategoryItems},
+		{"GET", "/categories/{line}/compare", srv.apiCompare},
+		{"POST", "/items", admin(srv.apiCreateItem)},
+		{"GET", "/items/{id}", srv.apiItem},
+		{"PATCH", "/items/{id}", admin(srv.apiUpdateItem)},
+		{"DELETE", "/items/{id}", admin(srv.apiDeleteItem)},
+		{"GET", "/items/{id}/reviews", srv.apiItemReviews},
+		{"POST", "/items/{id}/reviews", member(srv.apiCreateReview)},
+		{"GET", "/reviews/{id}", srv.apiReview},
+		{"PATCH", "/reviews/{id}", member(srv.apiUpdateReview)},
+		{"DELETE", "/reviews/{id}", member(srv.apiDeleteReview)},
+		{"GET", "/me", member(srv.apiMe)},
+		{"GET", "/openapi.json", srv.apiOpenAPI},
+	}
+}
+
+// apiRoutes registers the API table, a 405 naming the allowed methods for a known path asked
+// with another method, and a 404 problem for every other path under /api/.
+func (srv *Server) apiRoutes(mux *http.ServeMux) {
+	allowed := map[string][]string{}
+	var paths []string
+	for _, rt := range srv.apiRouteTable() {
+		mux.HandleFunc(rt.Method+" "+apiPrefix+rt.Path, rt.handler)
+		if allowed[rt.Path] == nil {
+			paths = append(paths, rt.Path)
+		}
+		allowed[rt.Path] = append(allowed[rt.Path], rt.Method)
+		if rt.Method == http.MethodGet {
+			allowed[rt.Path] = append(allowed[rt.Path], http.MethodHead)
+		}
+	}
+	for _, p := range paths {
+		mux.HandleFunc(apiPrefix+p, srv.methodNotAllowed(allowed[p]))
+	}
+	mux.HandleFunc("/api/", srv.notFound)
+}
