@@ -150,29 +150,29 @@ func (srv *Server) apiCategory(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	line, err := srv.lineup(r, r.PathValue("line"), sort)
+	line, err := srv.lines.Line(r.Context(), r.PathValue("line"), sort)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
 	}
 	// The answer is the same for every client: it is kept, encoded, until the line's stamp
-	// (read by lineup) changes.
-	uri, stamp := r.URL.RequestURI(), lineStamp(line.category.Stamp())
+	// (read by srv.lines.Line) changes.
+	uri, stamp := r.URL.RequestURI(), lineStamp(line.Category.Stamp())
 	if srv.serveKept(w, r, "", uri, stamp) {
 		return
 	}
-	from, to := min(pg.offset(), len(line.ranked)), min(pg.offset()+pg.Limit, len(line.ranked))
+	from, to := min(pg.offset(), len(line.Ranked)), min(pg.offset()+pg.Limit, len(line.Ranked))
 	ranking := make([]apiRanked, 0, to-from)
-	for _, rk := range line.ranked[from:to] {
-		ranking = append(ranking, toAPIRanked(rk, line.items[rk.ID]))
+	for _, rk := range line.Ranked[from:to] {
+		ranking = append(ranking, toAPIRanked(rk, line.Items[rk.ID]))
 	}
-	pg.Total = len(line.ranked)
+	pg.Total = len(line.Ranked)
 	srv.keepJSON(w, r, uri, stamp, map[string]any{
-		"category": toAPICategory(line.category),
+		"category": toAPICategory(line.Category),
 		"sort":     sort,
 		"ranking":  ranking,
 		"page":     pg,
-		"verdict":  toAPIVerdict(line.verdict),
+		"verdict":  toAPIVerdict(line.Verdict),
 	})
 }
 

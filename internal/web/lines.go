@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/starboard/starboard/internal/lineup"
 	"github.com/starboard/starboard/internal/rank"
 	"github.com/starboard/starboard/internal/store"
 )
@@ -114,28 +115,28 @@ func newItemView(line string, rk rank.Ranked, it store.Item) *itemView {
 	return v
 }
 
-// viewsFor returns views of the given ranked items, in their order, and by item id the same
+// lineViewsFor returns views of the given ranked items, in their order, and by item id the same
 // views plus those of every item the verdict names, so that a page of the line-up costs its own
 // items and not the whole line.
-func (l lineup) viewsFor(ranked []rank.Ranked) ([]*itemView, map[int64]*itemView) {
+func lineViewsFor(l lineup.Line, ranked []rank.Ranked) ([]*itemView, map[int64]*itemView) {
 	list := make([]*itemView, len(ranked))
 	byID := make(map[int64]*itemView, len(ranked)+4)
 	for i, rk := range ranked {
-		list[i] = newItemView(l.category.Slug, rk, l.items[rk.ID])
+		list[i] = newItemView(l.Category.Slug, rk, l.Items[rk.ID])
 		byID[rk.ID] = list[i]
 	}
-	need := []*rank.Ranked{l.verdict.Pick, l.verdict.RunnerUp, l.verdict.BestValue}
-	for i := range l.verdict.Tied {
-		need = append(need, &l.verdict.Tied[i])
+	need := []*rank.Ranked{l.Verdict.Pick, l.Verdict.RunnerUp, l.Verdict.BestValue}
+	for i := range l.Verdict.Tied {
+		need = append(need, &l.Verdict.Tied[i])
 	}
 	for _, n := range need {
 		if n == nil || byID[n.ID] != nil {
 			continue
 		}
 		// Shown with its place in the current order, as on the page that lists it.
-		for _, rk := range l.ranked {
+		for _, rk := range l.Ranked {
 			if rk.ID == n.ID {
-				byID[n.ID] = newItemView(l.category.Slug, rk, l.items[rk.ID])
+				byID[n.ID] = newItemView(l.Category.Slug, rk, l.Items[rk.ID])
 				break
 			}
 		}
@@ -143,12 +144,12 @@ func (l lineup) viewsFor(ranked []rank.Ranked) ([]*itemView, map[int64]*itemView
 	return list, byID
 }
 
-// views returns the line's items in display order, and the same views by item id.
-func (l lineup) views() ([]*itemView, map[int64]*itemView) {
-	list := make([]*itemView, len(l.ranked))
-	byID := make(map[int64]*itemView, len(l.ranked))
-	for i, rk := range l.ranked {
-		list[i] = newItemView(l.category.Slug, rk, l.items[rk.ID])
+// lineViews returns the line's items in display order, and the same views by item id.
+func lineViews(l lineup.Line) ([]*itemView, map[int64]*itemView) {
+	list := make([]*itemView, len(l.Ranked))
+	byID := make(map[int64]*itemView, len(l.Ranked))
+	for i, rk := range l.Ranked {
+		list[i] = newItemView(l.Category.Slug, rk, l.Items[rk.ID])
 		byID[rk.ID] = list[i]
 	}
 	return list, byID
@@ -276,29 +277,29 @@ func (srv *Server) line(w http.ResponseWriter, r *http.Request) {
 		srv.clientError(w, r, http.StatusBadRequest, field, msg)
 		return
 	}
-	l, err := srv.lineup(r, r.PathValue("line"), sort)
+	l, err := srv.lines.Line(r.Context(), r.PathValue("line"), sort)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
 	}
 	// Visitors who are not signed in all see the same page: it is kept, rendered, until the
-	// line's stamp (read by lineup) changes.
+	// line's stamp (read by srv.lines.Line) changes.
 	anonymous := srv.anonymous(r)
-	stamp := lineStamp(l.category.Stamp())
+	stamp := lineStamp(l.Category.Stamp())
 	if anonymous && srv.serveKept(w, r, "lines", r.URL.RequestURI(), stamp) {
 		return
 	}
-	from, to := min(pg.offset(), len(l.ranked)), min(pg.offset()+pg.Limit, len(l.ranked))
-	items, byID := l.viewsFor(l.ranked[from:to])
-	p := linePage{Category: l.category, Counts: countsText(l.category), Verdict: newVerdictView(l.category.Slug, l.verdict, byID),
+	from, to := min(pg.offset(), len(l.Ranked)), min(pg.offset()+pg.Limit, len(l.Ranked))
+	items, byID := lineViewsFor(l, l.Ranked[from:to])
+	p := linePage{Category: l.Category, Counts: countsText(l.Category), Verdict: newVerdictView(l.Category.Slug, l.Verdict, byID),
 		Sort: sort, Items: items, Ticks: axisTicks, FewUnder: fewReviews}
 	if len(items) > 0 {
 		p.From, p.To = from+1, to
 	}
-	pg.Total = len(l.ranked)
-	p.Pager = pagerFor(pg, func(n int) string { return lineURL(l.category.Slug, sort, n) })
+	pg.Total = len(l.Ranked)
+	p.Pager = pagerFor(pg, func(n int) string { return lineURL(l.Category.Slug, sort, n) })
 	for _, s := range sortLabels {
-		href := lineURL(l.category.Slug, s.sort, 1)
+		href := lineURL(l.Category.Slug, s.sort, 1)
 		p.Sorts = append(p.Sorts, sortLink{Label: s.label, Href: href, Current: s.sort == sort})
 		if s.sort == sort {
 			p.SortLabel = strings.ToLower(s.label)
@@ -314,7 +315,7 @@ func (srv *Server) line(w http.ResponseWriter, r *http.Request) {
 	if sort == rank.SortAverage {
 		p.Few = linkedNames(few)
 	}
-	title := l.category.Name + ": which one to buy"
+	title := l.Category.Name + ": which one to buy"
 	if pg.Page > 1 {
 		title += fmt.Sprintf(" · page %d", pg.Page)
 	}
@@ -374,7 +375,7 @@ func checkCompareItems(slugs []string) string {
 
 // comparison is a few items of one line side by side.
 type comparison struct {
-	line     lineup
+	line     lineup.Line
 	items    []*itemView
 	ranked   []rank.Ranked // the same items, in the same order
 	matchups []rank.Matchup
@@ -382,20 +383,20 @@ type comparison struct {
 
 // compare loads the line and picks out the items named by slugs. An unknown item is a 404
 // naming it; the answer is false when the response has been written.
-func (srv *Server) compare(w http.ResponseWriter, r *http.Request, l lineup, slugs []string) (comparison, bool) {
+func (srv *Server) compare(w http.ResponseWriter, r *http.Request, l lineup.Line, slugs []string) (comparison, bool) {
 	c := comparison{line: l}
-	bySlug := make(map[string]rank.Ranked, len(l.ranked))
-	for _, rk := range l.ranked {
-		bySlug[l.items[rk.ID].Slug] = rk
+	bySlug := make(map[string]rank.Ranked, len(l.Ranked))
+	for _, rk := range l.Ranked {
+		bySlug[l.Items[rk.ID].Slug] = rk
 	}
 	for _, s := range slugs {
 		rk, ok := bySlug[s]
 		if !ok {
-			srv.clientError(w, r, http.StatusNotFound, "items", fmt.Sprintf("There is no item %q in %s.", s, l.category.Name))
+			srv.clientError(w, r, http.StatusNotFound, "items", fmt.Sprintf("There is no item %q in %s.", s, l.Category.Name))
 			return c, false
 		}
 		c.ranked = append(c.ranked, rk)
-		c.items = append(c.items, newItemView(l.category.Slug, rk, l.items[rk.ID]))
+		c.items = append(c.items, newItemView(l.Category.Slug, rk, l.Items[rk.ID]))
 	}
 	for i := range c.ranked {
 		for j := i + 1; j < len(c.ranked); j++ {
@@ -438,16 +439,16 @@ type comparePage struct {
 // comparePage shows 2 to 4 items of a line side by side. Badly chosen items get the form again
 // with a 400 and the reason.
 func (srv *Server) comparePage(w http.ResponseWriter, r *http.Request) {
-	l, err := srv.lineup(r, r.PathValue("line"), rank.SortRecommended)
+	l, err := srv.lines.Line(r.Context(), r.PathValue("line"), rank.SortRecommended)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
 	}
-	title := "Compare " + l.category.Name
+	title := "Compare " + l.Category.Name
 	slugs := compareItems(r.URL.Query())
 	if msg := checkCompareItems(slugs); msg != "" {
-		p := comparePage{Category: l.category, Error: msg}
-		items, _ := l.views()
+		p := comparePage{Category: l.Category, Error: msg}
+		items, _ := lineViews(l)
 		for _, it := range items {
 			p.Choices = append(p.Choices, compareChoice{Item: it, Checked: slices.Contains(slugs, it.Slug)})
 		}
@@ -458,7 +459,7 @@ func (srv *Server) comparePage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := comparePage{Category: l.category, Items: c.items, Ticks: axisTicks}
+	p := comparePage{Category: l.Category, Items: c.items, Ticks: axisTicks}
 	var names []string
 	for _, it := range c.items {
 		for k := range it.Attributes {
@@ -503,7 +504,7 @@ type apiMatchup struct {
 // apiCompare returns 2 to 4 items of a line side by side, with every pair's head-to-head.
 func (srv *Server) apiCompare(w http.ResponseWriter, r *http.Request) {
 	slugs := compareItems(r.URL.Query())
-	l, err := srv.lineup(r, r.PathValue("line"), rank.SortRecommended)
+	l, err := srv.lines.Line(r.Context(), r.PathValue("line"), rank.SortRecommended)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
@@ -518,15 +519,15 @@ func (srv *Server) apiCompare(w http.ResponseWriter, r *http.Request) {
 	}
 	items := make([]apiRanked, len(c.ranked))
 	for i, rk := range c.ranked {
-		items[i] = toAPIRanked(rk, l.items[rk.ID])
+		items[i] = toAPIRanked(rk, l.Items[rk.ID])
 	}
 	matchups := make([]apiMatchup, len(c.matchups))
 	for i, m := range c.matchups {
-		matchups[i] = apiMatchup{Better: l.items[m.Better.ID].Slug, Worse: l.items[m.Worse.ID].Slug,
+		matchups[i] = apiMatchup{Better: l.Items[m.Better.ID].Slug, Worse: l.Items[m.Worse.ID].Slug,
 			BetterID: m.Better.ID, WorseID: m.Worse.ID, Probability: round3(m.Probability), Summary: m.Reason}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"category":     toAPICategory(l.category),
+		"category":     toAPICategory(l.Category),
 		"items":        items,
 		"head_to_head": matchups,
 	})

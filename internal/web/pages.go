@@ -36,14 +36,14 @@ func (srv *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	lines := make([]lineSummary, 0, len(cats))
 	for _, c := range cats {
-		l, err := srv.lineup(r, c.Slug, rank.SortRecommended)
+		l, err := srv.lines.Line(r.Context(), c.Slug, rank.SortRecommended)
 		if err != nil {
 			srv.serverError(w, r, err)
 			return
 		}
-		_, byID := l.viewsFor(nil)
-		lines = append(lines, lineSummary{Category: l.category, Counts: countsText(l.category),
-			Verdict: newVerdictView(l.category.Slug, l.verdict, byID)})
+		_, byID := lineViewsFor(l, nil)
+		lines = append(lines, lineSummary{Category: l.Category, Counts: countsText(l.Category),
+			Verdict: newVerdictView(l.Category.Slug, l.Verdict, byID)})
 	}
 	srv.render(w, r, http.StatusOK, "home", view{Title: "Which one should I tell my friends to buy?", Data: lines})
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/starboard/starboard/internal/auth"
+	"github.com/starboard/starboard/internal/lineup"
 	"github.com/starboard/starboard/internal/store"
 )
 
@@ -34,7 +35,7 @@ type Server struct {
 	sessions *scs.SessionManager
 	static   *staticFiles
 	stars    *starPainter
-	lines    lineCache
+	lines    *lineup.Cache
 	// pagesKept holds pages rendered for anonymous visitors (pagecache.go).
 	pagesKept pageCache
 	handler   http.Handler
@@ -54,7 +55,7 @@ func New(s *store.Store, opt Options) (*Server, error) {
 		return nil, err
 	}
 	srv := &Server{store: s, log: opt.Logger, opt: opt, static: static}
-	srv.lines.bySlug = map[string]*rankedLine{}
+	srv.lines = lineup.NewCache(s)
 	srv.pagesKept.init(pageCacheBytes)
 	srv.sessions = newSessions(s, opt.TrustProxy)
 	srv.sessions.ErrorFunc = srv.sessionFailed

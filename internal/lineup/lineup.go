@@ -1,7 +1,9 @@
-package web
+// Package lineup ranks a product line's items and decides its verdict, and keeps the result
+// under the line's change stamp so that a line nobody wrote to is not ranked again.
+package lineup
 
 import (
-	"net/http"
+	"context"
 	"strconv"
 	"sync"
 
@@ -9,13 +11,13 @@ import (
 	"github.com/starboard/starboard/internal/store"
 )
 
-// lineup is a product line with its items ranked and its verdict. It may be shared between
-// requests through the line cache: nothing may change it.
-type lineup struct {
-	category store.Category
-	items    map[int64]store.Item
-	ranked   []rank.Ranked
-	verdict  rank.Verdict
+// Line is a product line with its items ranked and its verdict. It may be shared between
+// requests through the cache: nothing may change it.
+type Line struct {
+	Category store.Category
+	Items    map[int64]store.Item
+	Ranked   []rank.Ranked
+	Verdict  rank.Verdict
 }
 
 // rankedLine is everything computed from one version of a line: its items ranked in every
@@ -27,56 +29,61 @@ type rankedLine struct {
 	verdict  rank.Verdict
 }
 
-// lineCache keeps each product line's ranking keyed by the line's change counter
+// Cache keeps each product line's ranking keyed by the line's change counter
 // (categories.version), which every write to the line's items or their star counts moves in
-// its own transaction. A request reads that one row; only when it moved (a write through any
+// its own transaction. A read asks for that one row; only when it moved (a write through any
 // instance) is the line read and ranked again. The cache holds one entry per line, so it is
-// bounded by the number of lines.
-type lineCache struct {
+// bounded by the number of lines. It is safe for concurrent use.
+type Cache struct {
+	store  *store.Store
 	mu     sync.Mutex
 	bySlug map[string]*rankedLine
 }
 
+// NewCache returns an empty cache over the store.
+func NewCache(s *store.Store) *Cache {
+	return &Cache{store: s, bySlug: map[string]*rankedLine{}}
+}
+
 var lineSorts = []rank.Sort{rank.SortRecommended, rank.SortConservative, rank.SortAverage, rank.SortReviews}
 
-// lineup returns a product line ranked in the given order. It reads one row when the line has
+// Line returns a product line ranked in the given order. It reads one row when the line has
 // not changed since it was last ranked, and one row per item (never the reviews) when it has.
-func (srv *Server) lineup(r *http.Request, slug string, sort rank.Sort) (lineup, error) {
-	ctx := r.Context()
-	stamp, err := srv.store.LineVersion(ctx, slug)
+func (c *Cache) Line(ctx context.Context, slug string, sort rank.Sort) (Line, error) {
+	stamp, err := c.store.LineVersion(ctx, slug)
 	if err != nil {
-		return lineup{}, err
+		return Line{}, err
 	}
-	srv.lines.mu.Lock()
-	rl := srv.lines.bySlug[slug]
-	srv.lines.mu.Unlock()
+	c.mu.Lock()
+	rl := c.bySlug[slug]
+	c.mu.Unlock()
 	if rl == nil || !rl.category.Stamp().Equal(stamp) {
-		if rl, err = srv.rankLine(r, slug); err != nil {
-			return lineup{}, err
+		if rl, err = c.rankLine(ctx, slug); err != nil {
+			return Line{}, err
 		}
-		srv.lines.mu.Lock()
-		srv.lines.bySlug[slug] = rl
-		srv.lines.mu.Unlock()
+		c.mu.Lock()
+		c.bySlug[slug] = rl
+		c.mu.Unlock()
 	}
 	ranked, ok := rl.ranked[sort]
 	if !ok {
 		ranked = rl.ranked[rank.SortRecommended]
 	}
-	return lineup{category: rl.category, items: rl.items, ranked: ranked, verdict: rl.verdict}, nil
+	return Line{Category: rl.category, Items: rl.items, Ranked: ranked, Verdict: rl.verdict}, nil
 }
 
 // rankLine reads a line and its items and ranks them. The line's row, with its change counter,
 // is read before the items, so the ranking is at least as new as the counter it is kept under.
-func (srv *Server) rankLine(r *http.Request, slug string) (*rankedLine, error) {
-	c, err := srv.store.CategoryBySlug(r.Context(), slug)
+func (c *Cache) rankLine(ctx context.Context, slug string) (*rankedLine, error) {
+	cat, err := c.store.CategoryBySlug(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
-	items, err := srv.store.ItemsByCategory(r.Context(), c.ID)
+	items, err := c.store.ItemsByCategory(ctx, cat.ID)
 	if err != nil {
 		return nil, err
 	}
-	rl := &rankedLine{category: c, items: make(map[int64]store.Item, len(items)), ranked: map[rank.Sort][]rank.Ranked{}}
+	rl := &rankedLine{category: cat, items: make(map[int64]store.Item, len(items)), ranked: map[rank.Sort][]rank.Ranked{}}
 	entries := make([]rank.Entry, len(items))
 	for i, it := range items {
 		rl.items[it.ID] = it
