@@ -7,13 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/starboard/starboard/internal/session"
 	"github.com/starboard/starboard/internal/store"
-)
-
-// Session keys.
-const (
-	sessionUserID  = "user_id"
-	sessionVersion = "session_version"
 )
 
 // loadUser puts the signed-in member, if any, into the request context. A session whose account
@@ -30,14 +25,14 @@ func (srv *Server) loadUser(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		id := srv.sessions.GetInt64(ctx, sessionUserID)
+		id := srv.sessions.GetInt64(ctx, session.UserID)
 		if id == 0 {
 			next.ServeHTTP(w, r)
 			return
 		}
 		var u store.User
 		var err error
-		if pre := prefetchedUser(ctx, id); pre != nil {
+		if pre := session.Member(ctx, id); pre != nil {
 			u = *pre
 		} else {
 			u, err = srv.store.User(ctx, id)
@@ -47,7 +42,7 @@ func (srv *Server) loadUser(next http.Handler) http.Handler {
 		case err != nil:
 			srv.serverError(w, r, err)
 			return
-		case !u.Disabled && u.SessionVersion == srv.sessions.GetInt64(ctx, sessionVersion):
+		case !u.Disabled && u.SessionVersion == srv.sessions.GetInt64(ctx, session.Version):
 			next.ServeHTTP(w, r.WithContext(withUser(ctx, &u)))
 			return
 		}
@@ -65,9 +60,9 @@ func (srv *Server) signIn(r *http.Request, u store.User) error {
 	if err := srv.sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
-	srv.sessions.Put(r.Context(), sessionUserID, u.ID)
-	srv.sessions.Put(r.Context(), sessionVersion, u.SessionVersion)
-	srv.sessions.Put(r.Context(), sessionSeen, time.Now().Unix())
+	srv.sessions.Put(r.Context(), session.UserID, u.ID)
+	srv.sessions.Put(r.Context(), session.Version, u.SessionVersion)
+	srv.sessions.Put(r.Context(), session.Seen, time.Now().Unix())
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/starboard/starboard/internal/auth"
 	"github.com/starboard/starboard/internal/lineup"
+	"github.com/starboard/starboard/internal/session"
 	"github.com/starboard/starboard/internal/store"
 )
 
@@ -57,7 +58,7 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	srv := &Server{store: s, log: opt.Logger, opt: opt, static: static}
 	srv.lines = lineup.NewCache(s)
 	srv.pagesKept.init(pageCacheBytes)
-	srv.sessions = newSessions(s, opt.TrustProxy)
+	srv.sessions = session.New(s, opt.TrustProxy)
 	srv.sessions.ErrorFunc = srv.sessionFailed
 	if srv.stars, err = newStarPainter(static); err != nil {
 		return nil, err

@@ -6,81 +6,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
-
+	"github.com/starboard/starboard/internal/session"
 	"github.com/starboard/starboard/internal/store"
 )
-
-// sessionStore keeps scs sessions in Starboard's database, so every instance on one database
-// shares them and they can be revoked.
-type sessionStore struct{ s *store.Store }
-
-func (st sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	if m, ok := ctx.Value(sessionMemberKey{}).(*sessionMember); ok {
-		data, u, found, err := st.s.SessionAndUser(ctx, token)
-		m.user = u
-		return data, found, err
-	}
-	return st.s.SessionFind(ctx, token)
-}
-
-// CommitCtx saves the session with the account it is for, read back from the session's own
-// bytes (scs holds the session's lock while it commits, so its getters cannot be used here).
-func (st sessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	var userID int64
-	if _, values, err := (sessionCodec{}).Decode(b); err == nil {
-		userID, _ = values[sessionUserID].(int64)
-	}
-	return st.s.SessionCommit(ctx, token, b, expiry, userID)
-}
-
-// sessionMember carries the account read with the session (store.SessionAndUser) from the
-// session store to loadUser, so a signed-in request reads both in one query.
-type sessionMember struct{ user *store.User }
-
-type sessionMemberKey struct{}
-
-// prefetchedUser returns the account read with the request's session if it is the one with
-// that id, else nil.
-func prefetchedUser(ctx context.Context, id int64) *store.User {
-	if m, ok := ctx.Value(sessionMemberKey{}).(*sessionMember); ok && m.user != nil && m.user.ID == id {
-		return m.user
-	}
-	return nil
-}
-
-func (st sessionStore) DeleteCtx(ctx context.Context, token string) error {
-	return st.s.SessionDelete(ctx, token)
-}
-
-// The context-free methods scs.Store requires; scs calls the Ctx ones above.
-func (st sessionStore) Find(token string) ([]byte, bool, error) {
-	return st.FindCtx(context.Background(), token)
-}
-func (st sessionStore) Commit(token string, b []byte, expiry time.Time) error {
-	return st.CommitCtx(context.Background(), token, b, expiry)
-}
-func (st sessionStore) Delete(token string) error { return st.DeleteCtx(context.Background(), token) }
-
-// newSessions returns the session manager. Behind a trusted HTTPS proxy the cookie is
-// __Host- prefixed and Secure; on plain local HTTP it cannot be either.
-func newSessions(s *store.Store, secure bool) *scs.SessionManager {
-	sm := scs.New()
-	sm.Store = sessionStore{s}
-	sm.Codec = sessionCodec{}
-	sm.Lifetime = 30 * 24 * time.Hour
-	// No sm.IdleTimeout: scs would then save the session on every request that has one, a write
-	// per page a member views. keepAlive does the same job with a write an hour at most.
-	sm.Cookie.Name = "starboard_session"
-	sm.Cookie.HttpOnly = true
-	sm.Cookie.SameSite = http.SameSiteLaxMode
-	sm.Cookie.Path = "/"
-	if secure {
-		sm.Cookie.Name = "__Host-starboard_session"
-		sm.Cookie.Secure = true
-	}
-	return sm
-}
 
 const flashKey = "flash"
 
@@ -136,7 +64,6 @@ type sessionLoaded struct{}
 const (
 	sessionIdle      = 7 * 24 * time.Hour
 	sessionSeenEvery = time.Hour
-	sessionSeen      = "seen" // Unix seconds
 )
 
 // keepAlive ends a session idle for longer than sessionIdle, and records the session's use when
@@ -149,7 +76,7 @@ func (srv *Server) keepAlive(r *http.Request) bool {
 		return true
 	}
 	now := time.Now().Unix()
-	seen := srv.sessions.GetInt64(ctx, sessionSeen)
+	seen := srv.sessions.GetInt64(ctx, session.Seen)
 	switch {
 	case seen != 0 && now-seen > int64(sessionIdle/time.Second):
 		if err := srv.sessions.Destroy(ctx); err != nil {
@@ -157,7 +84,7 @@ func (srv *Server) keepAlive(r *http.Request) bool {
 		}
 		return false
 	case now-seen >= int64(sessionSeenEvery/time.Second):
-		srv.sessions.Put(ctx, sessionSeen, now)
+		srv.sessions.Put(ctx, session.Seen, now)
 	}
 	return true
 }
@@ -175,7 +102,7 @@ func (srv *Server) loadSession(next http.Handler) http.Handler {
 			return
 		}
 		if _, err := r.Cookie(srv.sessions.Cookie.Name); err == nil {
-			r = r.WithContext(context.WithValue(r.Context(), sessionMemberKey{}, &sessionMember{}))
+			r = r.WithContext(session.WithMember(r.Context()))
 		}
 		withSession.ServeHTTP(&sessionAnswer{ResponseWriter: w}, r)
 	})

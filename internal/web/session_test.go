@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/starboard/starboard/internal/session"
 	"github.com/starboard/starboard/internal/store"
 	"github.com/starboard/starboard/internal/store/storetest"
 )
@@ -46,7 +47,7 @@ func TestSessionNotSavedOnEveryRequest(t *testing.T) {
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	req.AddCookie(&http.Cookie{Name: ts.srv.sessions.Cookie.Name, Value: ts.sessionCookie(ts.client)})
 	ts.srv.loadSession(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ts.srv.sessions.Put(r.Context(), sessionSeen, time.Now().Add(-8*24*time.Hour).Unix())
+		ts.srv.sessions.Put(r.Context(), session.Seen, time.Now().Add(-8*24*time.Hour).Unix())
 	})).ServeHTTP(httptest.NewRecorder(), req)
 	if got := ts.signedInAs(t, ts.client); got != "" {
 		t.Errorf("a session idle for eight days is still signed in as %q", got)

@@ -1,4 +1,4 @@
-package web
+package session
 
 import (
 	"bytes"
@@ -8,25 +8,25 @@ import (
 	"github.com/alexedwards/scs/v2"
 )
 
-// sessionCodec encodes sessions that hold only strings and int64s (all Starboard keeps: the
+// codec encodes sessions that hold only strings and int64s (all Starboard keeps: the
 // member's id, the session version, a flash message, a new token shown once) as a small JSON
 // object behind a marker. Every signed-in request decodes its session, and gob, scs's default,
 // compiles a decoder from the type information it sends with each session: that was a third of
 // the time spent loading a session. A session holding any other type, or one written before
 // this codec (gob), still goes through gob.
-type sessionCodec struct{}
+type codec struct{}
 
-var sessionMarker = []byte("sbv1:")
+var marker = []byte("sbv1:")
 
-type sessionData struct {
+type codecData struct {
 	Deadline int64             `json:"d"` // Unix nanoseconds
 	Strings  map[string]string `json:"s,omitempty"`
 	Ints     map[string]int64  `json:"i,omitempty"`
 }
 
 // Encode returns the session's bytes.
-func (sessionCodec) Encode(deadline time.Time, values map[string]any) ([]byte, error) {
-	d := sessionData{Deadline: deadline.UnixNano()}
+func (codec) Encode(deadline time.Time, values map[string]any) ([]byte, error) {
+	d := codecData{Deadline: deadline.UnixNano()}
 	for k, v := range values {
 		switch v := v.(type) {
 		case string:
@@ -47,16 +47,16 @@ func (sessionCodec) Encode(deadline time.Time, values map[string]any) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	return append(bytes.Clone(sessionMarker), b...), nil
+	return append(bytes.Clone(marker), b...), nil
 }
 
 // Decode reads what Encode wrote, or a gob-encoded session.
-func (sessionCodec) Decode(b []byte) (time.Time, map[string]any, error) {
-	rest, ok := bytes.CutPrefix(b, sessionMarker)
+func (codec) Decode(b []byte) (time.Time, map[string]any, error) {
+	rest, ok := bytes.CutPrefix(b, marker)
 	if !ok {
 		return scs.GobCodec{}.Decode(b)
 	}
-	var d sessionData
+	var d codecData
 	if err := json.Unmarshal(rest, &d); err != nil {
 		return time.Time{}, nil, err
 	}

@@ -1,4 +1,4 @@
-package web
+package session
 
 import (
 	"reflect"
@@ -8,19 +8,19 @@ import (
 	"github.com/alexedwards/scs/v2"
 )
 
-func TestSessionCodec(t *testing.T) {
+func TestCodec(t *testing.T) {
 	t.Parallel()
 	deadline := time.Date(2026, 11, 27, 12, 0, 0, 123456789, time.UTC)
 	for _, values := range []map[string]any{
 		{},
-		{sessionUserID: int64(42), sessionVersion: int64(3), flashKey: "Thank you! <b>&</b> \"quoted\""},
-		{"other": 3.5, sessionUserID: int64(1)}, // a type the JSON form does not carry: gob
+		{UserID: int64(42), Version: int64(3), "flash": "Thank you! <b>&</b> \"quoted\""},
+		{"other": 3.5, UserID: int64(1)}, // a type the JSON form does not carry: gob
 	} {
-		b, err := sessionCodec{}.Encode(deadline, values)
+		b, err := codec{}.Encode(deadline, values)
 		if err != nil {
 			t.Fatal(err)
 		}
-		gotDeadline, got, err := sessionCodec{}.Decode(b)
+		gotDeadline, got, err := codec{}.Decode(b)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -29,11 +29,11 @@ func TestSessionCodec(t *testing.T) {
 		}
 	}
 	// Sessions written by scs's default codec before this one still load.
-	old, err := scs.GobCodec{}.Encode(deadline, map[string]any{sessionUserID: int64(7)})
+	old, err := scs.GobCodec{}.Encode(deadline, map[string]any{UserID: int64(7)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d, got, err := (sessionCodec{}).Decode(old); err != nil || !d.Equal(deadline) || got[sessionUserID] != int64(7) {
+	if d, got, err := (codec{}).Decode(old); err != nil || !d.Equal(deadline) || got[UserID] != int64(7) {
 		t.Errorf("gob session = %v %v %v", d, got, err)
 	}
 }
