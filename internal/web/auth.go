@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -119,4 +120,17 @@ func safeNext(target string) string {
 		return "/"
 	}
 	return target
+}
+
+type userKey struct{}
+
+// withUser returns a context carrying the signed-in member.
+func withUser(ctx context.Context, u *store.User) context.Context {
+	return context.WithValue(ctx, userKey{}, u)
+}
+
+// userFrom returns the signed-in member of a request's context, or nil.
+func userFrom(ctx context.Context) *store.User {
+	u, _ := ctx.Value(userKey{}).(*store.User)
+	return u
 }

@@ -2,12 +2,12 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/starboard/starboard/internal/store"
@@ -138,15 +138,14 @@ func (srv *Server) errorPage(w http.ResponseWriter, r *http.Request, status int,
 	srv.render(w, r, status, "error", view{Title: http.StatusText(status), Data: msg})
 }
 
-type userKey struct{}
-
-// withUser returns a context carrying the signed-in member.
-func withUser(ctx context.Context, u *store.User) context.Context {
-	return context.WithValue(ctx, userKey{}, u)
-}
-
-// userFrom returns the signed-in member of a request's context, or nil.
-func userFrom(ctx context.Context) *store.User {
-	u, _ := ctx.Value(userKey{}).(*store.User)
-	return u
+// thousands formats n with comma separators: 10000 → "10,000".
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -119,15 +119,3 @@ func ratingLabel(k int) string {
 	}
 	return plural(k, "star", "stars") + ": " + ratingNames[k]
 }
-
-// thousands formats n with comma separators: 10000 → "10,000".
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
