@@ -214,6 +214,48 @@ func (srv *Server) apiCategoryItems(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"items": out, "page": pg})
 }
 
+// apiMatchup is one pair of compared items: Better is the one more likely to be truly better.
+type apiMatchup struct {
+	Better      string  `json:"better"` // item slug
+	Worse       string  `json:"worse"`  // item slug
+	BetterID    int64   `json:"better_id"`
+	WorseID     int64   `json:"worse_id"`
+	Probability float64 `json:"probability"` // P(better truly beats worse), at least 0.5
+	Summary     string  `json:"summary"`
+}
+
+// apiCompare returns 2 to 4 items of a line side by side, with every pair's head-to-head.
+func (srv *Server) apiCompare(w http.ResponseWriter, r *http.Request) {
+	slugs := compareItems(r.URL.Query())
+	l, err := srv.lines.Line(r.Context(), r.PathValue("line"), rank.SortRecommended)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	if msg := checkCompareItems(slugs); msg != "" {
+		srv.clientError(w, r, http.StatusBadRequest, "items", msg)
+		return
+	}
+	c, ok := srv.compare(w, r, l, slugs)
+	if !ok {
+		return
+	}
+	items := make([]apiRanked, len(c.ranked))
+	for i, rk := range c.ranked {
+		items[i] = toAPIRanked(rk, l.Items[rk.ID])
+	}
+	matchups := make([]apiMatchup, len(c.matchups))
+	for i, m := range c.matchups {
+		matchups[i] = apiMatchup{Better: l.Items[m.Better.ID].Slug, Worse: l.Items[m.Worse.ID].Slug,
+			BetterID: m.Better.ID, WorseID: m.Worse.ID, Probability: round3(m.Probability), Summary: m.Reason}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"category":     toAPICategory(l.Category),
+		"items":        items,
+		"head_to_head": matchups,
+	})
+}
+
 // apiItem returns one item with its star counts.
 func (srv *Server) apiItem(w http.ResponseWriter, r *http.Request) {
 	// The answer is the same for every client: it is kept, encoded, while the item's change
