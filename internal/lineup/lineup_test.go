@@ -17,17 +17,10 @@ import (
 func TestCacheSeesNewStamp(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		line := store.Category{Slug: "tablets", Name: "Tablets"}
-		if err := s.CreateCategory(ctx, &line); err != nil {
-			t.Fatal(err)
-		}
-		alpha := store.Item{CategoryID: line.ID, Slug: "alpha", Name: "Alpha", Attributes: store.Attributes{"price": "300"}}
-		beta := store.Item{CategoryID: line.ID, Slug: "beta", Name: "Beta"}
-		for _, it := range []*store.Item{&alpha, &beta} {
-			if err := s.CreateItem(ctx, it); err != nil {
-				t.Fatal(err)
-			}
-		}
+		items := newLine(t, s, "tablets",
+			store.Item{Slug: "alpha", Name: "Alpha", Attributes: store.Attributes{"price": "300"}},
+			store.Item{Slug: "beta", Name: "Beta"})
+		alpha, beta := items[0], items[1]
 		c := NewCache(s)
 
 		first, err := c.Line(ctx, "tablets", rank.SortRecommended)
@@ -82,15 +75,7 @@ func TestCacheSeesNewStamp(t *testing.T) {
 func TestCacheUnknownSortAndLine(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		line := store.Category{Slug: "books", Name: "Books"}
-		if err := s.CreateCategory(ctx, &line); err != nil {
-			t.Fatal(err)
-		}
-		for _, name := range []string{"B", "A"} {
-			if err := s.CreateItem(ctx, &store.Item{CategoryID: line.ID, Slug: name, Name: name}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		newLine(t, s, "books", store.Item{Slug: "b", Name: "B"}, store.Item{Slug: "a", Name: "A"})
 		c := NewCache(s)
 		want, err := c.Line(ctx, "books", rank.SortRecommended)
 		if err != nil {
@@ -107,4 +92,22 @@ func TestCacheUnknownSortAndLine(t *testing.T) {
 			t.Errorf("unknown line: err %v, want store.ErrNotFound", err)
 		}
 	})
+}
+
+// newLine creates a product line named after its slug, with the given items in it, and returns
+// the items as created.
+func newLine(t *testing.T, s *store.Store, slug string, items ...store.Item) []store.Item {
+	t.Helper()
+	ctx := context.Background()
+	line := store.Category{Slug: slug, Name: slug}
+	if err := s.CreateCategory(ctx, &line); err != nil {
+		t.Fatal(err)
+	}
+	for i := range items {
+		items[i].CategoryID = line.ID
+		if err := s.CreateItem(ctx, &items[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return items
 }
