@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -434,6 +436,7 @@ func TestOpenAPIDescribesReadAnswers(t *testing.T) {
 	} {
 		code, h, body := ts.get(t, path)
 		o.checkAnswer(t, http.MethodGet, path, code, h.Get("Content-Type"), body)
+		o.checkETag(t, http.MethodGet, path, code, h)
 	}
 	// The served document is the embedded one.
 	if _, _, body := ts.get(t, "/api/v1/openapi.json"); body != string(openAPIDocument) {
@@ -462,4 +465,313 @@ func TestOpenAPICheckerCatchesDrift(t *testing.T) {
 	if got := o.validate(review, map[string]any{}, "body"); len(got) != 9 {
 		t.Errorf("an empty object lacks 9 required fields; got %v", got)
 	}
+}
+
+// checkETag fails the test when an answer carries an ETag its documented response does not
+// declare, or lacks one it does.
+func (o *openAPI) checkETag(t *testing.T, method, path string, status int, h http.Header) {
+	t.Helper()
+	op, tmpl := o.operation(method, path)
+	resp := o.resolve(obj(obj(op["responses"])[fmt.Sprint(status)]))
+	_, documented := obj(resp["headers"])["ETag"]
+	if sent := h.Get("ETag") != ""; sent != documented {
+		t.Errorf("openapi: %s %s %d sent ETag %v, documented %v", method, tmpl, status, sent, documented)
+	}
+}
+
+// operations calls f with every documented operation.
+func (o *openAPI) operations(f func(method, path string, op map[string]any)) {
+	for _, p := range slices.Sorted(maps.Keys(obj(o.doc["paths"]))) {
+		for _, m := range httpMethods {
+			if op := obj(obj(obj(o.doc["paths"])[p])[m]); op != nil {
+				f(m, p, op)
+			}
+		}
+	}
+}
+
+// TestOpenAPIForGenerators checks what the client generators and Redocly's recommended rules
+// ask of the document (clients/go/check.sh runs the real tools): decimals are doubles, every
+// operation says whether it needs a token and has a client-error answer and an example, and
+// every example fits its schema.
+func TestOpenAPIForGenerators(t *testing.T) {
+	t.Parallel()
+	o := mustOpenAPI(t)
+	var walk func(v any, at string)
+	walk = func(v any, at string) {
+		switch x := v.(type) {
+		case map[string]any:
+			types := []any{x["type"]}
+			if list, ok := x["type"].([]any); ok {
+				types = list
+			}
+			if slices.Contains(types, any("number")) && x["format"] != "double" {
+				t.Errorf("%s: a decimal without format double (generators make it a float32)", at)
+			}
+			for k, e := range x {
+				if k != "example" {
+					walk(e, at+"/"+k)
+				}
+			}
+		case []any:
+			for i, e := range x {
+				walk(e, fmt.Sprintf("%s[%d]", at, i))
+			}
+		}
+	}
+	walk(o.doc, "#")
+	names := map[string]string{}
+	for kind, set := range obj(o.doc["components"]) {
+		for name := range obj(set) {
+			if kind == "securitySchemes" || kind == "headers" {
+				continue
+			}
+			// Generators make a type of each schema, parameter and response component: two
+			// names differing only in case are one type.
+			key := strings.ToLower(name)
+			if prev, ok := names[key]; ok && kind != "responses" && !strings.HasPrefix(prev, "responses") {
+				t.Errorf("components %s/%s and %s clash as a generated type name", kind, name, prev)
+			}
+			names[key] = kind + "/" + name
+		}
+	}
+	checkExample := func(where string, media map[string]any) bool {
+		example, ok := media["example"]
+		if !ok {
+			return false
+		}
+		// Through JSON again, so that numbers are json.Number as in an answer.
+		b, _ := json.Marshal(example)
+		var v any
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		dec.Decode(&v)
+		for _, p := range o.validate(obj(media["schema"]), v, "example") {
+			t.Errorf("%s: %s", where, p)
+		}
+		return true
+	}
+	o.operations(func(m, p string, op map[string]any) {
+		where := strings.ToUpper(m) + " " + p
+		if _, ok := op["security"]; !ok {
+			t.Errorf("%s: no security (a read that needs no token says security: [])", where)
+		}
+		if len(asSlice(op["security"])) == 0 && m != "get" {
+			t.Errorf("%s: a write without a token", where)
+		}
+		examples, clientError := 0, false
+		for code, resp := range obj(op["responses"]) {
+			clientError = clientError || strings.HasPrefix(code, "4")
+			for mt, media := range obj(o.resolve(obj(resp))["content"]) {
+				if checkExample(fmt.Sprintf("%s %s %s", where, code, mt), obj(media)) {
+					examples++
+				} else if strings.HasPrefix(code, "2") {
+					t.Errorf("%s: %s answer has no example", where, code)
+				}
+			}
+		}
+		if examples == 0 {
+			t.Errorf("%s: no example", where)
+		}
+		if !clientError {
+			t.Errorf("%s: no 4xx answer", where)
+		}
+		if _, ok := obj(op["responses"])["405"]; !ok {
+			t.Errorf("%s: 405 (another method on this path) is not listed", where)
+		}
+		for mt, media := range obj(obj(op["requestBody"])["content"]) {
+			if !checkExample(where+" request "+mt, obj(media)) {
+				t.Errorf("%s: request body has no example", where)
+			}
+		}
+	})
+}
+
+// TestOpenAPIConditionalAndMethods holds the document to what the server does beyond bodies:
+// the operations documenting 304 send an ETag and answer 304 to it (and no other read sends
+// one), and every path answers another method with the documented 405 and an Allow header
+// naming exactly its documented methods.
+func TestOpenAPIConditionalAndMethods(t *testing.T) {
+	t.Parallel()
+	o := mustOpenAPI(t)
+	s := storetest.Open(t, store.SQLite)
+	withDemo(t, s)
+	ts := newTestServer(t, s)
+	ctx := context.Background()
+	po, err := s.ItemBySlug(ctx, "tellytubbies", "po")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reviews, err := s.Reviews(ctx, store.ReviewQuery{ItemID: po.ID, Limit: 1})
+	if err != nil || len(reviews) == 0 {
+		t.Fatalf("no reviews of Po: %v", err)
+	}
+	concrete := func(p string) string {
+		p = strings.ReplaceAll(p, "{line}", "tellytubbies")
+		if strings.HasPrefix(p, "/reviews/") {
+			return apiPrefix + strings.ReplaceAll(p, "{id}", itoa(reviews[0].ID))
+		}
+		return apiPrefix + strings.ReplaceAll(p, "{id}", itoa(po.ID))
+	}
+	conditional := 0
+	o.operations(func(m, p string, op map[string]any) {
+		if m != "get" {
+			return
+		}
+		path := concrete(p)
+		if p == "/categories/{line}/compare" {
+			path += "?items=po,dipsy"
+		}
+		code, h, _ := ts.get(t, path)
+		if p == "/me" {
+			return // needs a token; it sends no ETag either way
+		}
+		if code != http.StatusOK {
+			t.Errorf("GET %s = %d", path, code)
+			return
+		}
+		o.checkETag(t, "GET", path, code, h)
+		if _, ok := obj(op["responses"])["304"]; !ok {
+			return
+		}
+		conditional++
+		code, h2, body := ts.getWith(t, path, "If-None-Match", h.Get("ETag"))
+		if code != http.StatusNotModified || body != "" || h2.Get("ETag") != h.Get("ETag") {
+			t.Errorf("GET %s with If-None-Match: %d %q, ETag %q; want 304, no body, ETag %q", path, code, body, h2.Get("ETag"), h.Get("ETag"))
+		}
+		o.checkAnswer(t, "GET", path, code, h2.Get("Content-Type"), body)
+	})
+	if conditional < 2 {
+		t.Errorf("only %d operations document 304", conditional)
+	}
+	notAllowed := o.resolve(map[string]any{"$ref": "#/components/responses/MethodNotAllowed"})
+	for _, p := range slices.Sorted(maps.Keys(obj(o.doc["paths"]))) {
+		var want []string
+		for _, m := range httpMethods {
+			if obj(obj(obj(o.doc["paths"])[p])[m]) != nil {
+				want = append(want, strings.ToUpper(m))
+				if m == "get" {
+					want = append(want, "HEAD")
+				}
+			}
+		}
+		path := concrete(p)
+		code, h, body := ts.do(t, http.MethodPut, path, "application/json", strings.NewReader("{}"))
+		allow := strings.Split(h.Get("Allow"), ", ")
+		slices.Sort(allow)
+		slices.Sort(want)
+		if code != http.StatusMethodNotAllowed || !slices.Equal(allow, want) {
+			t.Errorf("PUT %s = %d, Allow %v; want 405, Allow %v", path, code, allow, want)
+		}
+		if _, ok := obj(notAllowed["headers"])["Allow"]; !ok {
+			t.Error("the 405 answer does not document Allow")
+		}
+		var v any
+		dec := json.NewDecoder(strings.NewReader(body))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			t.Errorf("PUT %s: %v", path, err)
+		}
+		for _, prob := range o.validate(obj(obj(obj(notAllowed["content"])["application/problem+json"])["schema"]), v, "body") {
+			t.Errorf("PUT %s: %s", path, prob)
+		}
+	}
+}
+
+// TestAPIListsHonourPaging: every documented operation taking limit answers that many
+// entries, the next page holds others, and page.total counts them all.
+func TestAPIListsHonourPaging(t *testing.T) {
+	t.Parallel()
+	o := mustOpenAPI(t)
+	s := storetest.Open(t, store.SQLite)
+	withDemo(t, s)
+	ts := newTestServer(t, s)
+	ipadAir, err := s.ItemBySlug(context.Background(), "ipads", "ipad-air-11")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists := 0
+	o.operations(func(m, p string, op map[string]any) {
+		takes := map[string]bool{}
+		for _, prm := range asSlice(op["parameters"]) {
+			takes[fmt.Sprint(o.resolve(obj(prm))["name"])] = true
+		}
+		if !takes["limit"] || !takes["page"] {
+			if schema := o.resolve(obj(obj(obj(obj(obj(op["responses"])["200"])["content"])["application/json"])["schema"])); obj(schema["properties"])["page"] != nil {
+				t.Errorf("%s %s answers a page but does not take limit and page", m, p)
+			}
+			return
+		}
+		lists++
+		path := apiPrefix + strings.NewReplacer("{line}", "ipads", "{id}", itoa(ipadAir.ID)).Replace(p)
+		type list struct {
+			entries []json.RawMessage
+			page    page
+		}
+		get := func(query string) list {
+			t.Helper()
+			code, h, body := ts.get(t, path+query)
+			o.checkAnswer(t, "GET", path+query, code, h.Get("Content-Type"), body)
+			var raw map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(body), &raw); err != nil || code != 200 {
+				t.Fatalf("GET %s%s = %d %s", path, query, code, body)
+			}
+			var l list
+			json.Unmarshal(raw["page"], &l.page)
+			for k, v := range raw {
+				if k != "page" && k != "total" && strings.HasPrefix(string(v), "[") {
+					json.Unmarshal(v, &l.entries)
+				}
+			}
+			return l
+		}
+		first, second := get("?limit=1"), get("?limit=1&page=2")
+		all := get("?limit=100")
+		if len(first.entries) != 1 || len(second.entries) != 1 || string(first.entries[0]) == string(second.entries[0]) {
+			t.Errorf("GET %s: limit=1 pages 1 and 2 hold %d and %d entries, want one each, different", path, len(first.entries), len(second.entries))
+		}
+		if first.page != (page{Total: all.page.Total, Page: 1, Limit: 1}) || second.page.Page != 2 {
+			t.Errorf("GET %s: pages %+v and %+v", path, first.page, second.page)
+		}
+		if len(all.entries) != min(all.page.Total, 100) || all.page.Total < 2 {
+			t.Errorf("GET %s?limit=100: %d entries, total %d", path, len(all.entries), all.page.Total)
+		}
+		if code, _, body := ts.get(t, path+"?limit=101"); code != http.StatusBadRequest || !strings.Contains(body, `"field":"limit"`) {
+			t.Errorf("GET %s?limit=101 = %d %s", path, code, body)
+		}
+	})
+	if lists < 4 {
+		t.Errorf("only %d lists take limit and page", lists)
+	}
+}
+
+// TestProblemTitles: a problem's title is the status's RFC 9110 name, not Go's older phrase.
+func TestProblemTitles(t *testing.T) {
+	t.Parallel()
+	for status, want := range map[int]string{
+		413: "Content Too Large", 414: "URI Too Long", 416: "Range Not Satisfiable", 422: "Unprocessable Content",
+		400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
+	} {
+		rec := httptest.NewRecorder()
+		writeProblem(rec, status, "x", nil)
+		var p problem
+		if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || p.Title != want || p.Status != status {
+			t.Errorf("problem for %d = %+v, %v; want title %q", status, p, err, want)
+		}
+	}
+	// And as answered: an oversized body, and a review the API refuses, both on both databases.
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newAPIFixture(t, s)
+		big := `{"summary": "` + strings.Repeat("x", MaxBodyBytes) + `"}`
+		for _, c := range []struct {
+			body, want string
+		}{{big, "Content Too Large"}, {`{"rating": 6, "summary": "Eh-oh"}`, "Unprocessable Content"}} {
+			code, h, body := f.ts.call(t, f.annTok, "POST", f.poPath+"/reviews", c.body)
+			var p problem
+			json.Unmarshal([]byte(body), &p)
+			if p.Title != c.want || p.Status != code || h.Get("Content-Type") != "application/problem+json" {
+				t.Errorf("POST %s/reviews = %d %s; want title %q", f.poPath, code, body, c.want)
+			}
+		}
+	})
 }

@@ -124,18 +124,24 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(append(b, '\n'))
 }
 
-// apiCategories lists the product lines.
+// apiCategories lists one page of the product lines, by name (limit, page; total is the
+// number of lines, also given at the top level, where it was before lists were paged).
 func (srv *Server) apiCategories(w http.ResponseWriter, r *http.Request) {
+	pg, ok := srv.parsePage(w, r)
+	if !ok {
+		return
+	}
 	cats, err := srv.store.Categories(r.Context())
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
 	}
-	out := make([]apiCategory, len(cats))
-	for i, c := range cats {
-		out[i] = toAPICategory(c)
+	out := []apiCategory{}
+	for i := pg.offset(); i < len(cats) && i < pg.offset()+pg.Limit; i++ {
+		out = append(out, toAPICategory(cats[i]))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"categories": out, "total": len(out)})
+	pg.Total = len(cats)
+	writeJSON(w, http.StatusOK, map[string]any{"categories": out, "total": pg.Total, "page": pg})
 }
 
 // apiCategory returns one product line with its verdict and one page of its ranking (limit,

@@ -49,8 +49,24 @@ func writeProblem(w http.ResponseWriter, status int, msg string, fields []fieldE
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(problem{Type: "about:blank", Title: http.StatusText(status), Status: status,
+	json.NewEncoder(w).Encode(problem{Type: "about:blank", Title: statusTitle(status), Status: status,
 		Detail: msg, Errors: fields})
+}
+
+// statusTitle returns the status's reason phrase as RFC 9110 names it; http.StatusText still
+// has the older phrases for these four.
+func statusTitle(status int) string {
+	switch status {
+	case http.StatusRequestEntityTooLarge:
+		return "Content Too Large"
+	case http.StatusRequestURITooLong:
+		return "URI Too Long"
+	case http.StatusRequestedRangeNotSatisfiable:
+		return "Range Not Satisfiable"
+	case http.StatusUnprocessableEntity:
+		return "Unprocessable Content"
+	}
+	return http.StatusText(status)
 }
 
 // statusClientClosed is logged for requests whose client hung up before the answer.

@@ -135,7 +135,7 @@ func (srv *Server) execute(name string, v view) ([]byte, error) {
 
 // errorPage renders the error page with a message for a person.
 func (srv *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	srv.render(w, r, status, "error", view{Title: http.StatusText(status), Data: msg})
+	srv.render(w, r, status, "error", view{Title: statusTitle(status), Data: msg})
 }
 
 // thousands formats n with comma separators: 10000 → "10,000".
