@@ -17,7 +17,7 @@ import (
 )
 
 // The JSON API's writes: reviews by any member with a token, product lines and items by admins.
-// Bodies are JSON objects checked by the decode functions in apiwrite_decode.go, which use the
+// Bodies are JSON objects checked by the decode functions in api_decode.go, which use the
 // same rules as the HTML forms. POSTs take an Idempotency-Key header.
 
 // idempotencyKeyMax bounds the Idempotency-Key header.

@@ -14,7 +14,7 @@ func templateFuncs(static *staticFiles, stars *starPainter) template.FuncMap {
 	return template.FuncMap{
 		"static": static.URL,
 		"stars":  stars.average,
-		// The item page and the review forms (item.go).
+		// The item page and the review forms (page_item.go).
 		"itemPath": itemPath,
 		"plural":   plural,
 	}
