@@ -1,17 +1,18 @@
 package rank
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
 
 // Integration grid of ChanceBest. Beyond tailZ standard deviations a normal
 // holds less than 1e-15 of its weight, so nothing out there changes a
-// percentage. Knots sit knotStep standard deviations apart along every
-// contender's own scale, so each one's bend is resolved however narrow it is
-// next to the others, and each gap between knots is integrated by 3-point
-// Gauss-Legendre, exact for polynomials up to degree 5: far finer than needed
-// (TestChanceBestMatchesBruteForce checks it against a brute-force sum).
+// percentage. Steps are knotStep times the narrowest σ still in play, so every
+// item's bend is resolved however narrow it is next to the others, and each
+// step is integrated by 3-point Gauss-Legendre, exact for polynomials up to
+// degree 5: far finer than needed (TestChanceBestMatchesBruteForce checks it
+// against a brute-force sum).
 const (
 	tailZ    = 8.0
 	knotStep = 1.0
@@ -54,35 +55,45 @@ func ChanceBest(scores []Score) []float64 {
 		mu[i], sd[i] = s.Mean, max(s.Sigma, minSigma)
 		lo = max(lo, mu[i]-tailZ*sd[i])
 	}
+	// Contenders, by where their upper tail ends; items that end below lo are
+	// out of the running (less than 1e-15 likely to be the best).
 	var contenders []int
-	knots := []float64{lo}
 	for i := range scores {
-		if mu[i]+tailZ*sd[i] <= lo {
-			continue // out of the running: less than 1e-15 likely to be the best
-		}
-		contenders = append(contenders, i)
-		for z := -tailZ; z <= tailZ; z += knotStep {
-			if x := mu[i] + z*sd[i]; x > lo {
-				knots = append(knots, x)
-			}
+		if mu[i]+tailZ*sd[i] > lo {
+			contenders = append(contenders, i)
 		}
 	}
-	slices.Sort(knots)
-	knots = slices.Compact(knots)
+	end := func(i int) float64 { return mu[i] + tailZ*sd[i] }
+	slices.SortFunc(contenders, func(a, b int) int { return cmp.Compare(end(a), end(b)) })
+	// narrowest[c] is the smallest σ among contenders[c:], the ones still
+	// bending the integrand once x is past the ends of those before them.
+	narrowest := make([]float64, len(contenders)+1)
+	narrowest[len(contenders)] = math.Inf(1)
+	for c := len(contenders) - 1; c >= 0; c-- {
+		narrowest[c] = min(narrowest[c+1], sd[contenders[c]])
+	}
 
 	cdf := make([]float64, len(contenders))
 	pdf := make([]float64, len(contenders))
-	for k := 1; k < len(knots); k++ {
-		half, mid := (knots[k]-knots[k-1])/2, (knots[k]+knots[k-1])/2
+	// Every item's range starts at or below lo, so walking up from lo only ever
+	// drops items (past their ends): the step, knotStep times the narrowest σ
+	// still in play, only grows.
+	first := 0
+	for a := lo; first < len(contenders); {
+		for first < len(contenders) && end(contenders[first]) <= a {
+			first++
+		}
+		if first == len(contenders) {
+			break
+		}
+		b := min(a+knotStep*narrowest[first], end(contenders[first]))
+		half, mid := (b-a)/2, (b+a)/2
 		for g, t := range glNodes {
 			x := mid + half*t
 			prod := 1.0
-			for c, i := range contenders {
+			for c := first; c < len(contenders); c++ {
+				i := contenders[c]
 				z := (x - mu[i]) / sd[i]
-				if z > tailZ {
-					cdf[c], pdf[c] = 1, 0
-					continue
-				}
 				cdf[c] = 0.5 * math.Erfc(-z/math.Sqrt2)
 				pdf[c] = math.Exp(-z*z/2) / (sd[i] * math.Sqrt(2*math.Pi))
 				prod *= cdf[c]
@@ -92,12 +103,16 @@ func ChanceBest(scores []Score) []float64 {
 				continue
 			}
 			w := glWeights[g] * half * prod
-			for c, i := range contenders {
+			for c := first; c < len(contenders); c++ {
 				if pdf[c] > 0 {
-					out[i] += w * pdf[c] / cdf[c]
+					out[contenders[c]] += w * pdf[c] / cdf[c]
 				}
 			}
 		}
+		if b <= a {
+			break // σ so small next to x that the step vanished
+		}
+		a = b
 	}
 	var total float64
 	for _, p := range out {
