@@ -64,8 +64,8 @@ func TestCacheSeesNewStamp(t *testing.T) {
 		if after.Items[beta.ID].Stats.Total() != 6 {
 			t.Errorf("Beta's kept stats count %d reviews, want 6", after.Items[beta.ID].Stats.Total())
 		}
-		if after.Verdict.Pick == nil || after.Verdict.Pick.ID != beta.ID {
-			t.Errorf("verdict %+v; want Beta picked", after.Verdict)
+		if v := after.Verdict; len(v.Judged) != 1 || v.Judged[0].ID != beta.ID || len(v.Newcomers) != 1 {
+			t.Errorf("verdict %+v; want Beta judged and Alpha a newcomer", v)
 		}
 	})
 }

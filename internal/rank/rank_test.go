@@ -347,7 +347,10 @@ func TestDecide(t *testing.T) {
 		wantRunner string
 		wantTied   []string
 		wantBest   string
-		wantReason string // checked when not empty
+		wantReason string   // checked when not empty
+		wantNew    []string // newcomers, by μ
+		wantTooNew string
+		wantProb   float64 // checked to 0.005 when not 0
 	}{
 		{
 			name:       "no items",
@@ -388,7 +391,8 @@ func TestDecide(t *testing.T) {
 			wantPick:   "Laa-Laa",
 			wantRunner: "Tinky Winky",
 			wantTied:   []string{"Laa-Laa", "Tinky Winky"},
-			wantReason: "Too close to call between Laa-Laa (4.0 stars, 120 reviews) and Tinky Winky (3.9 stars, 119 reviews): Laa-Laa is only 60% likely to be better.",
+			wantReason: "Too close to call between Laa-Laa (4.0 stars, 120 reviews) and Tinky Winky (3.9 stars, 119 reviews): Laa-Laa is only 60% likely to be the better one, Tinky Winky 40%.",
+			wantProb:   0.60,
 		},
 		{
 			name: "three-way close call leaves the clear loser out",
@@ -402,41 +406,89 @@ func TestDecide(t *testing.T) {
 			wantPick:   "Laa-Laa",
 			wantRunner: "Dipsy",
 			wantTied:   []string{"Laa-Laa", "Dipsy", "Tinky Winky"},
-			wantReason: "Too close to call between Laa-Laa (3.9 stars, 120 reviews), Dipsy (3.9 stars, 120 reviews) and Tinky Winky (3.9 stars, 119 reviews): Laa-Laa is only 52% likely to be better than Dipsy.",
+			wantReason: "Too close to call between Laa-Laa (3.9 stars, 120 reviews), Dipsy (3.9 stars, 120 reviews) and Tinky Winky (3.9 stars, 119 reviews): Laa-Laa is 40% likely the best of the 4 in this line, Dipsy 35% and Tinky Winky 25%; the other one under 1%.",
 		},
 		{
-			name: "top item has too few reviews",
+			name: "a top item with too few reviews neither blocks nor takes the call",
+			entries: []Entry{
+				{ID: 1, Name: "Po", Counts: Counts{0, 0, 0, 0, 4}},
+				{ID: 2, Name: "Dipsy", Counts: Counts{0, 0, 5, 40, 150}},
+				{ID: 3, Name: "Noo-Noo", Counts: Counts{30, 10, 5, 0, 0}},
+				{ID: 4, Name: "Laa-Laa", Counts: Counts{}},
+			},
+			wantKind:   KindPick,
+			wantPick:   "Dipsy",
+			wantRunner: "Noo-Noo",
+			wantReason: "Tell your friends to buy Dipsy: 4.7 stars from 195 reviews, 99% likely better than Noo-Noo, the only other one with enough reviews.",
+			wantNew:    []string{"Po", "Laa-Laa"},
+			wantTooNew: "Too new to judge: Po (4 reviews) and Laa-Laa (no reviews).",
+		},
+		{
+			name: "pick of several judged items says of how many",
+			entries: []Entry{
+				{ID: 1, Name: "Dipsy", Counts: Counts{2, 3, 5, 40, 150}},
+				{ID: 2, Name: "Po", Counts: Counts{10, 15, 30, 30, 15}},
+				{ID: 3, Name: "Laa-Laa", Counts: Counts{5, 5, 20, 50, 40}},
+				{ID: 4, Name: "Noo-Noo", Counts: Counts{0, 0, 0, 0, 3}},
+			},
+			wantKind:   KindPick,
+			wantPick:   "Dipsy",
+			wantRunner: "Laa-Laa",
+			wantReason: "Tell your friends to buy Dipsy: 4.6 stars from 200 reviews, 99% likely the best of the 3 with enough reviews.",
+			wantNew:    []string{"Noo-Noo"},
+			wantTooNew: "Too new to judge: Noo-Noo (3 reviews).",
+		},
+		{
+			name: "pairwise clear is not enough when a third item is close",
+			entries: []Entry{
+				{ID: 1, Name: "A", Counts: Counts{2, 2, 6, 20, 30}},
+				{ID: 2, Name: "B", Counts: Counts{3, 3, 8, 20, 22}},
+				{ID: 3, Name: "C", Counts: Counts{3, 3, 8, 20, 22}},
+				{ID: 4, Name: "D", Counts: Counts{3, 3, 8, 20, 21}},
+			},
+			wantKind:   KindTooClose,
+			wantPick:   "A",
+			wantRunner: "B",
+			wantTied:   []string{"A", "B", "C", "D"},
+			wantReason: "Too close to call between A (4.2 stars, 60 reviews), B (4.0 stars, 56 reviews), C (4.0 stars, 56 reviews) and D (4.0 stars, 55 reviews): A is 76% likely the best of the 4 in this line, B 8%, C 8% and D 7%.",
+			wantProb:   0.76,
+		},
+		{
+			name: "a lone judged item among newcomers is not a pick",
 			entries: []Entry{
 				{ID: 1, Name: "Po", Counts: Counts{0, 0, 0, 0, 2}},
 				{ID: 2, Name: "Dipsy", Counts: Counts{3, 5, 6, 4, 2}},
 			},
 			wantKind:   KindNotEnough,
-			wantPick:   "Po",
-			wantRunner: "Dipsy",
-			wantReason: "Not enough reviews yet: Po has 2 reviews; we need at least 5 on the leaders before recommending one.",
+			wantReason: "Not enough reviews yet to pick one: only Dipsy has the 5 or more we need to judge an item (2.9 stars from 20 reviews), so there is nothing yet to compare it with.",
+			wantNew:    []string{"Po"},
+			wantTooNew: "Too new to judge: Po (2 reviews).",
 		},
 		{
-			name: "runner-up has too few reviews",
-			entries: []Entry{
-				{ID: 1, Name: "Dipsy", Counts: Counts{0, 0, 5, 40, 150}},
-				{ID: 2, Name: "Po", Counts: Counts{0, 0, 0, 0, 1}},
-				{ID: 3, Name: "Noo-Noo", Counts: Counts{30, 10, 5, 0, 0}},
-			},
-			wantKind:   KindNotEnough,
-			wantPick:   "Dipsy",
-			wantRunner: "Po",
-			wantReason: "Not enough reviews yet: Po has 1 review; we need at least 5 on the leaders before recommending one.",
-		},
-		{
-			name: "both leaders short",
+			name: "no item has enough reviews",
 			entries: []Entry{
 				{ID: 1, Name: "Po", Counts: Counts{0, 0, 0, 0, 2}},
 				{ID: 2, Name: "Dipsy", Counts: Counts{0, 0, 0, 1, 0}},
 			},
 			wantKind:   KindNotEnough,
-			wantPick:   "Po",
-			wantRunner: "Dipsy",
-			wantReason: "Not enough reviews yet: Po has 2 reviews and Dipsy has 1 review; we need at least 5 on the leaders before recommending one.",
+			wantReason: "Not enough reviews yet: we judge an item once it has 5 reviews, and none has so far.",
+			wantNew:    []string{"Po", "Dipsy"},
+			wantTooNew: "Too new to judge: Po (2 reviews) and Dipsy (1 review).",
+		},
+		{
+			name: "many newcomers are counted, not all named",
+			entries: []Entry{
+				{ID: 1, Name: "A", Counts: Counts{0, 0, 0, 0, 4}},
+				{ID: 2, Name: "B", Counts: Counts{0, 0, 0, 3, 0}},
+				{ID: 3, Name: "C", Counts: Counts{0, 0, 2, 0, 0}},
+				{ID: 4, Name: "D", Counts: Counts{0, 1, 0, 0, 0}},
+				{ID: 5, Name: "E", Counts: Counts{1, 0, 0, 0, 0}},
+				{ID: 6, Name: "F", Counts: Counts{4, 0, 0, 0, 0}},
+				{ID: 7, Name: "G", Counts: Counts{4, 0, 0, 0, 0}},
+			},
+			wantKind:   KindNotEnough,
+			wantNew:    []string{"A", "B", "C", "D", "E", "F", "G"},
+			wantTooNew: "Too new to judge: A (4 reviews), B (3 reviews), C (2 reviews), D (1 review), E (1 review) and 2 more.",
 		},
 		{
 			name:       "single item",
@@ -444,13 +496,15 @@ func TestDecide(t *testing.T) {
 			wantKind:   KindPick,
 			wantPick:   "Po",
 			wantReason: "Tell your friends to buy Po: 4.5 stars from 12 reviews, the only one in this line.",
+			wantProb:   1,
 		},
 		{
 			name:       "single item with one review",
 			entries:    []Entry{{ID: 1, Name: "Po", Counts: Counts{0, 0, 0, 0, 1}}},
 			wantKind:   KindNotEnough,
-			wantPick:   "Po",
 			wantReason: "Not enough reviews yet: Po has 1 review; we need at least 5 before recommending it.",
+			wantNew:    []string{"Po"},
+			wantTooNew: "Too new to judge: Po (1 review).",
 		},
 		{
 			name: "best value is the pick",
@@ -464,7 +518,7 @@ func TestDecide(t *testing.T) {
 			wantBest:   "Dipsy",
 		},
 		{
-			name: "a close call leaves out items with too few reviews",
+			name: "a close call leaves out items with too few reviews and names them",
 			entries: []Entry{
 				{ID: 1, Name: "Laa-Laa", Counts: Counts{5, 5, 20, 50, 40}},
 				{ID: 2, Name: "Tinky Winky", Counts: Counts{5, 6, 20, 50, 38}},
@@ -475,7 +529,9 @@ func TestDecide(t *testing.T) {
 			wantPick:   "Laa-Laa",
 			wantRunner: "Tinky Winky",
 			wantTied:   []string{"Laa-Laa", "Tinky Winky"},
-			wantReason: "Too close to call between Laa-Laa (4.0 stars, 120 reviews) and Tinky Winky (3.9 stars, 119 reviews): Laa-Laa is only 60% likely to be better.",
+			wantReason: "Too close to call between Laa-Laa (4.0 stars, 120 reviews) and Tinky Winky (3.9 stars, 119 reviews): Laa-Laa is only 60% likely to be the better one, Tinky Winky 40%.",
+			wantNew:    []string{"Dipsy", "Noo-Noo"},
+			wantTooNew: "Too new to judge: Dipsy (4 reviews) and Noo-Noo (no reviews).",
 		},
 		{
 			name: "best value skips unpriced items and items short of reviews",
@@ -489,6 +545,8 @@ func TestDecide(t *testing.T) {
 			wantPick:   "Dipsy",
 			wantRunner: "Po",
 			wantBest:   "Po",
+			wantNew:    []string{"Noo-Noo"},
+			wantTooNew: "Too new to judge: Noo-Noo (4 reviews).",
 		},
 		{
 			name: "no best value with one priced item",
@@ -538,8 +596,28 @@ func TestDecide(t *testing.T) {
 			if got := nameOf(v.BestValue); got != tt.wantBest {
 				t.Errorf("BestValue = %q, want %q", got, tt.wantBest)
 			}
-			if v.RunnerUp == nil && v.Probability != 0 {
-				t.Errorf("Probability = %v without a runner-up, want 0", v.Probability)
+			if v.Pick == nil && v.Probability != 0 {
+				t.Errorf("Probability = %v without a pick, want 0", v.Probability)
+			}
+			if tt.wantProb != 0 && math.Abs(v.Probability-tt.wantProb) > 0.005 {
+				t.Errorf("Probability = %.4f, want %.2f", v.Probability, tt.wantProb)
+			}
+			if got := names(v.Newcomers); !slices.Equal(got, tt.wantNew) {
+				t.Errorf("Newcomers = %q, want %q", got, tt.wantNew)
+			}
+			if v.TooNew != tt.wantTooNew {
+				t.Errorf("TooNew = %q, want %q", v.TooNew, tt.wantTooNew)
+			}
+			if len(v.Judged)+len(v.Newcomers) != len(tt.entries) {
+				t.Errorf("%d judged and %d newcomers, want %d items in all", len(v.Judged), len(v.Newcomers), len(tt.entries))
+			}
+			for _, r := range v.Judged {
+				if r.N < MinReviews {
+					t.Errorf("judged %s has %d reviews, fewer than %d", r.Name, r.N, MinReviews)
+				}
+			}
+			if len(v.Chances) != len(v.Tied) {
+				t.Errorf("%d chances for %d tied items", len(v.Chances), len(v.Tied))
 			}
 			if tt.wantReason != "" && v.Reason != tt.wantReason {
 				t.Errorf("Reason =\n  %s\nwant\n  %s", v.Reason, tt.wantReason)

@@ -17,33 +17,57 @@ const (
 	KindNoItems   Kind = "no_items"
 )
 
-// MinReviews is the number of reviews the top item and the runner-up each need before we recommend one.
+// MinReviews is the number of reviews an item needs before the verdict judges
+// it. Items with fewer are newcomers: the verdict names them beside its call
+// but neither picks them nor lets them block a call between the others.
 const MinReviews = 5
 
-// PickConfidence is how likely the top item must be to beat the runner-up to be named the pick.
+// PickConfidence is how likely the top item must be to be the best of the
+// items the verdict judges to be named the pick.
 const PickConfidence = 0.8
+
+// TieChance is how likely a judged item must be to be the best for a
+// too-close call to name it. An item less likely than that is clearly beaten,
+// not by one rival, which can miss a crowd of them, but by the field.
+const TieChance = 0.05
+
+// maxNewcomersNamed is how many newcomers TooNew names before "and N more".
+const maxNewcomersNamed = 5
 
 // Verdict is the answer to "which one should my friends buy?" for one product line.
 type Verdict struct {
-	Kind        Kind
-	Pick        *Ranked  // the top item (set for pick, too_close, not_enough when there is one)
-	RunnerUp    *Ranked  // second by μ, if any
-	Tied        []Ranked // for too_close: the top item and every item it cannot be separated from, by μ order
-	Probability float64  // P(pick beats runner-up), 0 when no runner-up
-	BestValue   *Ranked  // most stars above 1 per unit of price, possibly the pick itself; see Decide
-	Reason      string   // one sentence in plain words with the numbers
+	Kind Kind
+	// Judged are the items with at least MinReviews reviews, by μ: the items
+	// the verdict chooses between.
+	Judged []Ranked
+	// Newcomers are the items with fewer reviews, by μ; TooNew names them.
+	Newcomers []Ranked
+	Pick      *Ranked  // pick: the pick; too_close: the top judged item; nil otherwise
+	RunnerUp  *Ranked  // pick and too_close: the second judged item, if any
+	Tied      []Ranked // too_close: the top two judged items and every other at least TieChance likely to be the best, by μ
+	// Chances, beside Tied, is how likely each tied item is to be the best of the judged items.
+	Chances []float64
+	// Probability is how likely Pick is to be the best of the judged items (see
+	// ChanceBest): at least PickConfidence for a pick, 1 for the only item of a
+	// line, below PickConfidence when too close; 0 when there is no Pick.
+	Probability float64
+	BestValue   *Ranked // most stars above 1 per unit of price, possibly the pick itself; see Decide
+	Reason      string  // one sentence in plain words with the numbers
+	TooNew      string  // "Too new to judge: iPad mini (3 reviews)." or "" without newcomers
 }
 
 // Decide returns the line's verdict; it does not depend on the order of entries.
 //
-// The items are ranked as by Rank. If the top item or the runner-up has fewer
-// than MinReviews reviews, there are not enough reviews yet. Otherwise the top
-// item is the pick when it is at least PickConfidence likely to beat the
-// runner-up (a single item is the pick by itself), and else the call is too
-// close between it and every item with at least MinReviews reviews that it is
-// less than PickConfidence likely to beat. Items with fewer reviews are left out
-// of a tie: with so little known about them, their wide doubt would make them
-// "level" with almost anything, and the ranking already shows them.
+// The items are ranked as by Rank, and the verdict judges those with at least
+// MinReviews reviews. With two or more judged items, the top one by μ is the
+// pick when it is at least PickConfidence likely to be the best of them all
+// (ChanceBest); otherwise the call is too close between the top two and every
+// other judged item at least TieChance likely to be the best, with each one's
+// chance of being the best in the reason. The only item of a line is the
+// pick by itself once it has MinReviews reviews. Otherwise there are not enough
+// reviews yet: no judged item at all, or a single judged item beside newcomers,
+// which is not a pick over the others, only the one we know about. Newcomers
+// never take part in the call; TooNew names them.
 //
 // BestValue is the item with the highest (μ − 1)/Price among items with a
 // price and at least MinReviews reviews. Stars are counted above 1 because 1
@@ -56,55 +80,86 @@ func Decide(entries []Entry) Verdict {
 	if len(ranked) == 0 {
 		return Verdict{Kind: KindNoItems, Reason: "No items in this line yet."}
 	}
-	top := &ranked[0]
-	v := Verdict{Pick: top}
-	if len(ranked) > 1 {
-		v.RunnerUp = &ranked[1]
-		v.Probability = ProbBetter(top.Score, v.RunnerUp.Score)
-	}
-
-	var short []*Ranked
-	for _, r := range []*Ranked{top, v.RunnerUp} {
-		if r != nil && r.N < MinReviews {
-			short = append(short, r)
+	var v Verdict
+	for _, r := range ranked {
+		if r.N >= MinReviews {
+			v.Judged = append(v.Judged, r)
+		} else {
+			v.Newcomers = append(v.Newcomers, r)
 		}
 	}
-
-	switch {
-	case len(short) > 0:
-		v.Kind = KindNotEnough
-		v.Reason = notEnoughReason(short, len(ranked) == 1)
-	case v.RunnerUp == nil:
-		v.Kind = KindPick
-		v.Reason = fmt.Sprintf("Tell your friends to buy %s: %s stars from %s, the only one in this line.",
-			top.Name, stars(top.Mean), reviews(top.N))
-	case v.Probability >= PickConfidence:
-		v.Kind = KindPick
-		v.Reason = fmt.Sprintf("Tell your friends to buy %s: %s stars from %s, %d%% likely better than %s.",
-			top.Name, stars(top.Mean), reviews(top.N), percent(v.Probability, 99), v.RunnerUp.Name)
-	default:
-		v.Kind = KindTooClose
-		for i, r := range ranked {
-			if i == 0 || (r.N >= MinReviews && ProbBetter(top.Score, r.Score) < PickConfidence) {
-				v.Tied = append(v.Tied, r)
-			}
-		}
-		v.Reason = tooCloseReason(v)
-	}
+	v.TooNew = tooNewNote(v.Newcomers)
 	v.BestValue = bestValue(ranked)
+
+	switch len(v.Judged) {
+	case 0:
+		v.Kind = KindNotEnough
+		if len(ranked) == 1 {
+			v.Reason = fmt.Sprintf("Not enough reviews yet: %s has %s; we need at least %d before recommending it.",
+				ranked[0].Name, reviews(ranked[0].N), MinReviews)
+		} else {
+			v.Reason = fmt.Sprintf("Not enough reviews yet: we judge an item once it has %d reviews, and none has so far.", MinReviews)
+		}
+		return v
+	case 1:
+		only := v.Judged[0]
+		if len(v.Newcomers) > 0 {
+			v.Kind = KindNotEnough
+			v.Reason = fmt.Sprintf("Not enough reviews yet to pick one: only %s has the %d or more we need to judge an item "+
+				"(%s stars from %s), so there is nothing yet to compare it with.", only.Name, MinReviews, stars(only.Mean), reviews(only.N))
+			return v
+		}
+		v.Kind, v.Pick, v.Probability = KindPick, &v.Judged[0], 1
+		v.Reason = fmt.Sprintf("Tell your friends to buy %s: %s stars from %s, the only one in this line.",
+			only.Name, stars(only.Mean), reviews(only.N))
+		return v
+	}
+
+	scores := make([]Score, len(v.Judged))
+	for i, r := range v.Judged {
+		scores[i] = r.Score
+	}
+	chances := ChanceBest(scores)
+	top := &v.Judged[0]
+	v.Pick, v.RunnerUp, v.Probability = top, &v.Judged[1], chances[0]
+	if v.Probability >= PickConfidence {
+		v.Kind = KindPick
+		v.Reason = pickReason(v)
+		return v
+	}
+	v.Kind = KindTooClose
+	for i, r := range v.Judged {
+		if i < 2 || chances[i] >= TieChance {
+			v.Tied = append(v.Tied, r)
+			v.Chances = append(v.Chances, chances[i])
+		}
+	}
+	v.Reason = tooCloseReason(v)
 	return v
 }
 
-func notEnoughReason(short []*Ranked, alone bool) string {
-	parts := make([]string, len(short))
-	for i, r := range short {
-		parts[i] = fmt.Sprintf("%s has %s", r.Name, reviews(r.N))
+// among says which items a probability is over: "in this line" when the verdict
+// judges them all, "with enough reviews" when newcomers are left out.
+func among(v Verdict) string {
+	if len(v.Newcomers) > 0 {
+		return "with enough reviews"
 	}
-	need := "on the leaders before recommending one"
-	if alone {
-		need = "before recommending it"
+	return "in this line"
+}
+
+func pickReason(v Verdict) string {
+	p := v.Pick
+	var claim string
+	switch {
+	case len(v.Judged) > 2:
+		claim = fmt.Sprintf("%d%% likely the best of the %d %s", percent(v.Probability, 99), len(v.Judged), among(v))
+	case len(v.Newcomers) > 0:
+		claim = fmt.Sprintf("%d%% likely better than %s, the only other one with enough reviews",
+			percent(v.Probability, 99), v.RunnerUp.Name)
+	default:
+		claim = fmt.Sprintf("%d%% likely better than %s", percent(v.Probability, 99), v.RunnerUp.Name)
 	}
-	return fmt.Sprintf("Not enough reviews yet: %s; we need at least %d %s.", joinAnd(parts), MinReviews, need)
+	return fmt.Sprintf("Tell your friends to buy %s: %s stars from %s, %s.", p.Name, stars(p.Mean), reviews(p.N), claim)
 }
 
 func tooCloseReason(v Verdict) string {
@@ -112,13 +167,55 @@ func tooCloseReason(v Verdict) string {
 	for i, r := range v.Tied {
 		parts[i] = fmt.Sprintf("%s (%s stars, %s)", r.Name, stars(r.Mean), reviews(r.N))
 	}
-	than := ""
-	if len(v.Tied) > 2 {
-		than = " than " + v.RunnerUp.Name
+	// Chances are capped at 79% so that rounding never shows a too-close call at 80% or more.
+	var chances string
+	if len(v.Judged) == 2 {
+		chances = fmt.Sprintf("%s is only %s likely to be the better one, %s %s",
+			v.Pick.Name, chance(v.Chances[0]), v.Tied[1].Name, chance(v.Chances[1]))
+	} else {
+		rest := make([]string, 0, len(v.Tied)-1)
+		for i, r := range v.Tied[1:] {
+			rest = append(rest, fmt.Sprintf("%s %s", r.Name, chance(v.Chances[i+1])))
+		}
+		chances = fmt.Sprintf("%s is %s likely the best of the %d %s, %s",
+			v.Pick.Name, chance(v.Chances[0]), len(v.Judged), among(v), joinAnd(rest))
+		if others := len(v.Judged) - len(v.Tied); others > 0 {
+			var held float64
+			for _, c := range v.Chances {
+				held += c
+			}
+			if others == 1 {
+				chances += "; the other one " + chance(1-held)
+			} else {
+				chances += fmt.Sprintf("; the other %d together %s", others, chance(1-held))
+			}
+		}
 	}
-	// Capped at 79% so that rounding never shows a too-close call at 80% or more.
-	return fmt.Sprintf("Too close to call between %s: %s is only %d%% likely to be better%s.",
-		joinAnd(parts), v.Pick.Name, percent(v.Probability, 79), than)
+	return fmt.Sprintf("Too close to call between %s: %s.", joinAnd(parts), chances)
+}
+
+// chance formats a too-close chance: a whole percentage up to 79%, or "under 1%".
+func chance(p float64) string {
+	if n := percent(p, 79); n > 0 {
+		return fmt.Sprintf("%d%%", n)
+	}
+	return "under 1%"
+}
+
+// tooNewNote returns "Too new to judge: A (3 reviews) and B (no reviews)." naming
+// at most maxNewcomersNamed newcomers, or "" without any.
+func tooNewNote(newcomers []Ranked) string {
+	if len(newcomers) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, r := range newcomers[:min(len(newcomers), maxNewcomersNamed)] {
+		parts = append(parts, fmt.Sprintf("%s (%s)", r.Name, reviews(r.N)))
+	}
+	if more := len(newcomers) - len(parts); more > 0 {
+		parts = append(parts, fmt.Sprintf("%d more", more))
+	}
+	return "Too new to judge: " + joinAnd(parts) + "."
 }
 
 // bestValue returns the best value item as documented on Decide, or nil.

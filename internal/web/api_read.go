@@ -108,9 +108,13 @@ type apiVerdict struct {
 	Pick        *int64    `json:"pick"`      // item id
 	RunnerUp    *int64    `json:"runner_up"` // item id
 	Tied        []int64   `json:"tied,omitempty"`
-	Probability float64   `json:"probability"`
+	Chances     []float64 `json:"tied_chances,omitempty"` // beside tied: P(each is the best of the judged items)
+	Probability float64   `json:"probability"`            // P(pick is the best of the judged items)
+	Judged      []int64   `json:"judged"`                 // item ids with enough reviews to judge
+	Newcomers   []int64   `json:"newcomers"`              // item ids with too few reviews
 	BestValue   *int64    `json:"best_value"`
 	Reason      string    `json:"reason"`
+	TooNew      string    `json:"too_new"` // names the newcomers, "" without any
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -190,9 +194,16 @@ func toAPIVerdict(v rank.Verdict) apiVerdict {
 		return &r.ID
 	}
 	out := apiVerdict{Kind: v.Kind, Pick: id(v.Pick), RunnerUp: id(v.RunnerUp), BestValue: id(v.BestValue),
-		Probability: round3(v.Probability), Reason: v.Reason}
-	for _, t := range v.Tied {
+		Probability: round3(v.Probability), Reason: v.Reason, TooNew: v.TooNew, Judged: []int64{}, Newcomers: []int64{}}
+	for i, t := range v.Tied {
 		out.Tied = append(out.Tied, t.ID)
+		out.Chances = append(out.Chances, round3(v.Chances[i]))
+	}
+	for _, r := range v.Judged {
+		out.Judged = append(out.Judged, r.ID)
+	}
+	for _, r := range v.Newcomers {
+		out.Newcomers = append(out.Newcomers, r.ID)
 	}
 	return out
 }

@@ -181,6 +181,7 @@ func linkedNames(items []*itemView) []linkedName {
 type verdictView struct {
 	Kind                      rank.Kind
 	Reason                    string
+	TooNew                    string // names the items too new to judge, "" without any
 	Pick, RunnerUp, BestValue *itemView
 	Tied                      []linkedName
 	// Leaders are the items the verdict is about: the tie, or the top two.
@@ -195,7 +196,7 @@ func newVerdictView(line string, v rank.Verdict, byID map[int64]*itemView) verdi
 		}
 		return byID[r.ID]
 	}
-	out := verdictView{Kind: v.Kind, Reason: v.Reason, Pick: view(v.Pick), RunnerUp: view(v.RunnerUp), BestValue: view(v.BestValue)}
+	out := verdictView{Kind: v.Kind, Reason: v.Reason, TooNew: v.TooNew, Pick: view(v.Pick), RunnerUp: view(v.RunnerUp), BestValue: view(v.BestValue)}
 	var tied, leaders []*itemView
 	for _, t := range v.Tied {
 		tied = append(tied, byID[t.ID])

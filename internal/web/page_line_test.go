@@ -47,8 +47,9 @@ func TestVerdictPages(t *testing.T) {
 			{"home names and links each pick", "/", 200, html, []string{
 				`Our pick: <a href="/c/ipads/ipad-air-11">iPad Air 11&#34;</a>`,
 				`Too close to call: <a href="/c/books/pride-and-prejudice">Pride and Prejudice</a> and <a href="/c/books/nineteen-eighty-four">Nineteen Eighty-Four</a>`,
-				`Not enough reviews yet: Tinky Winky has 3 reviews`,
-				`Tell your friends to buy iPad Air 11&#34;: 4.5 stars from 105 reviews, 99% likely better than iPad Pro 11&#34;.`,
+				`Not enough reviews yet: we judge an item once it has 5 reviews, and none has so far.`,
+				`<p class="verdict-newcomers">Too new to judge: Tinky Winky (3 reviews), Po (4 reviews), Dipsy (3 reviews) and Laa-Laa (2 reviews).</p>`,
+				`Tell your friends to buy iPad Air 11&#34;: 4.5 stars from 105 reviews, 99% likely the best of the 6 in this line.`,
 				`6 items · 421 reviews`, `0 items · 0 reviews`, `1 item · 0 reviews`,
 				`href="/c/books/compare?items=pride-and-prejudice,nineteen-eighty-four"`,
 				`No items in this line yet.`,
@@ -71,12 +72,13 @@ func TestVerdictPages(t *testing.T) {
 			{"too close", "/c/books", 200, html, []string{
 				`class="verdict-box verdict-too_close"`, `<h2 id="verdict-heading">Too close to call</h2>`,
 				`Between <a href="/c/books/pride-and-prejudice">Pride and Prejudice</a> and <a href="/c/books/nineteen-eighty-four">Nineteen Eighty-Four</a>.`,
-				`Pride and Prejudice is only 57% likely to be better.`,
+				`Pride and Prejudice is 53% likely the best of the 5 in this line, Nineteen Eighty-Four 41%; the other 3 together 6%.`,
 				`href="/c/books/compare?items=pride-and-prejudice,nineteen-eighty-four"`,
 			}, []string{`<th scope="col">Price</th>`, `<dt>Best value</dt>`, `<dt>Runner-up</dt>`}},
 			{"not enough reviews", "/c/tellytubbies", 200, html, []string{
 				`class="verdict-box verdict-not_enough_reviews"`, `Not enough reviews yet</h2>`,
-				`Tinky Winky has 3 reviews and Po has 4 reviews`, `Few reviews`,
+				`<p class="verdict-newcomers">Too new to judge: Tinky Winky (3 reviews), Po (4 reviews), Dipsy (3 reviews) and Laa-Laa (2 reviews).</p>`,
+				`Few reviews`,
 			}, []string{"Careful:"}},
 			{"no items", "/c/toasters", 200, html, []string{`No items yet</h2>`, `No items in this line yet.`}, []string{"<table"}},
 			{"one unreviewed item", "/c/kettles", 200, html, []string{
@@ -163,6 +165,53 @@ have fewer than 10.`,
 					t.Errorf("%s: GET %s has %s", tt.name, tt.path, unwanted)
 				}
 			}
+		}
+	})
+}
+
+// TestVerdictNewcomers checks that an item too new to judge neither blocks nor takes the call, and
+// that the home page, the line page and the API name it beside the verdict, with the pick's chance
+// of being the best of the items with enough reviews.
+func TestVerdictNewcomers(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		withDemo(t, s)
+		ctx := context.Background()
+		ipads, err := s.CategoryBySlug(ctx, "ipads")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ultra := store.Item{CategoryID: ipads.ID, Slug: "ipad-ultra", Name: "iPad Ultra"}
+		if err := s.CreateItem(ctx, &ultra); err != nil {
+			t.Fatal(err)
+		}
+		ts := newTestServer(t, s)
+		const sentence = `Tell your friends to buy iPad Air 11&#34;: 4.5 stars from 105 reviews, 99% likely the best of the 6 with enough reviews.`
+		const tooNew = `<p class="verdict-newcomers">Too new to judge: iPad Ultra (no reviews).</p>`
+		for _, path := range []string{"/", "/c/ipads"} {
+			code, _, body := ts.get(t, path)
+			if code != 200 || !strings.Contains(body, sentence) || !strings.Contains(body, tooNew) {
+				t.Errorf("GET %s: %d, want the pick's sentence\n  %s\nand\n  %s", path, code, sentence, tooNew)
+			}
+		}
+		code, _, body := ts.get(t, "/api/v1/categories/ipads")
+		var got struct {
+			Verdict struct {
+				Kind        string
+				Pick        int64
+				Probability float64
+				Judged      []int64
+				Newcomers   []int64
+				TooNew      string `json:"too_new"`
+			}
+		}
+		if err := json.Unmarshal([]byte(body), &got); code != 200 || err != nil {
+			t.Fatalf("GET /api/v1/categories/ipads: %d, %v", code, err)
+		}
+		v := got.Verdict
+		if v.Kind != "pick" || v.Probability < 0.99 || len(v.Judged) != 6 || !slices.Equal(v.Newcomers, []int64{ultra.ID}) ||
+			v.TooNew != "Too new to judge: iPad Ultra (no reviews)." || slices.Contains(v.Judged, ultra.ID) || v.Pick == ultra.ID {
+			t.Errorf("verdict = %+v, want a pick at 0.99 or more of 6 judged items, iPad Ultra (%d) a newcomer", v, ultra.ID)
 		}
 	})
 }
