@@ -13,7 +13,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"math/rand/v2"
-	"net/url"
 	"strings"
 	"time"
 
@@ -107,8 +106,14 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 	"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-512)&_time_format=sqlite"
 
+// sqlitePathOK reports whether path can name a SQLite file: the driver reads what follows ? or #
+// in the DSN as parameters, so a path holding either would not be the file opened.
+func sqlitePathOK(path string) bool {
+	return path != "" && !strings.ContainsAny(path, "?#")
+}
+
 func openSQLite(opt Options) (*Store, error) {
-	if opt.DSN == "" || strings.ContainsAny(opt.DSN, "?#") {
+	if !sqlitePathOK(opt.DSN) {
 		return nil, fmt.Errorf("store: invalid SQLite path %q", opt.DSN)
 	}
 	w, err := sql.Open("sqlite", opt.DSN+"?"+sqliteParams+"&_txlock=immediate")
@@ -312,16 +317,4 @@ func ignoreDone(err error) error {
 		return nil
 	}
 	return err
-}
-
-// Redact returns a database URL or path fit for logs: the password replaced.
-func Redact(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		return dsn
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
 }
