@@ -33,7 +33,7 @@ type LineStamp struct {
 }
 
 // LineVersion returns the stamp of the product line with that slug, or ErrNotFound. It reads
-// one row by a unique index; on PostgreSQL, concurrent calls share one query (batch.go).
+// one row by a unique index; on PostgreSQL, concurrent calls share one query (postgres.go).
 func (s *Store) LineVersion(ctx context.Context, slug string) (LineStamp, error) {
 	var st LineStamp
 	if !storable(slug) {
@@ -51,26 +51,6 @@ func (s *Store) LineVersion(ctx context.Context, slug string) (LineStamp, error)
 	return st, wrap("line version", err)
 }
 
-// readLineVersions reads the stamps of the lines with those slugs (PostgreSQL).
-func (s *Store) readLineVersions(ctx context.Context, slugs []string) (map[string]LineStamp, error) {
-	rows, err := s.r.QueryContext(ctx,
-		`SELECT c.slug, c.id, `+lineVersionOf+`, c.created_at FROM categories c WHERE c.slug = ANY($1)`, slugs)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make(map[string]LineStamp, len(slugs))
-	for rows.Next() {
-		var slug string
-		var st LineStamp
-		if err := rows.Scan(&slug, &st.ID, &st.Version, &st.CreatedAt); err != nil {
-			return nil, err
-		}
-		out[slug] = st
-	}
-	return out, rows.Err()
-}
-
 // Equal reports whether two stamps name the same state of the same line.
 func (st LineStamp) Equal(o LineStamp) bool {
 	return st.ID == o.ID && st.Version == o.Version && st.CreatedAt.Equal(o.CreatedAt)
@@ -83,7 +63,7 @@ func (c Category) Stamp() LineStamp {
 
 // ItemVersion returns an item's change counter (item_stats.version), or ErrNotFound. It reads
 // one row by its primary key: the cheapest check that a page kept for the item is still right.
-// On PostgreSQL, concurrent calls share one query (batch.go).
+// On PostgreSQL, concurrent calls share one query (postgres.go).
 func (s *Store) ItemVersion(ctx context.Context, itemID int64) (int64, error) {
 	if s.itemVersions != nil {
 		v, ok, err := s.itemVersions.get(ctx, itemID)
@@ -95,24 +75,6 @@ func (s *Store) ItemVersion(ctx context.Context, itemID int64) (int64, error) {
 	var v int64
 	err := s.readRow(ctx, `SELECT version FROM item_stats WHERE item_id = $1`, itemID).Scan(&v)
 	return v, wrap("item version", err)
-}
-
-// readItemVersions reads the change counters of the items with those ids (PostgreSQL).
-func (s *Store) readItemVersions(ctx context.Context, ids []int64) (map[int64]int64, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT item_id, version FROM item_stats WHERE item_id = ANY($1)`, ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make(map[int64]int64, len(ids))
-	for rows.Next() {
-		var id, v int64
-		if err := rows.Scan(&id, &v); err != nil {
-			return nil, err
-		}
-		out[id] = v
-	}
-	return out, rows.Err()
 }
 
 // lineVersionShards is how many parts a line's change counter is kept in (migration 00009).
