@@ -239,7 +239,7 @@ func Copy(ctx context.Context, from, to *Store, opt CopyOptions) (CopyReport, er
 // checkCopyable returns ErrSchemaMismatch, naming every difference, unless the database has
 // exactly the tables and columns Copy knows (plus the transient ones).
 func (s *Store) checkCopyable(ctx context.Context) error {
-	have, err := s.Tables(ctx)
+	have, err := s.tables(ctx)
 	if err != nil {
 		return err
 	}

@@ -47,9 +47,9 @@ func statColumn(k int) string {
 	return [...]string{"", "n1", "n2", "n3", "n4", "n5"}[k]
 }
 
-// Tables returns every table of Starboard's schema (the migration tool's own aside) with its
+// tables returns every table of Starboard's schema (the migration tool's own aside) with its
 // column names, sorted, as the database reports them.
-func (s *Store) Tables(ctx context.Context) (map[string][]string, error) {
+func (s *Store) tables(ctx context.Context) (map[string][]string, error) {
 	query := `SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
 		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.name`
 	if s.dialect == Postgres {

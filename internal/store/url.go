@@ -8,12 +8,12 @@ import (
 	"strings"
 )
 
-// DefaultSQLitePath is the SQLite file used when nothing names a database.
-const DefaultSQLitePath = "starboard.db"
+// defaultSQLitePath is the SQLite file used when nothing names a database.
+const defaultSQLitePath = "starboard.db"
 
 // AcceptedURLForms lists the database URL forms, for error messages.
 const AcceptedURLForms = "accepted forms: postgres://USER:PASSWORD@HOST:PORT/DB (or postgresql://), " +
-	"sqlite:PATH, file:PATH, or unset for ./" + DefaultSQLitePath
+	"sqlite:PATH, file:PATH, or unset for ./" + defaultSQLitePath
 
 // ParseURL turns a database URL or path into Options. Empty means the default SQLite file;
 // postgres:// URLs to a host that is not local get sslmode=require unless they name one, as
@@ -22,7 +22,7 @@ func ParseURL(raw string) (Options, error) {
 	raw = strings.TrimSpace(raw)
 	switch {
 	case raw == "":
-		return Options{Dialect: SQLite, DSN: DefaultSQLitePath}, nil
+		return Options{Dialect: SQLite, DSN: defaultSQLitePath}, nil
 	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
 		u, err := url.Parse(raw)
 		if err != nil {
