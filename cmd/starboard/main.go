@@ -259,7 +259,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	go sweepSessions(ctx, s, log)
+	go sweepExpired(ctx, s, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("starboard listening", "url", "http://"+ln.Addr().String(), "database", string(s.Dialect()),
@@ -280,9 +280,9 @@ func (e env) serve(ctx context.Context, args []string) error {
 	return nil
 }
 
-// sweepSessions deletes expired sessions, stale rate-limit counters and expired idempotency keys
+// sweepExpired deletes expired sessions, stale rate-limit counters and expired idempotency keys
 // every hour until ctx ends.
-func sweepSessions(ctx context.Context, s *store.Store, log *slog.Logger) {
+func sweepExpired(ctx context.Context, s *store.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {

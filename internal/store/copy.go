@@ -286,11 +286,11 @@ func (s *Store) emptyTarget(ctx context.Context, tx *sql.Tx, force bool) error {
 	}
 	var full []string
 	for _, name := range names {
-		var any bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+name+`)`).Scan(&any); err != nil {
+		var hasRows bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+name+`)`).Scan(&hasRows); err != nil {
 			return wrap("copy: check target", err)
 		}
-		if any {
+		if hasRows {
 			full = append(full, name)
 		}
 	}

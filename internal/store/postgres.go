@@ -58,7 +58,7 @@ func openPostgres(opt Options) (*Store, error) {
 	db.SetConnMaxLifetime(30 * time.Minute)
 	s := &Store{dialect: Postgres, w: db, r: db}
 	s.itemVersions = newBatcher(s.readItemVersions)
-	s.lineVersions = newBatcher(s.readLineVersions)
+	s.categoryVersions = newBatcher(s.readCategoryVersions)
 	return s, nil
 }
 
@@ -94,7 +94,7 @@ func (s *Store) createReviewOneStatement(ctx context.Context, r *Review, ref ite
 		UPDATE item_stats SET ` + col + ` = ` + col + ` + 1, updated_at = $5, version = version + 1
 		WHERE item_id = (SELECT item_id FROM r) RETURNING item_id
 	), c AS (
-		` + bumpLinePartsSQL(`SELECT i.category_id AS line_id, i.id AS item_id FROM i WHERE EXISTS (SELECT 1 FROM st)`) + `
+		` + bumpCategoryPartsSQL(`SELECT i.category_id AS line_id, i.id AS item_id FROM i WHERE EXISTS (SELECT 1 FROM st)`) + `
 	)
 	SELECT r.id, r.item_id, (SELECT COUNT(*) FROM st) FROM r`
 	args := append([]any{r.UserID, r.Rating, r.Summary, r.Details, t}, itemArgs...)
@@ -115,18 +115,18 @@ func (s *Store) createReviewOneStatement(ctx context.Context, r *Review, ref ite
 	}
 }
 
-// readLineVersions reads the stamps of the lines with those slugs (PostgreSQL).
-func (s *Store) readLineVersions(ctx context.Context, slugs []string) (map[string]LineStamp, error) {
+// readCategoryVersions reads the stamps of the lines with those slugs (PostgreSQL).
+func (s *Store) readCategoryVersions(ctx context.Context, slugs []string) (map[string]CategoryStamp, error) {
 	rows, err := s.r.QueryContext(ctx,
-		`SELECT c.slug, c.id, `+lineVersionOf+`, c.created_at FROM categories c WHERE c.slug = ANY($1)`, slugs)
+		`SELECT c.slug, c.id, `+categoryVersionOf+`, c.created_at FROM categories c WHERE c.slug = ANY($1)`, slugs)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := make(map[string]LineStamp, len(slugs))
+	out := make(map[string]CategoryStamp, len(slugs))
 	for rows.Next() {
 		var slug string
-		var st LineStamp
+		var st CategoryStamp
 		if err := rows.Scan(&slug, &st.ID, &st.Version, &st.CreatedAt); err != nil {
 			return nil, err
 		}

@@ -42,8 +42,8 @@ type Store struct {
 	// Statements kept prepared on SQLite (sqlite.go).
 	readStmts, writeStmts preparedSet
 	// Change counters read in batches on PostgreSQL (postgres.go, combiner.go); nil on SQLite.
-	itemVersions *batcher[int64, int64]
-	lineVersions *batcher[string, LineStamp]
+	itemVersions     *batcher[int64, int64]
+	categoryVersions *batcher[string, CategoryStamp]
 	// New reviews committed in groups on SQLite (sqlite_reviewgroup.go).
 	reviewGroup combiner[*pendingReview]
 }

@@ -43,7 +43,7 @@ var lineSorts = []rank.Sort{rank.SortRecommended, rank.SortConservative, rank.So
 // not changed since it was last ranked, and one row per item (never the reviews) when it has.
 func (srv *Server) lineup(r *http.Request, slug string, sort rank.Sort) (lineup, error) {
 	ctx := r.Context()
-	stamp, err := srv.store.LineVersion(ctx, slug)
+	stamp, err := srv.store.CategoryVersion(ctx, slug)
 	if err != nil {
 		return lineup{}, err
 	}
