@@ -81,9 +81,9 @@ func (s *Store) migrationLocker(ctx context.Context) (lock.SessionLocker, error)
 
 // createReviewOneStatement is CreateReview on PostgreSQL: the item's lookup, the review, its star
 // count and the line's change counter in one statement (data-modifying CTEs, which SQLite lacks),
-// committed by itself. Every statement is a round trip to the server, and six (the item, BEGIN,
-// three writes, COMMIT) were most of a review POST's time. A deadlock or serialization failure is
-// retried like a transaction.
+// committed by itself. Every statement is a round trip to the server, and as six (the item, BEGIN,
+// three writes, COMMIT) they would be most of a review POST's time. A deadlock or serialization
+// failure is retried like a transaction.
 func (s *Store) createReviewOneStatement(ctx context.Context, r *Review, ref itemRef, t time.Time) error {
 	col := statColumn(r.Rating)
 	item, itemArgs := ref.query(6)

@@ -19,8 +19,8 @@ import (
 // returns); a power loss may roll back the last transactions, never corrupt the file.
 // cache_size is 512 KiB per connection instead of SQLite's 2 MiB: enough for the upper levels of
 // every B-tree, while the file's pages stay in the kernel's page cache and Starboard keeps its
-// rendered pages itself. With the default, resident memory under the POST load was 40-44 MiB
-// against 37 (docs/performance.md, change 17).
+// rendered pages itself. SQLite's default costs 3-7 MiB more resident memory under the POST load
+// (docs/performance.md).
 const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 	"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-512)&_time_format=sqlite"
 
