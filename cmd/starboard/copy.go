@@ -12,7 +12,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/starboard/starboard/internal/config"
 	"github.com/starboard/starboard/internal/store"
 )
 
@@ -33,11 +32,11 @@ func (e env) copyData(ctx context.Context, args []string) error {
 		return usageError{errors.New("both --from and --to are required, e.g. " +
 			"starboard copy --from sqlite:starboard.db --to postgres://USER:PASSWORD@HOST/DB")}
 	}
-	fromOpt, err := config.Database(fromURL)
+	fromOpt, err := store.ParseURL(fromURL)
 	if err != nil {
 		return usageError{fmt.Errorf("--from: %w", err)}
 	}
-	toOpt, err := config.Database(toURL)
+	toOpt, err := store.ParseURL(toURL)
 	if err != nil {
 		return usageError{fmt.Errorf("--to: %w", err)}
 	}

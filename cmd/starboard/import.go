@@ -91,7 +91,7 @@ func (e env) importItems(ctx context.Context, args []string) error {
 		// The file as a whole is unreadable (not UTF-8, no header, not a JSON array).
 		return usageError{importReport(path, 0, problems)}
 	}
-	s, _, err := e.openMigrated(ctx, f, nil)
+	s, _, err := e.openMigrated(ctx, f)
 	if err != nil {
 		return err
 	}

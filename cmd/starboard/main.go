@@ -126,13 +126,24 @@ func (e env) parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// load reads the configuration, wrapping problems as usage errors.
-func (e env) load(f config.Flags) (config.Config, error) {
+// load reads the configuration and the database options it names, wrapping problems as usage
+// errors.
+func (e env) load(f config.Flags) (config.Config, store.Options, error) {
 	cfg, err := config.Load(e.getenv, f)
 	if err != nil {
-		return cfg, usageError{err}
+		return cfg, store.Options{}, usageError{err}
 	}
-	return cfg, nil
+	opt, err := store.ParseURL(cfg.DatabaseURL)
+	if err != nil {
+		return cfg, opt, usageError{err}
+	}
+	if cfg.EphemeralDisk && opt.Dialect == store.SQLite {
+		return cfg, opt, usageError{errors.New("the database is a SQLite file, and on Heroku (DYNO is set) it would be lost " +
+			"at every restart because the filesystem is ephemeral: add the heroku-postgresql add-on, " +
+			"which sets DATABASE_URL to a PostgreSQL URL")}
+	}
+	opt.MaxConns = cfg.DatabasePool
+	return cfg, opt, nil
 }
 
 func (e env) logger(cfg config.Config) *slog.Logger {
@@ -148,36 +159,39 @@ func open(ctx context.Context, opt store.Options) (*store.Store, error) {
 	s, err := store.Open(ctx, opt)
 	if err != nil {
 		return nil, usageError{fmt.Errorf("cannot use the database %s: %s (%s)",
-			store.Redact(opt.DSN), oneLine(err), config.AcceptedDatabaseForms)}
+			store.Redact(opt.DSN), oneLine(err), store.AcceptedURLForms)}
 	}
 	return s, nil
 }
 
 // openMigrated loads the configuration, opens the database and applies pending migrations,
-// logging them to log (nil: quietly).
-func (e env) openMigrated(ctx context.Context, f config.Flags, log *slog.Logger) (*store.Store, config.Config, error) {
-	cfg, err := e.load(f)
+// quietly.
+func (e env) openMigrated(ctx context.Context, f config.Flags) (*store.Store, config.Config, error) {
+	cfg, opt, err := e.load(f)
 	if err != nil {
 		return nil, cfg, err
 	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	s, err := open(ctx, cfg.Database)
-	if err != nil {
-		return nil, cfg, err
-	}
-	if err := s.Migrate(ctx, log); err != nil {
-		s.Close()
-		return nil, cfg, err
-	}
-	return s, cfg, nil
+	s, err := migrated(ctx, opt, slog.New(slog.DiscardHandler))
+	return s, cfg, err
 }
 
 // openMigratedDB is openMigrated for commands whose only database setting is --db.
 func (e env) openMigratedDB(ctx context.Context, db string) (*store.Store, error) {
-	s, _, err := e.openMigrated(ctx, config.Flags{Database: db}, nil)
+	s, _, err := e.openMigrated(ctx, config.Flags{Database: db})
 	return s, err
+}
+
+// migrated opens the database and applies pending migrations, logging them to log.
+func migrated(ctx context.Context, opt store.Options, log *slog.Logger) (*store.Store, error) {
+	s, err := open(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx, log); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // oneLine flattens a multi-line driver error (pgx lists each address it tried) into one line,
@@ -207,12 +221,12 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
-	cfg, err := e.load(f)
+	cfg, opt, err := e.load(f)
 	if err != nil {
 		return err
 	}
 	log := e.logger(cfg)
-	s, _, err := e.openMigrated(ctx, f, log)
+	s, err := migrated(ctx, opt, log)
 	if err != nil {
 		return err
 	}
@@ -245,11 +259,11 @@ func (e env) serve(ctx context.Context, args []string) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	go sweepSessions(ctx, s, log)
+	go sweepExpired(ctx, s, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("starboard listening", "url", "http://"+ln.Addr().String(), "database", string(s.Dialect()),
-		"dsn", store.Redact(cfg.Database.DSN))
+		"dsn", store.Redact(opt.DSN))
 
 	select {
 	case err := <-errc:
@@ -266,9 +280,9 @@ func (e env) serve(ctx context.Context, args []string) error {
 	return nil
 }
 
-// sweepSessions deletes expired sessions, stale rate-limit counters and expired idempotency keys
+// sweepExpired deletes expired sessions, stale rate-limit counters and expired idempotency keys
 // every hour until ctx ends.
-func sweepSessions(ctx context.Context, s *store.Store, log *slog.Logger) {
+func sweepExpired(ctx context.Context, s *store.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -304,11 +318,11 @@ func (e env) migrate(ctx context.Context, args []string) error {
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
-	cfg, err := e.load(f)
+	cfg, opt, err := e.load(f)
 	if err != nil {
 		return err
 	}
-	s, _, err := e.openMigrated(ctx, f, e.logger(cfg))
+	s, err := migrated(ctx, opt, e.logger(cfg))
 	if err != nil {
 		return err
 	}
@@ -317,7 +331,7 @@ func (e env) migrate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "database %s is at schema version %d\n", store.Redact(cfg.Database.DSN), cur)
+	fmt.Fprintf(e.stdout, "database %s is at schema version %d\n", store.Redact(opt.DSN), cur)
 	return nil
 }
 

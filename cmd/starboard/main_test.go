@@ -51,6 +51,10 @@ func TestBadDatabaseURLs(t *testing.T) {
 			t.Errorf("%s: the password leaked: %q", tt.url, stderr)
 		}
 	}
+	if code, _, stderr := runCmd(t, context.Background(), map[string]string{"DYNO": "web.1"}, "migrate"); code != exitUsage ||
+		!strings.Contains(stderr, "ephemeral") {
+		t.Errorf("SQLite on Heroku: exit %d, stderr %q; want 2 and a refusal explaining the ephemeral filesystem", code, stderr)
+	}
 	if code, _, _ := runCmd(t, context.Background(), nil, "launch"); code != exitUsage {
 		t.Errorf("unknown command: exit %d, want 2", code)
 	}

@@ -50,7 +50,7 @@ var lineSorts = []rank.Sort{rank.SortRecommended, rank.SortConservative, rank.So
 // Line returns a product line ranked in the given order. It reads one row when the line has
 // not changed since it was last ranked, and one row per item (never the reviews) when it has.
 func (c *Cache) Line(ctx context.Context, slug string, sort rank.Sort) (Line, error) {
-	stamp, err := c.store.LineVersion(ctx, slug)
+	stamp, err := c.store.CategoryVersion(ctx, slug)
 	if err != nil {
 		return Line{}, err
 	}

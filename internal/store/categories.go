@@ -21,7 +21,7 @@ type Category struct {
 	ReviewCount int
 }
 
-const categoryColumns = `c.id, c.slug, c.name, c.description, c.created_at, c.updated_at, ` + lineVersionOf + `,
+const categoryColumns = `c.id, c.slug, c.name, c.description, c.created_at, c.updated_at, ` + categoryVersionOf + `,
 	(SELECT COUNT(*) FROM items i WHERE i.category_id = c.id),
 	(SELECT COALESCE(SUM(st.n1 + st.n2 + st.n3 + st.n4 + st.n5), 0)
 	   FROM item_stats st JOIN items i ON i.id = st.item_id WHERE i.category_id = c.id)`

@@ -239,7 +239,7 @@ func Copy(ctx context.Context, from, to *Store, opt CopyOptions) (CopyReport, er
 // checkCopyable returns ErrSchemaMismatch, naming every difference, unless the database has
 // exactly the tables and columns Copy knows (plus the transient ones).
 func (s *Store) checkCopyable(ctx context.Context) error {
-	have, err := s.Tables(ctx)
+	have, err := s.tables(ctx)
 	if err != nil {
 		return err
 	}
@@ -286,11 +286,11 @@ func (s *Store) emptyTarget(ctx context.Context, tx *sql.Tx, force bool) error {
 	}
 	var full []string
 	for _, name := range names {
-		var any bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+name+`)`).Scan(&any); err != nil {
+		var hasRows bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+name+`)`).Scan(&hasRows); err != nil {
 			return wrap("copy: check target", err)
 		}
-		if any {
+		if hasRows {
 			full = append(full, name)
 		}
 	}

@@ -3,11 +3,20 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"time"
 )
 
 // The few SQL differences between SQLite and PostgreSQL live here; every other query is portable.
+// Each dialect's strategies (connections, prepared statements, group commit, batched counter
+// reads, one-statement review writes) live in sqlite*.go and postgres.go.
+
+// Dialect names a supported database.
+type Dialect string
+
+// The supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
 
 // forUpdate returns the clause that locks the rows a SELECT reads inside a write transaction. A
 // SQLite write transaction (BEGIN IMMEDIATE) already excludes every other writer and has no such
@@ -38,9 +47,9 @@ func statColumn(k int) string {
 	return [...]string{"", "n1", "n2", "n3", "n4", "n5"}[k]
 }
 
-// Tables returns every table of Starboard's schema (the migration tool's own aside) with its
+// tables returns every table of Starboard's schema (the migration tool's own aside) with its
 // column names, sorted, as the database reports them.
-func (s *Store) Tables(ctx context.Context) (map[string][]string, error) {
+func (s *Store) tables(ctx context.Context) (map[string][]string, error) {
 	query := `SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
 		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.name`
 	if s.dialect == Postgres {
@@ -115,40 +124,4 @@ func (s *Store) insertBatchParams() int {
 		return 10000
 	}
 	return 250
-}
-
-// createReviewOneStatement is CreateReview on PostgreSQL: the item's lookup, the review, its star
-// count and the line's change counter in one statement (data-modifying CTEs, which SQLite lacks),
-// committed by itself. Every statement is a round trip to the server, and six (the item, BEGIN,
-// three writes, COMMIT) were most of a review POST's time. A deadlock or serialization failure is
-// retried like a transaction.
-func (s *Store) createReviewOneStatement(ctx context.Context, r *Review, ref itemRef, t time.Time) error {
-	col := statColumn(r.Rating)
-	item, itemArgs := ref.query(6)
-	query := `WITH i AS (` + item + `), r AS (
-		INSERT INTO reviews (item_id, user_id, rating, summary, details, helpful_count, created_at, updated_at)
-		SELECT i.id, $1, $2, $3, $4, 0, $5, $5 FROM i RETURNING id, item_id
-	), st AS (
-		UPDATE item_stats SET ` + col + ` = ` + col + ` + 1, updated_at = $5, version = version + 1
-		WHERE item_id = (SELECT item_id FROM r) RETURNING item_id
-	), c AS (
-		` + bumpLinePartsSQL(`SELECT i.category_id AS line_id, i.id AS item_id FROM i WHERE EXISTS (SELECT 1 FROM st)`) + `
-	)
-	SELECT r.id, r.item_id, (SELECT COUNT(*) FROM st) FROM r`
-	args := append([]any{r.UserID, r.Rating, r.Summary, r.Details, t}, itemArgs...)
-	for attempt := 1; ; attempt++ {
-		var counted int
-		err := s.w.QueryRowContext(ctx, query, args...).Scan(&r.ID, &r.ItemID, &counted)
-		if err == nil && counted != 1 {
-			err = sql.ErrNoRows // the item has no star counts: it is gone
-		}
-		if err == nil || attempt == 5 || !retryable(err) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return errors.Join(err, ctx.Err())
-		case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
-		}
-	}
 }

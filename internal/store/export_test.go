@@ -18,3 +18,7 @@ func (s *Store) QueryPool(ctx context.Context, query string) (string, error) {
 	err := s.r.QueryRowContext(ctx, query).Scan(&v)
 	return v, err
 }
+
+// Tables returns every table of the schema with its column names, for the test that both
+// dialects' migrations make the same schema.
+func (s *Store) Tables(ctx context.Context) (map[string][]string, error) { return s.tables(ctx) }

@@ -4,8 +4,8 @@ import (
 	"context"
 )
 
-// LineReview is a review with the item it is about, for a product line's feed.
-type LineReview struct {
+// CategoryReview is a review with the item it is about, for a product line's feed.
+type CategoryReview struct {
 	Review
 	ItemSlug string
 	ItemName string
@@ -13,7 +13,7 @@ type LineReview struct {
 
 // NewestReviews returns the newest reviews of every item in a product line, newest first, at
 // most limit of them, with their reviewers' and items' names.
-func (s *Store) NewestReviews(ctx context.Context, categoryID int64, limit int) ([]LineReview, error) {
+func (s *Store) NewestReviews(ctx context.Context, categoryID int64, limit int) ([]CategoryReview, error) {
 	rows, err := s.r.QueryContext(ctx,
 		`SELECT `+reviewColumns+`, i.slug, i.name
 		 FROM reviews r JOIN users u ON u.id = r.user_id JOIN items i ON i.id = r.item_id
@@ -23,9 +23,9 @@ func (s *Store) NewestReviews(ctx context.Context, categoryID int64, limit int) 
 		return nil, wrap("newest reviews", err)
 	}
 	defer rows.Close()
-	out := make([]LineReview, 0, limit)
+	out := make([]CategoryReview, 0, limit)
 	for rows.Next() {
-		var lr LineReview
+		var lr CategoryReview
 		r := &lr.Review
 		if err := rows.Scan(&r.ID, &r.ItemID, &r.UserID, &r.UserName, &r.Rating, &r.Summary, &r.Details,
 			&r.HelpfulCount, &r.CreatedAt, &r.UpdatedAt, &lr.ItemSlug, &lr.ItemName); err != nil {

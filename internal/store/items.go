@@ -154,7 +154,7 @@ func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, it *Item, t time.Tim
 	if err != nil {
 		return err
 	}
-	return s.bumpLineOfItem(ctx, tx, it.ID)
+	return s.bumpCategoryOfItem(ctx, tx, it.ID)
 }
 
 // UpdateItem saves it's slug, name, description and attributes. A missing id is ErrNotFound.
@@ -169,7 +169,7 @@ func (s *Store) UpdateItem(ctx context.Context, it *Item) error {
 		if err := bumpItem(ctx, tx, it.ID); err != nil {
 			return err
 		}
-		return s.bumpLineOfItem(ctx, tx, it.ID)
+		return s.bumpCategoryOfItem(ctx, tx, it.ID)
 	})
 	if err != nil {
 		return wrap("update item", err)
@@ -181,7 +181,7 @@ func (s *Store) UpdateItem(ctx context.Context, it *Item) error {
 // DeleteItem removes an item with its reviews and counts.
 func (s *Store) DeleteItem(ctx context.Context, id int64) error {
 	return wrap("delete item", s.tx(ctx, func(tx *sql.Tx) error {
-		if err := s.bumpLineOfItem(ctx, tx, id); err != nil {
+		if err := s.bumpCategoryOfItem(ctx, tx, id); err != nil {
 			return err
 		}
 		return expectOne(tx.ExecContext(ctx, `DELETE FROM items WHERE id = $1`, id))

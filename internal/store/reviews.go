@@ -196,7 +196,7 @@ func (s *Store) insertReview(ctx context.Context, tx *sql.Tx, r *Review, ref ite
 	if err := s.addStat(ctx, tx, r.ItemID, r.Rating, 1, t); err != nil {
 		return err
 	}
-	return s.bumpLine(ctx, tx, lineID, r.ItemID)
+	return s.bumpCategory(ctx, tx, lineID, r.ItemID)
 }
 
 // UpdateReview saves r's rating, summary and details, moving the rating in item_stats in the same
@@ -229,7 +229,7 @@ func (s *Store) UpdateReview(ctx context.Context, r *Review) error {
 		if err := s.addStat(ctx, tx, itemID, r.Rating, 1, t); err != nil {
 			return err
 		}
-		return s.bumpLineOfItem(ctx, tx, itemID)
+		return s.bumpCategoryOfItem(ctx, tx, itemID)
 	})
 	if err != nil {
 		return wrap("update review", err)
@@ -264,7 +264,7 @@ func (s *Store) deleteReview(ctx context.Context, owner string, args ...any) err
 		if err := s.addStat(ctx, tx, itemID, rating, -1, t); err != nil {
 			return err
 		}
-		return s.bumpLineOfItem(ctx, tx, itemID)
+		return s.bumpCategoryOfItem(ctx, tx, itemID)
 	})
 }
 
@@ -389,5 +389,5 @@ func addStats(ctx context.Context, tx *sql.Tx, reviews []Review, t time.Time) er
 	for id := range deltas {
 		ids = append(ids, id)
 	}
-	return bumpLinesOfItems(ctx, tx, ids)
+	return bumpCategoriesOfItems(ctx, tx, ids)
 }

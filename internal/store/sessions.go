@@ -21,8 +21,8 @@ func (s *Store) SessionFind(ctx context.Context, token string) ([]byte, bool, er
 }
 
 // SessionAndUser returns an unexpired session's data, whether there is one, and the account it
-// was saved for, read in the same query: nil when it was saved signed out, before its account
-// was recorded with it, or for an account that is gone. A signed-in request needs both, and on
+// was saved for, read in the same query: nil when the session records no account (saved signed
+// out, or saved before migration 00008) or its account is gone. A signed-in request needs both, and on
 // PostgreSQL each query is a round trip; only a session without its account takes a second
 // query, for its data alone.
 func (s *Store) SessionAndUser(ctx context.Context, token string) ([]byte, *User, bool, error) {

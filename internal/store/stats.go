@@ -39,10 +39,10 @@ func (s *Store) StatsDrift(ctx context.Context) ([]int64, error) {
 
 // IsEmpty reports whether the database holds no product lines, items, users or reviews.
 func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
-	var any bool
+	var hasRows bool
 	err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM categories) OR EXISTS (SELECT 1 FROM items)
-		OR EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM reviews)`).Scan(&any)
-	return !any, wrap("is empty", err)
+		OR EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM reviews)`).Scan(&hasRows)
+	return !hasRows, wrap("is empty", err)
 }
 
 // DeleteAll removes every row of every table, for `starboard demo --force` and copies onto a

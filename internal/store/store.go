@@ -9,30 +9,12 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io/fs"
 	"log/slog"
 	"math/rand/v2"
-	"net/url"
-	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
-	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
-)
-
-// Dialect names a supported database.
-type Dialect string
-
-// The supported dialects.
-const (
-	SQLite   Dialect = "sqlite"
-	Postgres Dialect = "postgres"
 )
 
 //go:embed migrations
@@ -57,12 +39,12 @@ type Store struct {
 	w *sql.DB
 	// r serves reads: a pool of SQLite connections, or the same PostgreSQL pool as w.
 	r *sql.DB
-	// Statements kept prepared on SQLite (prepared.go).
+	// Statements kept prepared on SQLite (sqlite.go).
 	readStmts, writeStmts preparedSet
-	// Change counters read in batches on PostgreSQL (batch.go, versions.go); nil on SQLite.
-	itemVersions *batcher[int64, int64]
-	lineVersions *batcher[string, LineStamp]
-	// New reviews committed in groups on SQLite (reviewgroup.go).
+	// Change counters read in batches on PostgreSQL (postgres.go, combiner.go); nil on SQLite.
+	itemVersions     *batcher[int64, int64]
+	categoryVersions *batcher[string, CategoryStamp]
+	// New reviews committed in groups on SQLite (sqlite_reviewgroup.go).
 	reviewGroup combiner[*pendingReview]
 }
 
@@ -94,88 +76,6 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	return s, nil
-}
-
-// sqliteParams are per connection, so they live in the DSN. synchronous=NORMAL in WAL mode keeps
-// every committed transaction through a crash of the process (the WAL is written before commit
-// returns); a power loss may roll back the last transactions, never corrupt the file.
-// cache_size is 512 KiB per connection instead of SQLite's 2 MiB: enough for the upper levels of
-// every B-tree, while the file's pages stay in the kernel's page cache and Starboard keeps its
-// rendered pages itself. With the default, resident memory under the POST load was 40-44 MiB
-// against 37 (docs/performance.md, change 17).
-const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-	"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-512)&_time_format=sqlite"
-
-func openSQLite(opt Options) (*Store, error) {
-	if opt.DSN == "" || strings.ContainsAny(opt.DSN, "?#") {
-		return nil, fmt.Errorf("store: invalid SQLite path %q", opt.DSN)
-	}
-	w, err := sql.Open("sqlite", opt.DSN+"?"+sqliteParams+"&_txlock=immediate")
-	if err != nil {
-		return nil, fmt.Errorf("store: open sqlite: %w", err)
-	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxLifetime(0)
-	w.SetConnMaxIdleTime(0)
-
-	r, err := sql.Open("sqlite", opt.DSN+"?"+sqliteParams+"&_pragma=query_only(1)")
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("store: open sqlite: %w", err)
-	}
-	n := opt.MaxConns
-	if n <= 0 {
-		n = 4
-	}
-	r.SetMaxOpenConns(n)
-	r.SetMaxIdleConns(n)
-	r.SetConnMaxIdleTime(0)
-	r.SetConnMaxLifetime(0)
-	s := &Store{dialect: SQLite, w: w, r: r}
-	s.reviewGroup.run = s.commitReviews
-	return s, nil
-}
-
-func openPostgres(opt Options) (*Store, error) {
-	cfg, err := pgx.ParseConfig(opt.DSN)
-	if err != nil {
-		return nil, fmt.Errorf("store: parse postgres URL: %w", err)
-	}
-	timeout := opt.StatementTimeout
-	if timeout <= 0 {
-		timeout = 10 * time.Second
-	}
-	if cfg.RuntimeParams == nil {
-		cfg.RuntimeParams = map[string]string{}
-	}
-	cfg.RuntimeParams["statement_timeout"] = fmt.Sprint(timeout.Milliseconds())
-	cfg.RuntimeParams["timezone"] = "UTC"
-	if cfg.ConnectTimeout == 0 || cfg.ConnectTimeout > 5*time.Second {
-		cfg.ConnectTimeout = 5 * time.Second
-	}
-	// A request whose client hangs up has its queries cancelled. pgx's default answer closes the
-	// connection at once; when a burst of hang-ups closes several, the requests beside them can
-	// draw only closed ones from the pool and fail. Instead a query cancelled mid-flight is left
-	// to finish for a moment (most take a millisecond), then stopped by a cancel request to the
-	// server; the connection is closed only if the server does not answer even that.
-	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
-		return &pgconn.CancelRequestContextWatcherHandler{Conn: c,
-			CancelRequestDelay: 50 * time.Millisecond, DeadlineDelay: 5 * time.Second}
-	}
-	db := stdlib.OpenDB(*cfg)
-	n := opt.MaxConns
-	if n <= 0 {
-		n = 10
-	}
-	db.SetMaxOpenConns(n)
-	db.SetMaxIdleConns(n)
-	db.SetConnMaxIdleTime(5 * time.Minute)
-	db.SetConnMaxLifetime(30 * time.Minute)
-	s := &Store{dialect: Postgres, w: db, r: db}
-	s.itemVersions = newBatcher(s.readItemVersions)
-	s.lineVersions = newBatcher(s.readLineVersions)
 	return s, nil
 }
 
@@ -248,17 +148,9 @@ func (s *Store) migrator(ctx context.Context, logger *slog.Logger) (*goose.Provi
 	dialect := goose.DialectSQLite3
 	if s.dialect == Postgres {
 		dialect = goose.DialectPostgres
-		// The lock is per database and schema: instances sharing one migrate in turn, while
-		// unrelated schemas on one server (tests run in parallel) do not wait for each other.
-		var where string
-		if err := s.w.QueryRowContext(ctx, `SELECT current_database() || '.' || current_schema()`).Scan(&where); err != nil {
-			return nil, wrap("migration lock", err)
-		}
-		h := fnv.New64a()
-		h.Write([]byte("starboard-migrate:" + where))
-		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64()>>1)), lock.WithLockTimeout(1, 300))
+		locker, err := s.migrationLocker(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("store: migration lock: %w", err)
+			return nil, err
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
@@ -312,16 +204,4 @@ func ignoreDone(err error) error {
 		return nil
 	}
 	return err
-}
-
-// Redact returns a database URL or path fit for logs: the password replaced.
-func Redact(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		return dsn
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
 }

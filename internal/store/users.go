@@ -21,8 +21,8 @@ type User struct {
 	UpdatedAt      time.Time
 }
 
-// NormalizeEmail returns the form emails are stored and compared in.
-func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+// normalizeEmail returns the form emails are stored and compared in.
+func normalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
 // userColumns are the columns of users u that userFields scans, in its order.
 const userColumns = `u.id, u.email, u.display_name, u.password_hash, u.is_admin, u.disabled, u.session_version,
@@ -44,7 +44,7 @@ func scanUser(row interface{ Scan(...any) error }) (User, error) {
 // ErrConflict.
 func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	t := now()
-	u.Email = NormalizeEmail(u.Email)
+	u.Email = normalizeEmail(u.Email)
 	if u.SessionVersion == 0 {
 		u.SessionVersion = 1
 	}
@@ -73,7 +73,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 		return User{}, wrap("user by email", ErrNotFound)
 	}
 	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = $1`,
-		NormalizeEmail(email)))
+		normalizeEmail(email)))
 	return u, wrap("user by email", err)
 }
 
@@ -108,7 +108,7 @@ func (s *Store) CreateUsers(ctx context.Context, users []User) error {
 		defer stmt.Close()
 		for i := range users {
 			u := &users[i]
-			u.Email, u.SessionVersion, u.CreatedAt, u.UpdatedAt = NormalizeEmail(u.Email), 1, t, t
+			u.Email, u.SessionVersion, u.CreatedAt, u.UpdatedAt = normalizeEmail(u.Email), 1, t, t
 			if err := stmt.QueryRowContext(ctx, u.Email, u.DisplayName, u.PasswordHash, u.IsAdmin, u.Disabled, t).Scan(&u.ID); err != nil {
 				return err
 			}
@@ -132,7 +132,7 @@ func (s *Store) EndSessions(ctx context.Context, userID int64) error {
 // Concurrent first sign-ups make exactly one admin.
 func (s *Store) CreateAccount(ctx context.Context, u *User) error {
 	t := now()
-	u.Email = NormalizeEmail(u.Email)
+	u.Email = normalizeEmail(u.Email)
 	if u.SessionVersion == 0 {
 		u.SessionVersion = 1
 	}

@@ -24,66 +24,46 @@ import (
 // A new write to items, reviews, helpful votes, display names or lines must move the matching
 // counter in the same transaction, or another instance's cache will not see it.
 
-// LineStamp identifies one state of a product line: a line removed and made again under the
+// CategoryStamp identifies one state of a product line: a line removed and made again under the
 // same slug (even with the same id, which SQLite may reuse) has another CreatedAt.
-type LineStamp struct {
+type CategoryStamp struct {
 	ID        int64
 	Version   int64
 	CreatedAt time.Time
 }
 
-// LineVersion returns the stamp of the product line with that slug, or ErrNotFound. It reads
-// one row by a unique index; on PostgreSQL, concurrent calls share one query (batch.go).
-func (s *Store) LineVersion(ctx context.Context, slug string) (LineStamp, error) {
-	var st LineStamp
+// CategoryVersion returns the stamp of the product line with that slug, or ErrNotFound. It reads
+// one row by a unique index; on PostgreSQL, concurrent calls share one query (postgres.go).
+func (s *Store) CategoryVersion(ctx context.Context, slug string) (CategoryStamp, error) {
+	var st CategoryStamp
 	if !storable(slug) {
 		return st, wrap("line version", ErrNotFound)
 	}
-	if s.lineVersions != nil {
-		st, ok, err := s.lineVersions.get(ctx, slug)
+	if s.categoryVersions != nil {
+		st, ok, err := s.categoryVersions.get(ctx, slug)
 		if err == nil && !ok {
 			err = ErrNotFound
 		}
 		return st, wrap("line version", err)
 	}
-	err := s.readRow(ctx, `SELECT c.id, `+lineVersionOf+`, c.created_at FROM categories c WHERE c.slug = $1`, slug).
+	err := s.readRow(ctx, `SELECT c.id, `+categoryVersionOf+`, c.created_at FROM categories c WHERE c.slug = $1`, slug).
 		Scan(&st.ID, &st.Version, &st.CreatedAt)
 	return st, wrap("line version", err)
 }
 
-// readLineVersions reads the stamps of the lines with those slugs (PostgreSQL).
-func (s *Store) readLineVersions(ctx context.Context, slugs []string) (map[string]LineStamp, error) {
-	rows, err := s.r.QueryContext(ctx,
-		`SELECT c.slug, c.id, `+lineVersionOf+`, c.created_at FROM categories c WHERE c.slug = ANY($1)`, slugs)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make(map[string]LineStamp, len(slugs))
-	for rows.Next() {
-		var slug string
-		var st LineStamp
-		if err := rows.Scan(&slug, &st.ID, &st.Version, &st.CreatedAt); err != nil {
-			return nil, err
-		}
-		out[slug] = st
-	}
-	return out, rows.Err()
-}
-
 // Equal reports whether two stamps name the same state of the same line.
-func (st LineStamp) Equal(o LineStamp) bool {
+func (st CategoryStamp) Equal(o CategoryStamp) bool {
 	return st.ID == o.ID && st.Version == o.Version && st.CreatedAt.Equal(o.CreatedAt)
 }
 
 // Stamp returns the line's stamp as read with it.
-func (c Category) Stamp() LineStamp {
-	return LineStamp{ID: c.ID, Version: c.Version, CreatedAt: c.CreatedAt}
+func (c Category) Stamp() CategoryStamp {
+	return CategoryStamp{ID: c.ID, Version: c.Version, CreatedAt: c.CreatedAt}
 }
 
 // ItemVersion returns an item's change counter (item_stats.version), or ErrNotFound. It reads
 // one row by its primary key: the cheapest check that a page kept for the item is still right.
-// On PostgreSQL, concurrent calls share one query (batch.go).
+// On PostgreSQL, concurrent calls share one query (postgres.go).
 func (s *Store) ItemVersion(ctx context.Context, itemID int64) (int64, error) {
 	if s.itemVersions != nil {
 		v, ok, err := s.itemVersions.get(ctx, itemID)
@@ -97,57 +77,39 @@ func (s *Store) ItemVersion(ctx context.Context, itemID int64) (int64, error) {
 	return v, wrap("item version", err)
 }
 
-// readItemVersions reads the change counters of the items with those ids (PostgreSQL).
-func (s *Store) readItemVersions(ctx context.Context, ids []int64) (map[int64]int64, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT item_id, version FROM item_stats WHERE item_id = ANY($1)`, ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make(map[int64]int64, len(ids))
-	for rows.Next() {
-		var id, v int64
-		if err := rows.Scan(&id, &v); err != nil {
-			return nil, err
-		}
-		out[id] = v
-	}
-	return out, rows.Err()
-}
+// categoryVersionShards is how many parts a line's change counter is kept in (migration 00009).
+const categoryVersionShards = "16"
 
-// lineVersionShards is how many parts a line's change counter is kept in (migration 00009).
-const lineVersionShards = "16"
-
-// lineVersionOf is the SQL for line c's change counter: its own row's part plus the parts item
+// categoryVersionOf is the SQL for line c's change counter: its own row's part plus the parts item
 // writes move.
-const lineVersionOf = `(c.version + COALESCE((SELECT SUM(cv.version) FROM category_versions cv WHERE cv.category_id = c.id), 0))`
+const categoryVersionOf = `(c.version + COALESCE((SELECT SUM(cv.version) FROM category_versions cv WHERE cv.category_id = c.id), 0))`
 
-// bumpLinePartsSQL returns the statement that moves, once each, the parts of the line counters
+// bumpCategoryPartsSQL returns the statement that moves, once each, the parts of the line counters
 // that the (line_id, item_id) rows of the query pairs fall in: an item's writes move the part of
 // its id, so writes to different items of one line seldom wait for each other's row lock.
-func bumpLinePartsSQL(pairs string) string {
+func bumpCategoryPartsSQL(pairs string) string {
 	// "WHERE true" tells SQLite's parser that ON CONFLICT is not a join's ON.
 	return `INSERT INTO category_versions (category_id, shard, version)
-		SELECT DISTINCT line_id, item_id % ` + lineVersionShards + `, 1 FROM (` + pairs + `) AS bumped WHERE true
+		SELECT DISTINCT line_id, item_id % ` + categoryVersionShards + `, 1 FROM (` + pairs + `) AS bumped WHERE true
 		ON CONFLICT (category_id, shard) DO UPDATE SET version = category_versions.version + 1`
 }
 
-// bumpLineOfItem moves the change counter of the line holding an item.
-func (s *Store) bumpLineOfItem(ctx context.Context, tx *sql.Tx, itemID int64) error {
+// bumpCategoryOfItem moves the change counter of the line holding an item.
+func (s *Store) bumpCategoryOfItem(ctx context.Context, tx *sql.Tx, itemID int64) error {
 	_, err := s.txExec(ctx, tx,
-		bumpLinePartsSQL(`SELECT category_id AS line_id, id AS item_id FROM items WHERE id = $1`), itemID)
+		bumpCategoryPartsSQL(`SELECT category_id AS line_id, id AS item_id FROM items WHERE id = $1`), itemID)
 	return err
 }
 
-// bumpLine moves the change counter of a line for a write to one of its items, both known.
-func (s *Store) bumpLine(ctx context.Context, tx *sql.Tx, lineID, itemID int64) error {
+// bumpCategory moves the change counter of a line for a write to one of its items, both known.
+func (s *Store) bumpCategory(ctx context.Context, tx *sql.Tx, lineID, itemID int64) error {
 	_, err := s.txExec(ctx, tx,
-		bumpLinePartsSQL(`SELECT CAST($1 AS BIGINT) AS line_id, CAST($2 AS BIGINT) AS item_id`), lineID, itemID)
+		bumpCategoryPartsSQL(`SELECT CAST($1 AS BIGINT) AS line_id, CAST($2 AS BIGINT) AS item_id`), lineID, itemID)
 	return err
 }
 
-// bumpLinesOfItems moves the change counters of the lines holding any of the items.
-func bumpLinesOfItems(ctx context.Context, tx *sql.Tx, itemIDs []int64) error {
+// bumpCategoriesOfItems moves the change counters of the lines holding any of the items.
+func bumpCategoriesOfItems(ctx context.Context, tx *sql.Tx, itemIDs []int64) error {
 	if len(itemIDs) == 0 {
 		return nil
 	}
@@ -162,7 +124,7 @@ func bumpLinesOfItems(ctx context.Context, tx *sql.Tx, itemIDs []int64) error {
 		args[i] = id
 	}
 	b.WriteString(`)`)
-	_, err := tx.ExecContext(ctx, bumpLinePartsSQL(b.String()), args...)
+	_, err := tx.ExecContext(ctx, bumpCategoryPartsSQL(b.String()), args...)
 	return err
 }
 

@@ -20,7 +20,7 @@ func TestChangeCountersMove(t *testing.T) {
 		f := newFixture(t, s)
 		line := func() int64 {
 			t.Helper()
-			st, err := s.LineVersion(ctx, f.cat.Slug)
+			st, err := s.CategoryVersion(ctx, f.cat.Slug)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,7 +97,7 @@ func TestVersionReadsSeeEarlierWrites(t *testing.T) {
 						t.Error(err)
 						return
 					}
-					if _, err := s.LineVersion(ctx, f.cat.Slug); err != nil {
+					if _, err := s.CategoryVersion(ctx, f.cat.Slug); err != nil {
 						t.Error(err)
 						return
 					}
@@ -118,7 +118,7 @@ func TestVersionReadsSeeEarlierWrites(t *testing.T) {
 						t.Error(err)
 						return
 					}
-					line, err := s.LineVersion(ctx, f.cat.Slug)
+					line, err := s.CategoryVersion(ctx, f.cat.Slug)
 					if err != nil {
 						t.Error(err)
 						return
@@ -131,7 +131,7 @@ func TestVersionReadsSeeEarlierWrites(t *testing.T) {
 					if v, err := s.ItemVersion(ctx, f.item.ID); err != nil || v <= item {
 						t.Errorf("item counter read after a review: %d, %v; it was %d before", v, err, item)
 					}
-					if st, err := s.LineVersion(ctx, f.cat.Slug); err != nil || st.Version <= line.Version {
+					if st, err := s.CategoryVersion(ctx, f.cat.Slug); err != nil || st.Version <= line.Version {
 						t.Errorf("line counter read after a review: %d, %v; it was %d before", st.Version, err, line.Version)
 					}
 				}
@@ -143,7 +143,7 @@ func TestVersionReadsSeeEarlierWrites(t *testing.T) {
 		if _, err := s.ItemVersion(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("unknown item: %v, want ErrNotFound", err)
 		}
-		if _, err := s.LineVersion(ctx, "nowhere"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.CategoryVersion(ctx, "nowhere"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("unknown line: %v, want ErrNotFound", err)
 		}
 	})

@@ -23,8 +23,8 @@ func itemStamp(it store.Item) string {
 	return "i" + strconv.FormatInt(it.ID, 10) + "." + strconv.FormatInt(it.Stats.Version, 10)
 }
 
-// lineStamp identifies one state of everything a line page shows (see store.LineStamp).
-func lineStamp(st store.LineStamp) string {
+// lineStamp identifies one state of everything a line page shows (see store.CategoryStamp).
+func lineStamp(st store.CategoryStamp) string {
 	return "l" + strconv.FormatInt(st.ID, 10) + "." + strconv.FormatInt(st.Version, 10) + "." +
 		strconv.FormatInt(st.CreatedAt.UnixMicro(), 10)
 }

@@ -12,7 +12,7 @@ import (
 //
 // Two uses: change counters read for many requests with one query on PostgreSQL (batcher,
 // below), where each read is a round trip to another process; and new reviews committed
-// together on SQLite (reviewgroup.go), where each commit writes the pages it touched.
+// together on SQLite (sqlite_reviewgroup.go), where each commit writes the pages it touched.
 type combiner[T any] struct {
 	run func(ctx context.Context, items []T)
 
