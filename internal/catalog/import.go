@@ -1,0 +1,404 @@
+package catalog
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits of an import file; those of its items are the catalog's.
+const (
+	MaxImportBytes   = 32 << 20 // the largest file starboard import reads
+	maxImportItems   = 50000
+	maxReportedLines = 100
+)
+
+// Entry is one item as read from an import file, before validation.
+type Entry struct {
+	pos         int    // line or item number
+	where       string // "line 4" in a CSV file, "item 3" in a JSON one
+	unreadable  bool   // its shape is wrong (reported when read): it is not validated
+	name        field
+	description field
+	slug        field // slug.given is false when the file has none for this item
+	attrs       []attrField
+}
+
+// field is one value from the file and the label of where it was.
+type field struct {
+	value, label string // label: `column "name"` or `field "name"`
+	given        bool
+	unreadable   bool // of the wrong JSON type (reported when read): not validated
+}
+
+type attrField struct {
+	key, value, label string
+}
+
+// RowProblem is one thing wrong in an import file.
+type RowProblem struct {
+	pos                   int // line or item number, to report problems in file order
+	where, label, problem string
+}
+
+func (p RowProblem) String() string {
+	if p.label == "" {
+		return p.where + ": " + p.problem
+	}
+	return p.where + ", " + p.label + ": " + p.problem
+}
+
+// importError is the per-row report of an invalid import file.
+type importError struct {
+	path     string
+	rows     int
+	problems []RowProblem
+}
+
+func ImportReport(path string, rows int, problems []RowProblem) error {
+	slices.SortStableFunc(problems, func(a, b RowProblem) int { return a.pos - b.pos })
+	return importError{path: path, rows: rows, problems: problems}
+}
+
+func (e importError) Error() string {
+	var b strings.Builder
+	bad := map[string]bool{}
+	for _, p := range e.problems {
+		bad[p.where] = true
+	}
+	noun := "problems"
+	if len(e.problems) == 1 {
+		noun = "problem"
+	}
+	fmt.Fprintf(&b, "%s: %d %s", e.path, len(e.problems), noun)
+	if e.rows > 0 {
+		fmt.Fprintf(&b, " in %d of %d items", min(len(bad), e.rows), e.rows)
+	}
+	b.WriteString("; nothing was imported:")
+	for i, p := range e.problems {
+		if i == maxReportedLines {
+			fmt.Fprintf(&b, "\n  ... and %d more", len(e.problems)-i)
+			break
+		}
+		b.WriteString("\n  " + p.String())
+	}
+	return b.String()
+}
+
+// checkUTF8 reports every line of data that is not valid UTF-8.
+func checkUTF8(data []byte) []RowProblem {
+	if utf8.Valid(data) {
+		return nil
+	}
+	var out []RowProblem
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		if !utf8.Valid(line) {
+			out = append(out, RowProblem{pos: i + 1, where: fmt.Sprintf("line %d", i+1),
+				problem: "is not valid UTF-8 text; save the file as UTF-8"})
+		}
+	}
+	return out
+}
+
+// ReadCSV reads a header line (name, optional description and slug, then one column per
+// attribute) and one item per line.
+func ReadCSV(data []byte) ([]Entry, []RowProblem) {
+	if p := checkUTF8(data); p != nil {
+		return nil, p
+	}
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, []RowProblem{{where: "line 1", problem: "the file is empty; want a header such as name,description,colour"}}
+	}
+	if err != nil {
+		return nil, []RowProblem{csvProblem(err)}
+	}
+	var problems []RowProblem
+	headerLine, _ := r.FieldPos(0)
+	kinds := make([]string, len(header)) // "name", "description", "slug" or "" for an attribute
+	seen := map[string]int{}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		header[i] = h
+		label := fmt.Sprintf("column %d", i+1)
+		where := fmt.Sprintf("line %d", headerLine)
+		lower := strings.ToLower(h)
+		if j, dup := seen[lower]; dup {
+			problems = append(problems, RowProblem{headerLine, where, label, fmt.Sprintf("%q repeats the header of column %d", h, j+1)})
+			continue
+		}
+		seen[lower] = i
+		switch lower {
+		case "name", "description", "slug":
+			kinds[i] = lower
+		default:
+			if _, p := AttributeKey(h); p != nil {
+				problems = append(problems, RowProblem{headerLine, where, label, attrKeyProblem(h, p)})
+			}
+		}
+	}
+	if _, ok := seen["name"]; !ok {
+		problems = append(problems, RowProblem{pos: headerLine, where: fmt.Sprintf("line %d", headerLine),
+			problem: "the header has no name column; want a header such as name,description,colour"})
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	var entries []Entry
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			// The rest of the file cannot be read reliably after a quoting error.
+			return entries, append(problems, csvProblem(err))
+		}
+		line, _ := r.FieldPos(0)
+		where := fmt.Sprintf("line %d", line)
+		if len(entries) == maxImportItems {
+			return entries, append(problems, RowProblem{pos: line, where: where, problem: fmt.Sprintf("more than %d items; split the file", maxImportItems)})
+		}
+		e := Entry{pos: line, where: where}
+		if len(rec) != len(header) {
+			e.unreadable = true
+			problems = append(problems, RowProblem{pos: line, where: where,
+				problem: fmt.Sprintf("has %d fields but the header has %d (quote values that contain commas)", len(rec), len(header))})
+		}
+		for i, v := range rec[:min(len(rec), len(header))] {
+			label := fmt.Sprintf("column %q", header[i])
+			f := field{value: v, label: label, given: true}
+			switch kinds[i] {
+			case "name":
+				e.name = f
+			case "description":
+				e.description = f
+			case "slug":
+				e.slug = f
+				e.slug.given = strings.TrimSpace(v) != ""
+			default:
+				e.attrs = append(e.attrs, attrField{key: header[i], value: v, label: label})
+			}
+		}
+		if e.name.label == "" {
+			e.name.label = `column "name"`
+		}
+		if e.slug.label == "" {
+			e.slug.label = `column "slug"`
+		}
+		entries = append(entries, e)
+	}
+	if len(entries) == 0 && len(problems) == 0 {
+		problems = append(problems, RowProblem{pos: 2, where: "line 2", problem: "the file has a header but no items"})
+	}
+	return entries, problems
+}
+
+func csvProblem(err error) RowProblem {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return RowProblem{pos: pe.Line, where: fmt.Sprintf("line %d", pe.Line), label: fmt.Sprintf("column %d", pe.Column),
+			problem: "cannot be read as CSV: " + pe.Err.Error() + "; the lines after it were not checked"}
+	}
+	return RowProblem{where: "file", problem: err.Error()}
+}
+
+// ReadJSON reads an array of {"name", "description", "slug", "attributes": {key: value}}, where
+// attribute values are text or numbers.
+func ReadJSON(data []byte) ([]Entry, []RowProblem) {
+	if p := checkUTF8(data); p != nil {
+		return nil, p
+	}
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	var raw []json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
+			return nil, []RowProblem{{pos: line, where: fmt.Sprintf("line %d", line), problem: "is not valid JSON: " + se.Error()}}
+		}
+		return nil, []RowProblem{{where: "file", problem: `want a JSON array of items: [{"name": "...", "description": "...", "attributes": {"colour": "Red"}}]`}}
+	}
+	if len(raw) == 0 {
+		return nil, []RowProblem{{where: "file", problem: "the array has no items"}}
+	}
+	if len(raw) > maxImportItems {
+		return nil, []RowProblem{{where: "file", problem: fmt.Sprintf("%d items; at most %d, split the file", len(raw), maxImportItems)}}
+	}
+	var entries []Entry
+	var problems []RowProblem
+	for i, m := range raw {
+		e := Entry{pos: i + 1, where: fmt.Sprintf("item %d", i+1),
+			name: field{label: `field "name"`}, description: field{label: `field "description"`}, slug: field{label: `field "slug"`}}
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(m, &obj); err != nil || obj == nil {
+			e.unreadable = true
+			problems = append(problems, RowProblem{pos: e.pos, where: e.where, problem: `want an object such as {"name": "...", "attributes": {...}}`})
+			entries = append(entries, e)
+			continue
+		}
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
+			v := obj[k]
+			switch k {
+			case "name", "description", "slug":
+				f := &e.name
+				if k == "description" {
+					f = &e.description
+				} else if k == "slug" {
+					f = &e.slug
+				}
+				if string(v) == "null" {
+					continue
+				}
+				if err := json.Unmarshal(v, &f.value); err != nil {
+					problems = append(problems, RowProblem{e.pos, e.where, f.label, "want text in quotes"})
+					f.unreadable = true
+					continue
+				}
+				f.given = true
+			case "attributes":
+				var attrs map[string]json.RawMessage
+				if string(v) == "null" {
+					continue
+				}
+				if err := json.Unmarshal(v, &attrs); err != nil {
+					problems = append(problems, RowProblem{e.pos, e.where, `field "attributes"`, `want an object such as {"colour": "Red", "price": 349}`})
+					continue
+				}
+				for _, key := range slices.Sorted(maps.Keys(attrs)) {
+					label := fmt.Sprintf("field %q", "attributes."+key)
+					var text string
+					var num json.Number
+					raw := attrs[key]
+					switch {
+					case json.Unmarshal(raw, &text) == nil:
+					case json.Unmarshal(raw, &num) == nil:
+						text = num.String()
+					default:
+						problems = append(problems, RowProblem{e.pos, e.where, label, "want text or a number"})
+						continue
+					}
+					e.attrs = append(e.attrs, attrField{key: key, value: text, label: label})
+				}
+			default:
+				problems = append(problems, RowProblem{e.pos, e.where, fmt.Sprintf("field %q", k),
+					"unknown; an item has name, description, slug and attributes"})
+			}
+		}
+		entries = append(entries, e)
+	}
+	return entries, problems
+}
+
+// CheckEntries checks every entry and returns the items to insert, or every problem found.
+// existing maps the slugs already in the line to their items' names.
+func CheckEntries(entries []Entry, existing map[string]string) ([]Item, []RowProblem) {
+	var problems []RowProblem
+	bad := func(e Entry, label, problem string) {
+		problems = append(problems, RowProblem{e.pos, e.where, label, problem})
+	}
+	firstUse := map[string]string{}
+	items := make([]Item, 0, len(entries))
+	for _, e := range entries {
+		if e.unreadable {
+			continue
+		}
+		name, p := Name(e.name.value)
+		if p != nil && !e.name.unreadable {
+			bad(e, e.name.label, p.String())
+		}
+		desc, p := Description(e.description.value)
+		if p != nil && !e.description.unreadable {
+			bad(e, e.description.label, p.String())
+		}
+		slug, slugLabel := "", e.slug.label
+		switch {
+		case e.slug.unreadable:
+		case e.slug.given:
+			if slug, p = Slug(e.slug.value); p != nil {
+				bad(e, slugLabel, SlugMessage(slug, p))
+				slug = ""
+			}
+		default:
+			slug, slugLabel = Slugify(name), e.name.label
+			if _, p = Slug(slug); slug == "" && name != "" {
+				bad(e, slugLabel, "no slug can be made from this name; add a slug for it")
+			} else if p != nil && p.Kind == Reserved {
+				bad(e, slugLabel, fmt.Sprintf("makes the slug %q, which is reserved for the site's own pages; add another slug for it", slug))
+				slug = ""
+			}
+		}
+		if slug != "" {
+			if where, dup := firstUse[slug]; dup {
+				bad(e, slugLabel, fmt.Sprintf("the slug %q is also used by %s; give one of them another slug", slug, where))
+			} else {
+				firstUse[slug] = e.where
+			}
+			if other, taken := existing[slug]; taken {
+				bad(e, slugLabel, fmt.Sprintf("the line already has an item with the slug %q (%s)", slug, other))
+			}
+		}
+		var attrs []Attribute
+		seenKey := map[string]string{}
+		for _, a := range e.attrs {
+			key, p := AttributeKey(a.key)
+			if p != nil {
+				bad(e, a.label, attrKeyProblem(key, p))
+				continue
+			}
+			if prev, dup := seenKey[strings.ToLower(key)]; dup {
+				bad(e, a.label, fmt.Sprintf("repeats the attribute %q", prev))
+				continue
+			}
+			seenKey[strings.ToLower(key)] = key
+			if strings.TrimSpace(a.value) == "" {
+				continue // an empty cell: this item has no such attribute
+			}
+			value, p := AttributeValue(a.value)
+			if p != nil {
+				bad(e, a.label, p.String())
+				continue
+			}
+			attrs = append(attrs, Attribute{key, value})
+		}
+		if len(attrs) > AttributesMax {
+			bad(e, "", fmt.Sprintf("has %d attributes; at most %d", len(attrs), AttributesMax))
+		}
+		items = append(items, Item{Slug: slug, Name: name, Description: desc, Attributes: attrs})
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	return items, nil
+}
+
+// SlugMessage words what is wrong with a slug from the file or the command line, suggesting one
+// made from it.
+func SlugMessage(slug string, p *Problem) string {
+	if p.Kind != Empty && p.Kind != NotSlug {
+		return fmt.Sprintf("%q %s", slug, p)
+	}
+	msg := fmt.Sprintf("%q %s", slug, &Problem{Kind: NotSlug})
+	if s := Slugify(slug); s != "" {
+		msg += fmt.Sprintf(", such as %q", s)
+	}
+	return msg
+}
+
+// attrKeyProblem words what is wrong with an attribute name.
+func attrKeyProblem(key string, p *Problem) string {
+	if p.Kind == Empty {
+		return "the attribute name is empty"
+	}
+	return fmt.Sprintf("the attribute name %q %s", key, p)
+}
