@@ -78,7 +78,7 @@ func TestImportCSVAndJSON(t *testing.T) {
 			got := lineItems(t, s, "snacks")
 			want := map[string]store.Item{
 				"tinky-winky":  {Name: "Tinky Winky", Description: "The big purple one, with the bag", Attributes: store.Attributes{"colour": "Purple", "price": "12"}},
-				"laa-laa-2":    {Name: "Laa-Laa", Description: "Yellow one", Attributes: store.Attributes{"colour": "Yellow"}},
+				"laa-laa-2":    {Name: "Laa-Laa", Description: "Yellow one", Attributes: store.Attributes{"colour": "Yellow"}}, // an empty cell is no attribute
 				"creme-brulee": {Name: "Crème Brûlée", Description: "Two lines:\nburnt sugar", Attributes: store.Attributes{}},
 			}
 			if len(got) != len(want) {
@@ -95,7 +95,7 @@ func TestImportCSVAndJSON(t *testing.T) {
 			// JSON, flags before the file, into an existing line; numbers become text.
 			jsonFile := writeFile(t, "books.json", `[
 				{"name": "Middlemarch", "description": "A study of provincial life.", "attributes": {"author": "George Eliot", "year": 1871}},
-				{"name": "Emma", "slug": "emma-austen", "attributes": {"author": "Jane Austen", "price": 9.99}},
+				{"name": "Emma", "slug": "emma-austen", "attributes": {"author": "Jane Austen", "price": 9.99, "year": " "}},
 				{"name": "Ulysses", "description": null, "attributes": null}
 			]`)
 			code, out, errOut = runCmd(t, ctx, nil, "import", "--db", db, "--line", "books", jsonFile)
@@ -109,7 +109,7 @@ func TestImportCSVAndJSON(t *testing.T) {
 			if b := books["middlemarch"]; b.Attributes["year"] != "1871" || b.Attributes["author"] != "George Eliot" {
 				t.Errorf("middlemarch = %+v", b)
 			}
-			if b := books["emma-austen"]; b.Name != "Emma" || b.Attributes["price"] != "9.99" {
+			if b := books["emma-austen"]; b.Name != "Emma" || b.Attributes["price"] != "9.99" || len(b.Attributes) != 2 {
 				t.Errorf("emma = %+v", b)
 			}
 			if b := books["ulysses"]; b.Name != "Ulysses" || len(b.Attributes) != 0 {

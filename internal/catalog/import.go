@@ -300,86 +300,116 @@ func ReadJSON(data []byte) ([]Entry, []RowProblem) {
 	return entries, problems
 }
 
-// CheckEntries checks every entry and returns the items to insert, or every problem found.
-// existing maps the slugs already in the line to their items' names.
+// CheckEntries checks every entry with CheckItem and returns the items to insert, or every
+// problem found. existing maps the slugs already in the line to their items' names. An entry
+// without a slug takes one made from its name.
 func CheckEntries(entries []Entry, existing map[string]string) ([]Item, []RowProblem) {
-	var problems []RowProblem
-	bad := func(e Entry, label, problem string) {
-		problems = append(problems, RowProblem{e.pos, e.where, label, problem})
-	}
-	firstUse := map[string]string{}
+	c := entryChecker{existing: existing, firstUse: map[string]string{}}
 	items := make([]Item, 0, len(entries))
 	for _, e := range entries {
-		if e.unreadable {
-			continue
+		if !e.unreadable {
+			items = append(items, c.check(e))
 		}
-		name, p := Name(e.name.value)
-		if p != nil && !e.name.unreadable {
-			bad(e, e.name.label, p.String())
-		}
-		desc, p := Description(e.description.value)
-		if p != nil && !e.description.unreadable {
-			bad(e, e.description.label, p.String())
-		}
-		slug, slugLabel := "", e.slug.label
-		switch {
-		case e.slug.unreadable:
-		case e.slug.given:
-			if slug, p = Slug(e.slug.value); p != nil {
-				bad(e, slugLabel, SlugMessage(slug, p))
-				slug = ""
-			}
-		default:
-			slug, slugLabel = Slugify(name), e.name.label
-			if _, p = Slug(slug); slug == "" && name != "" {
-				bad(e, slugLabel, "no slug can be made from this name; add a slug for it")
-			} else if p != nil && p.Kind == Reserved {
-				bad(e, slugLabel, fmt.Sprintf("makes the slug %q, which is reserved for the site's own pages; add another slug for it", slug))
-				slug = ""
-			}
-		}
-		if slug != "" {
-			if where, dup := firstUse[slug]; dup {
-				bad(e, slugLabel, fmt.Sprintf("the slug %q is also used by %s; give one of them another slug", slug, where))
-			} else {
-				firstUse[slug] = e.where
-			}
-			if other, taken := existing[slug]; taken {
-				bad(e, slugLabel, fmt.Sprintf("the line already has an item with the slug %q (%s)", slug, other))
-			}
-		}
-		var attrs []Attribute
-		seenKey := map[string]string{}
-		for _, a := range e.attrs {
-			key, p := AttributeKey(a.key)
-			if p != nil {
-				bad(e, a.label, attrKeyProblem(key, p))
-				continue
-			}
-			if prev, dup := seenKey[strings.ToLower(key)]; dup {
-				bad(e, a.label, fmt.Sprintf("repeats the attribute %q", prev))
-				continue
-			}
-			seenKey[strings.ToLower(key)] = key
-			if strings.TrimSpace(a.value) == "" {
-				continue // an empty cell: this item has no such attribute
-			}
-			value, p := AttributeValue(a.value)
-			if p != nil {
-				bad(e, a.label, p.String())
-				continue
-			}
-			attrs = append(attrs, Attribute{key, value})
-		}
-		if len(attrs) > AttributesMax {
-			bad(e, "", fmt.Sprintf("has %d attributes; at most %d", len(attrs), AttributesMax))
-		}
-		items = append(items, Item{Slug: slug, Name: name, Description: desc, Attributes: attrs})
 	}
-	if len(problems) > 0 {
-		return nil, problems
+	if len(c.problems) > 0 {
+		return nil, c.problems
 	}
 	return items, nil
+}
+
+// entryChecker checks the entries of one file, whose slugs must differ from each other and from
+// those already in the line.
+type entryChecker struct {
+	existing map[string]string // slug → name of the line's items
+	firstUse map[string]string // slug → where in the file it was first used
+	problems []RowProblem
+}
+
+func (c *entryChecker) bad(e Entry, label, problem string) {
+	c.problems = append(c.problems, RowProblem{e.pos, e.where, label, problem})
+}
+
+// check checks one entry and returns it as an item, reporting its problems in the order name,
+// description, slug, attributes. A field whose problem was reported when it was read is not
+// reported again.
+func (c *entryChecker) check(e Entry) Item {
+	derived := !e.slug.given && !e.slug.unreadable
+	in := Item{Slug: e.slug.value, Name: e.name.value, Description: e.description.value, Attributes: make([]Attribute, len(e.attrs))}
+	if derived {
+		in.Slug = Slugify(strings.TrimSpace(e.name.value))
+	}
+	for i, a := range e.attrs {
+		in.Attributes[i] = Attribute{a.key, a.value}
+	}
+	it, errs := CheckItem(in)
+	fieldErr := func(field string) *Problem {
+		for _, fe := range errs {
+			if fe.Field == field {
+				return fe.Problem
+			}
+		}
+		return nil
+	}
+	if p := fieldErr(FieldName); p != nil && !e.name.unreadable {
+		c.bad(e, e.name.label, p.String())
+	}
+	if p := fieldErr(FieldDescription); p != nil && !e.description.unreadable {
+		c.bad(e, e.description.label, p.String())
+	}
+	slugLabel := e.slug.label
+	if derived {
+		slugLabel = e.name.label
+	}
+	if p := fieldErr(FieldSlug); p != nil {
+		c.slugProblem(e, slugLabel, derived, it, p)
+	} else {
+		c.checkUnique(e, slugLabel, it.Slug)
+	}
+	c.attributeProblems(e, errs)
+	return it
+}
+
+// slugProblem reports what is wrong with an entry's slug, given or made from its name.
+func (c *entryChecker) slugProblem(e Entry, label string, derived bool, it Item, p *Problem) {
+	switch {
+	case e.slug.unreadable:
+	case !derived:
+		c.bad(e, label, SlugMessage(it.Slug, p))
+	case p.Kind == Empty && it.Name != "":
+		c.bad(e, label, "no slug can be made from this name; add a slug for it")
+	case p.Kind == Reserved:
+		c.bad(e, label, fmt.Sprintf("makes the slug %q, which is reserved for the site's own pages; add another slug for it", it.Slug))
+	}
+}
+
+// checkUnique reports a slug used earlier in the file or by an item already in the line.
+func (c *entryChecker) checkUnique(e Entry, label, slug string) {
+	if where, dup := c.firstUse[slug]; dup {
+		c.bad(e, label, fmt.Sprintf("the slug %q is also used by %s; give one of them another slug", slug, where))
+	} else {
+		c.firstUse[slug] = e.where
+	}
+	if other, taken := c.existing[slug]; taken {
+		c.bad(e, label, fmt.Sprintf("the line already has an item with the slug %q (%s)", slug, other))
+	}
+}
+
+// attributeProblems reports the attribute problems among errs, one per attribute.
+func (c *entryChecker) attributeProblems(e Entry, errs []FieldError) {
+	reported := map[int]bool{}
+	for _, fe := range errs {
+		switch {
+		case fe.Field == FieldAttributes:
+			c.bad(e, "", fe.Problem.String())
+		case !fe.IsAttribute() || reported[fe.Index]:
+		case fe.Field == FieldKey && fe.Problem.Kind != Repeated:
+			reported[fe.Index] = true
+			c.bad(e, e.attrs[fe.Index].label, attrKeyProblem(fe.Key, fe.Problem))
+		default:
+			reported[fe.Index] = true
+			c.bad(e, e.attrs[fe.Index].label, fe.Problem.String())
+		}
+	}
 }
 
 // SlugMessage words what is wrong with a slug from the file or the command line, suggesting one
