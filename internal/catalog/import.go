@@ -116,42 +116,8 @@ func ReadCSV(data []byte) ([]Entry, []RowProblem) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
-	header, err := r.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, []RowProblem{{where: "line 1", problem: "the file is empty; want a header such as name,description,colour"}}
-	}
-	if err != nil {
-		return nil, []RowProblem{csvProblem(err)}
-	}
-	var problems []RowProblem
-	headerLine, _ := r.FieldPos(0)
-	kinds := make([]string, len(header)) // "name", "description", "slug" or "" for an attribute
-	seen := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		header[i] = h
-		label := fmt.Sprintf("column %d", i+1)
-		where := fmt.Sprintf("line %d", headerLine)
-		lower := strings.ToLower(h)
-		if j, dup := seen[lower]; dup {
-			problems = append(problems, RowProblem{headerLine, where, label, fmt.Sprintf("%q repeats the header of column %d", h, j+1)})
-			continue
-		}
-		seen[lower] = i
-		switch lower {
-		case "name", "description", "slug":
-			kinds[i] = lower
-		default:
-			if _, p := AttributeKey(h); p != nil {
-				problems = append(problems, RowProblem{headerLine, where, label, attrKeyProblem(h, p)})
-			}
-		}
-	}
-	if _, ok := seen["name"]; !ok {
-		problems = append(problems, RowProblem{pos: headerLine, where: fmt.Sprintf("line %d", headerLine),
-			problem: "the header has no name column; want a header such as name,description,colour"})
-	}
-	if len(problems) > 0 {
+	h, problems := readCSVHeader(r)
+	if problems != nil {
 		return nil, problems
 	}
 	var entries []Entry
@@ -165,36 +131,13 @@ func ReadCSV(data []byte) ([]Entry, []RowProblem) {
 			return entries, append(problems, csvProblem(err))
 		}
 		line, _ := r.FieldPos(0)
-		where := fmt.Sprintf("line %d", line)
 		if len(entries) == maxImportItems {
-			return entries, append(problems, RowProblem{pos: line, where: where, problem: fmt.Sprintf("more than %d items; split the file", maxImportItems)})
+			return entries, append(problems, RowProblem{pos: line, where: fmt.Sprintf("line %d", line),
+				problem: fmt.Sprintf("more than %d items; split the file", maxImportItems)})
 		}
-		e := Entry{pos: line, where: where}
-		if len(rec) != len(header) {
-			e.unreadable = true
-			problems = append(problems, RowProblem{pos: line, where: where,
-				problem: fmt.Sprintf("has %d fields but the header has %d (quote values that contain commas)", len(rec), len(header))})
-		}
-		for i, v := range rec[:min(len(rec), len(header))] {
-			label := fmt.Sprintf("column %q", header[i])
-			f := field{value: v, label: label, given: true}
-			switch kinds[i] {
-			case "name":
-				e.name = f
-			case "description":
-				e.description = f
-			case "slug":
-				e.slug = f
-				e.slug.given = strings.TrimSpace(v) != ""
-			default:
-				e.attrs = append(e.attrs, attrField{key: header[i], value: v, label: label})
-			}
-		}
-		if e.name.label == "" {
-			e.name.label = `column "name"`
-		}
-		if e.slug.label == "" {
-			e.slug.label = `column "slug"`
+		e, p := h.entry(line, rec)
+		if p != nil {
+			problems = append(problems, *p)
 		}
 		entries = append(entries, e)
 	}
@@ -202,6 +145,85 @@ func ReadCSV(data []byte) ([]Entry, []RowProblem) {
 		problems = append(problems, RowProblem{pos: 2, where: "line 2", problem: "the file has a header but no items"})
 	}
 	return entries, problems
+}
+
+// csvHeader is a CSV file's header: each column's name, trimmed, and what it holds.
+type csvHeader struct {
+	names []string
+	kinds []string // "name", "description", "slug" or "" for an attribute
+}
+
+// readCSVHeader reads and checks the header line, the first of the file.
+func readCSVHeader(r *csv.Reader) (csvHeader, []RowProblem) {
+	names, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return csvHeader{}, []RowProblem{{where: "line 1", problem: "the file is empty; want a header such as name,description,colour"}}
+	}
+	if err != nil {
+		return csvHeader{}, []RowProblem{csvProblem(err)}
+	}
+	var problems []RowProblem
+	line, _ := r.FieldPos(0)
+	where := fmt.Sprintf("line %d", line)
+	h := csvHeader{names: names, kinds: make([]string, len(names))}
+	seen := map[string]int{}
+	for i, name := range names {
+		name = strings.TrimSpace(name)
+		names[i] = name
+		label := fmt.Sprintf("column %d", i+1)
+		lower := strings.ToLower(name)
+		if j, dup := seen[lower]; dup {
+			problems = append(problems, RowProblem{line, where, label, fmt.Sprintf("%q repeats the header of column %d", name, j+1)})
+			continue
+		}
+		seen[lower] = i
+		switch lower {
+		case "name", "description", "slug":
+			h.kinds[i] = lower
+		default:
+			if _, p := AttributeKey(name); p != nil {
+				problems = append(problems, RowProblem{line, where, label, attrKeyProblem(name, p)})
+			}
+		}
+	}
+	if _, ok := seen["name"]; !ok {
+		problems = append(problems, RowProblem{pos: line, where: where,
+			problem: "the header has no name column; want a header such as name,description,colour"})
+	}
+	return h, problems
+}
+
+// entry returns the item on a line of the file, and what is wrong with its shape.
+func (h csvHeader) entry(line int, rec []string) (Entry, *RowProblem) {
+	e := Entry{pos: line, where: fmt.Sprintf("line %d", line)}
+	var problem *RowProblem
+	if len(rec) != len(h.names) {
+		e.unreadable = true
+		problem = &RowProblem{pos: line, where: e.where,
+			problem: fmt.Sprintf("has %d fields but the header has %d (quote values that contain commas)", len(rec), len(h.names))}
+	}
+	for i, v := range rec[:min(len(rec), len(h.names))] {
+		label := fmt.Sprintf("column %q", h.names[i])
+		f := field{value: v, label: label, given: true}
+		switch h.kinds[i] {
+		case "name":
+			e.name = f
+		case "description":
+			e.description = f
+		case "slug":
+			e.slug = f
+			e.slug.given = strings.TrimSpace(v) != ""
+		default:
+			e.attrs = append(e.attrs, attrField{key: h.names[i], value: v, label: label})
+		}
+	}
+	if e.name.label == "" {
+		e.name.label = `column "name"`
+	}
+	if e.slug.label == "" {
+		e.slug.label = `column "slug"`
+	}
+	return e, problem
 }
 
 func csvProblem(err error) RowProblem {
@@ -238,66 +260,81 @@ func ReadJSON(data []byte) ([]Entry, []RowProblem) {
 	var entries []Entry
 	var problems []RowProblem
 	for i, m := range raw {
-		e := Entry{pos: i + 1, where: fmt.Sprintf("item %d", i+1),
-			name: field{label: `field "name"`}, description: field{label: `field "description"`}, slug: field{label: `field "slug"`}}
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(m, &obj); err != nil || obj == nil {
-			e.unreadable = true
-			problems = append(problems, RowProblem{pos: e.pos, where: e.where, problem: `want an object such as {"name": "...", "attributes": {...}}`})
-			entries = append(entries, e)
-			continue
-		}
-		for _, k := range slices.Sorted(maps.Keys(obj)) {
-			v := obj[k]
-			switch k {
-			case "name", "description", "slug":
-				f := &e.name
-				if k == "description" {
-					f = &e.description
-				} else if k == "slug" {
-					f = &e.slug
-				}
-				if string(v) == "null" {
-					continue
-				}
-				if err := json.Unmarshal(v, &f.value); err != nil {
-					problems = append(problems, RowProblem{e.pos, e.where, f.label, "want text in quotes"})
-					f.unreadable = true
-					continue
-				}
-				f.given = true
-			case "attributes":
-				var attrs map[string]json.RawMessage
-				if string(v) == "null" {
-					continue
-				}
-				if err := json.Unmarshal(v, &attrs); err != nil {
-					problems = append(problems, RowProblem{e.pos, e.where, `field "attributes"`, `want an object such as {"colour": "Red", "price": 349}`})
-					continue
-				}
-				for _, key := range slices.Sorted(maps.Keys(attrs)) {
-					label := fmt.Sprintf("field %q", "attributes."+key)
-					var text string
-					var num json.Number
-					raw := attrs[key]
-					switch {
-					case json.Unmarshal(raw, &text) == nil:
-					case json.Unmarshal(raw, &num) == nil:
-						text = num.String()
-					default:
-						problems = append(problems, RowProblem{e.pos, e.where, label, "want text or a number"})
-						continue
-					}
-					e.attrs = append(e.attrs, attrField{key: key, value: text, label: label})
-				}
-			default:
-				problems = append(problems, RowProblem{e.pos, e.where, fmt.Sprintf("field %q", k),
-					"unknown; an item has name, description, slug and attributes"})
-			}
-		}
-		entries = append(entries, e)
+		e, p := jsonEntry(i+1, m)
+		entries, problems = append(entries, e), append(problems, p...)
 	}
 	return entries, problems
+}
+
+// jsonEntry returns the pos-th item of a JSON file, and what is wrong with its shape.
+func jsonEntry(pos int, m json.RawMessage) (Entry, []RowProblem) {
+	e := Entry{pos: pos, where: fmt.Sprintf("item %d", pos),
+		name: field{label: `field "name"`}, description: field{label: `field "description"`}, slug: field{label: `field "slug"`}}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(m, &obj); err != nil || obj == nil {
+		e.unreadable = true
+		return e, []RowProblem{{pos: e.pos, where: e.where, problem: `want an object such as {"name": "...", "attributes": {...}}`}}
+	}
+	var problems []RowProblem
+	bad := func(label, problem string) { problems = append(problems, RowProblem{e.pos, e.where, label, problem}) }
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		v := obj[k]
+		switch k {
+		case "name":
+			jsonText(&e.name, v, bad)
+		case "description":
+			jsonText(&e.description, v, bad)
+		case "slug":
+			jsonText(&e.slug, v, bad)
+		case "attributes":
+			e.attrs = jsonAttributes(v, bad)
+		default:
+			bad(fmt.Sprintf("field %q", k), "unknown; an item has name, description, slug and attributes")
+		}
+	}
+	return e, problems
+}
+
+// jsonText sets f from a JSON string; null leaves it unset.
+func jsonText(f *field, v json.RawMessage, bad func(label, problem string)) {
+	if string(v) == "null" {
+		return
+	}
+	if err := json.Unmarshal(v, &f.value); err != nil {
+		bad(f.label, "want text in quotes")
+		f.unreadable = true
+		return
+	}
+	f.given = true
+}
+
+// jsonAttributes returns the attributes of a JSON object of text and numbers, by name; null is
+// none.
+func jsonAttributes(v json.RawMessage, bad func(label, problem string)) []attrField {
+	var attrs map[string]json.RawMessage
+	if string(v) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(v, &attrs); err != nil {
+		bad(`field "attributes"`, `want an object such as {"colour": "Red", "price": 349}`)
+		return nil
+	}
+	var out []attrField
+	for _, key := range slices.Sorted(maps.Keys(attrs)) {
+		label := fmt.Sprintf("field %q", "attributes."+key)
+		var text string
+		var num json.Number
+		switch raw := attrs[key]; {
+		case json.Unmarshal(raw, &text) == nil:
+		case json.Unmarshal(raw, &num) == nil:
+			text = num.String()
+		default:
+			bad(label, "want text or a number")
+			continue
+		}
+		out = append(out, attrField{key: key, value: text, label: label})
+	}
+	return out
 }
 
 // CheckEntries checks every entry with CheckItem and returns the items to insert, or every
