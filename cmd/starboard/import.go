@@ -19,22 +19,82 @@ import (
 // Every row is checked first; when any is invalid nothing is written and each problem is
 // reported with its row and column (exit 2). Otherwise all items go in one transaction.
 func (e env) importItems(ctx context.Context, args []string) error {
+	opt, err := e.importArgs(args)
+	if err != nil {
+		return err
+	}
+	data, err := readLimited(opt.path)
+	if err != nil {
+		return usageError{err}
+	}
+	line := store.Category{Slug: opt.lineSlug}
+	if opt.createName != "" {
+		var p *catalog.Problem
+		if line.Name, p = catalog.Name(opt.createName); p != nil {
+			return usageError{fmt.Errorf("--create-line: the name %s", p)}
+		}
+	}
+
+	entries, problems := opt.read(data)
+	if len(entries) == 0 {
+		// The file as a whole is unreadable (not UTF-8, no header, not a JSON array).
+		return usageError{catalog.ImportReport(opt.path, 0, problems)}
+	}
+	s, _, err := e.openMigrated(ctx, opt.flags, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	existing, err := importTarget(ctx, s, &line, opt.createName != "")
+	if err != nil {
+		return err
+	}
+	items, invalid := catalog.CheckEntries(entries, existing)
+	if problems = append(problems, invalid...); len(problems) > 0 {
+		return usageError{catalog.ImportReport(opt.path, len(entries), problems)}
+	}
+	if opt.dryRun {
+		fmt.Fprintf(e.stdout, "%s: all %d items are valid; nothing was written (--dry-run)\n", opt.path, len(items))
+		return nil
+	}
+	if err := s.ImportItems(ctx, &line, opt.createName != "", storeItems(items)); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return fmt.Errorf("nothing was imported: %w (did someone add items to the line meanwhile?)", err)
+		}
+		return fmt.Errorf("nothing was imported: %w", err)
+	}
+	verb := "into"
+	if opt.createName != "" {
+		verb = "into the new"
+	}
+	fmt.Fprintf(e.stdout, "imported %d items %s product line %q (%s)\n", len(items), verb, line.Slug, line.Name)
+	return nil
+}
+
+// importOptions is what the import command was asked to do.
+type importOptions struct {
+	path                 string
+	read                 func([]byte) ([]catalog.Entry, []catalog.RowProblem) // the reader for path's format
+	lineSlug, createName string
+	dryRun               bool
+	flags                config.Flags
+}
+
+// importArgs reads the import command's flags and file name; flags may come before or after it.
+func (e env) importArgs(args []string) (importOptions, error) {
+	var opt importOptions
 	fs := e.flags("import")
-	var f config.Flags
-	var lineSlug, createName string
-	var dryRun bool
-	fs.StringVar(&lineSlug, "line", "", "slug of the product line the items join")
-	fs.StringVar(&createName, "create-line", "", "create the product line --line with this name first")
-	fs.StringVar(&f.Database, "db", "", "SQLite path or database URL (default $DATABASE_URL or ./starboard.db)")
-	fs.BoolVar(&dryRun, "dry-run", false, "check the file and report, writing nothing")
-	// Flags may come before or after the file name.
+	fs.StringVar(&opt.lineSlug, "line", "", "slug of the product line the items join")
+	fs.StringVar(&opt.createName, "create-line", "", "create the product line --line with this name first")
+	fs.StringVar(&opt.flags.Database, "db", "", "SQLite path or database URL (default $DATABASE_URL or ./starboard.db)")
+	fs.BoolVar(&opt.dryRun, "dry-run", false, "check the file and report, writing nothing")
 	var files []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return err
+				return opt, err
 			}
-			return usageError{err}
+			return opt, usageError{err}
 		}
 		if fs.NArg() == 0 {
 			break
@@ -43,88 +103,55 @@ func (e env) importItems(ctx context.Context, args []string) error {
 		args = fs.Args()[1:]
 	}
 	if len(files) != 1 {
-		return usageError{errors.New("want one file: starboard import items.csv|items.json --line SLUG")}
+		return opt, usageError{errors.New("want one file: starboard import items.csv|items.json --line SLUG")}
 	}
-	if lineSlug == "" {
-		return usageError{errors.New("--line SLUG is required: the product line the items join")}
+	if opt.lineSlug == "" {
+		return opt, usageError{errors.New("--line SLUG is required: the product line the items join")}
 	}
-	lineSlug, p := catalog.Slug(lineSlug)
-	if p != nil {
-		return usageError{fmt.Errorf("--line %s", catalog.SlugMessage(lineSlug, p))}
+	var p *catalog.Problem
+	if opt.lineSlug, p = catalog.Slug(opt.lineSlug); p != nil {
+		return opt, usageError{fmt.Errorf("--line %s", catalog.SlugMessage(opt.lineSlug, p))}
 	}
-	path := files[0]
-	var read func([]byte) ([]catalog.Entry, []catalog.RowProblem)
-	switch strings.ToLower(filepath.Ext(path)) {
+	opt.path = files[0]
+	switch strings.ToLower(filepath.Ext(opt.path)) {
 	case ".csv":
-		read = catalog.ReadCSV
+		opt.read = catalog.ReadCSV
 	case ".json":
-		read = catalog.ReadJSON
+		opt.read = catalog.ReadJSON
 	default:
-		return usageError{fmt.Errorf("%s: want a .csv or .json file", path)}
+		return opt, usageError{fmt.Errorf("%s: want a .csv or .json file", opt.path)}
 	}
-	data, err := readLimited(path)
-	if err != nil {
-		return usageError{err}
-	}
-	line := store.Category{Slug: lineSlug}
-	if createName != "" {
-		if line.Name, p = catalog.Name(createName); p != nil {
-			return usageError{fmt.Errorf("--create-line: the name %s", p)}
-		}
-	}
-
-	entries, problems := read(data)
-	if len(entries) == 0 {
-		// The file as a whole is unreadable (not UTF-8, no header, not a JSON array).
-		return usageError{catalog.ImportReport(path, 0, problems)}
-	}
-	s, _, err := e.openMigrated(ctx, f, nil)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	existing := map[string]string{}
-	cat, err := s.CategoryBySlug(ctx, lineSlug)
-	switch {
-	case errors.Is(err, store.ErrNotFound) && createName == "":
-		return usageError{fmt.Errorf("there is no product line %q (%s); add --create-line NAME to create it",
-			lineSlug, lineList(ctx, s))}
-	case err == nil && createName != "":
-		return usageError{fmt.Errorf("the product line %q already exists; drop --create-line to add items to it", lineSlug)}
-	case err == nil:
-		line = cat
-		items, err := s.ItemsByCategory(ctx, cat.ID)
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			existing[it.Slug] = it.Name
-		}
-	case !errors.Is(err, store.ErrNotFound):
-		return err
-	}
-	items, invalid := catalog.CheckEntries(entries, existing)
-	if problems = append(problems, invalid...); len(problems) > 0 {
-		return usageError{catalog.ImportReport(path, len(entries), problems)}
-	}
-	if dryRun {
-		fmt.Fprintf(e.stdout, "%s: all %d items are valid; nothing was written (--dry-run)\n", path, len(items))
-		return nil
-	}
-	if err := s.ImportItems(ctx, &line, createName != "", storeItems(items)); err != nil {
-		if errors.Is(err, store.ErrConflict) {
-			return fmt.Errorf("nothing was imported: %w (did someone add items to the line meanwhile?)", err)
-		}
-		return fmt.Errorf("nothing was imported: %w", err)
-	}
-	verb := "into"
-	if createName != "" {
-		verb = "into the new"
-	}
-	fmt.Fprintf(e.stdout, "imported %d items %s product line %q (%s)\n", len(items), verb, line.Slug, line.Name)
-	return nil
+	return opt, nil
 }
 
+// importTarget checks that the product line line.Slug exists, or with create that it does not,
+// and returns the slugs of its items with their names. An existing line is loaded into line.
+func importTarget(ctx context.Context, s *store.Store, line *store.Category, create bool) (map[string]string, error) {
+	existing := map[string]string{}
+	cat, err := s.CategoryBySlug(ctx, line.Slug)
+	switch {
+	case errors.Is(err, store.ErrNotFound) && !create:
+		return nil, usageError{fmt.Errorf("there is no product line %q (%s); add --create-line NAME to create it",
+			line.Slug, lineList(ctx, s))}
+	case errors.Is(err, store.ErrNotFound):
+		return existing, nil
+	case err == nil && create:
+		return nil, usageError{fmt.Errorf("the product line %q already exists; drop --create-line to add items to it", line.Slug)}
+	case err != nil:
+		return nil, err
+	}
+	*line = cat
+	items, err := s.ItemsByCategory(ctx, cat.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		existing[it.Slug] = it.Name
+	}
+	return existing, nil
+}
+
+// readLimited returns the file's contents, refusing one larger than an import may be.
 func readLimited(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
