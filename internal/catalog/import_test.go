@@ -55,30 +55,28 @@ func checkImported(t *testing.T, file string, entries []Entry, problems []RowPro
 	items, invalid := CheckEntries(entries, map[string]string{})
 	problems = append(problems, invalid...)
 	if len(problems) == 0 {
-		{
-			if len(items) != len(entries) || len(items) == 0 {
-				t.Fatalf("%d items from %d entries", len(items), len(entries))
+		if len(items) != len(entries) || len(items) == 0 {
+			t.Fatalf("%d items from %d entries", len(items), len(entries))
+		}
+		seen := map[string]bool{}
+		for _, it := range items {
+			if name, p := Name(it.Name); p != nil || name != it.Name {
+				t.Fatalf("bad name %q passed", it.Name)
 			}
-			seen := map[string]bool{}
-			for _, it := range items {
-				if name, p := Name(it.Name); p != nil || name != it.Name {
-					t.Fatalf("bad name %q passed", it.Name)
+			if desc, p := Description(it.Description); p != nil || desc != it.Description {
+				t.Fatalf("bad description %q passed", it.Description)
+			}
+			if _, p := Slug(it.Slug); p != nil || seen[it.Slug] {
+				t.Fatalf("bad or repeated slug %q passed", it.Slug)
+			}
+			seen[it.Slug] = true
+			for _, a := range it.Attributes {
+				k, v := a.Key, a.Value
+				if key, p := AttributeKey(k); p != nil || key != k {
+					t.Fatalf("bad attribute name %q passed", k)
 				}
-				if desc, p := Description(it.Description); p != nil || desc != it.Description {
-					t.Fatalf("bad description %q passed", it.Description)
-				}
-				if _, p := Slug(it.Slug); p != nil || seen[it.Slug] {
-					t.Fatalf("bad or repeated slug %q passed", it.Slug)
-				}
-				seen[it.Slug] = true
-				for _, a := range it.Attributes {
-					k, v := a.Key, a.Value
-					if key, p := AttributeKey(k); p != nil || key != k {
-						t.Fatalf("bad attribute name %q passed", k)
-					}
-					if value, p := AttributeValue(v); p != nil || value != v {
-						t.Fatalf("bad attribute %q=%q passed", k, v)
-					}
+				if value, p := AttributeValue(v); p != nil || value != v {
+					t.Fatalf("bad attribute %q=%q passed", k, v)
 				}
 			}
 		}
