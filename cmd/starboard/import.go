@@ -1,53 +1,100 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/starboard/starboard/internal/catalog"
 	"github.com/starboard/starboard/internal/config"
 	"github.com/starboard/starboard/internal/store"
 )
 
-// Limits of an import file; those of its items are the catalog's.
-const (
-	maxImportBytes   = 32 << 20
-	maxImportItems   = 50000
-	maxReportedLines = 100
-)
-
 // importItems loads a catalog of items into a product line: starboard import FILE --line SLUG.
 // Every row is checked first; when any is invalid nothing is written and each problem is
 // reported with its row and column (exit 2). Otherwise all items go in one transaction.
 func (e env) importItems(ctx context.Context, args []string) error {
+	opt, err := e.importArgs(args)
+	if err != nil {
+		return err
+	}
+	data, err := readLimited(opt.path)
+	if err != nil {
+		return usageError{err}
+	}
+	line := store.Category{Slug: opt.lineSlug}
+	if opt.createName != "" {
+		var p *catalog.Problem
+		if line.Name, p = catalog.Name(opt.createName); p != nil {
+			return usageError{fmt.Errorf("--create-line: the name %s", p)}
+		}
+	}
+
+	entries, problems := opt.read(data)
+	if len(entries) == 0 {
+		// The file as a whole is unreadable (not UTF-8, no header, not a JSON array).
+		return usageError{catalog.ImportReport(opt.path, 0, problems)}
+	}
+	s, _, err := e.openMigrated(ctx, opt.flags)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	existing, err := importTarget(ctx, s, &line, opt.createName != "")
+	if err != nil {
+		return err
+	}
+	items, invalid := catalog.CheckEntries(entries, existing)
+	if problems = append(problems, invalid...); len(problems) > 0 {
+		return usageError{catalog.ImportReport(opt.path, len(entries), problems)}
+	}
+	if opt.dryRun {
+		fmt.Fprintf(e.stdout, "%s: all %d items are valid; nothing was written (--dry-run)\n", opt.path, len(items))
+		return nil
+	}
+	if err := s.ImportItems(ctx, &line, opt.createName != "", storeItems(items)); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return fmt.Errorf("nothing was imported: %w (did someone add items to the line meanwhile?)", err)
+		}
+		return fmt.Errorf("nothing was imported: %w", err)
+	}
+	verb := "into"
+	if opt.createName != "" {
+		verb = "into the new"
+	}
+	fmt.Fprintf(e.stdout, "imported %d items %s product line %q (%s)\n", len(items), verb, line.Slug, line.Name)
+	return nil
+}
+
+// importOptions is what the import command was asked to do.
+type importOptions struct {
+	path                 string
+	read                 func([]byte) ([]catalog.Entry, []catalog.RowProblem) // the reader for path's format
+	lineSlug, createName string
+	dryRun               bool
+	flags                config.Flags
+}
+
+// importArgs reads the import command's flags and file name; flags may come before or after it.
+func (e env) importArgs(args []string) (importOptions, error) {
+	var opt importOptions
 	fs := e.flags("import")
-	var f config.Flags
-	var lineSlug, createName string
-	var dryRun bool
-	fs.StringVar(&lineSlug, "line", "", "slug of the product line the items join")
-	fs.StringVar(&createName, "create-line", "", "create the product line --line with this name first")
-	fs.StringVar(&f.Database, "db", "", "SQLite path or database URL (default $DATABASE_URL or ./starboard.db)")
-	fs.BoolVar(&dryRun, "dry-run", false, "check the file and report, writing nothing")
-	// Flags may come before or after the file name.
+	fs.StringVar(&opt.lineSlug, "line", "", "slug of the product line the items join")
+	fs.StringVar(&opt.createName, "create-line", "", "create the product line --line with this name first")
+	fs.StringVar(&opt.flags.Database, "db", "", "SQLite path or database URL (default $DATABASE_URL or ./starboard.db)")
+	fs.BoolVar(&opt.dryRun, "dry-run", false, "check the file and report, writing nothing")
 	var files []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return err
+				return opt, err
 			}
-			return usageError{err}
+			return opt, usageError{err}
 		}
 		if fs.NArg() == 0 {
 			break
@@ -56,100 +103,67 @@ func (e env) importItems(ctx context.Context, args []string) error {
 		args = fs.Args()[1:]
 	}
 	if len(files) != 1 {
-		return usageError{errors.New("want one file: starboard import items.csv|items.json --line SLUG")}
+		return opt, usageError{errors.New("want one file: starboard import items.csv|items.json --line SLUG")}
 	}
-	if lineSlug == "" {
-		return usageError{errors.New("--line SLUG is required: the product line the items join")}
+	if opt.lineSlug == "" {
+		return opt, usageError{errors.New("--line SLUG is required: the product line the items join")}
 	}
-	lineSlug, p := catalog.Slug(lineSlug)
-	if p != nil {
-		return usageError{fmt.Errorf("--line %s", slugProblem(lineSlug, p))}
+	var p *catalog.Problem
+	if opt.lineSlug, p = catalog.Slug(opt.lineSlug); p != nil {
+		return opt, usageError{fmt.Errorf("--line %s", catalog.SlugMessage(opt.lineSlug, p))}
 	}
-	path := files[0]
-	var read func([]byte) ([]catalogEntry, []rowProblem)
-	switch strings.ToLower(filepath.Ext(path)) {
+	opt.path = files[0]
+	switch strings.ToLower(filepath.Ext(opt.path)) {
 	case ".csv":
-		read = readCSV
+		opt.read = catalog.ReadCSV
 	case ".json":
-		read = readJSON
+		opt.read = catalog.ReadJSON
 	default:
-		return usageError{fmt.Errorf("%s: want a .csv or .json file", path)}
+		return opt, usageError{fmt.Errorf("%s: want a .csv or .json file", opt.path)}
 	}
-	data, err := readLimited(path)
-	if err != nil {
-		return usageError{err}
-	}
-	line := store.Category{Slug: lineSlug}
-	if createName != "" {
-		if line.Name, p = catalog.Name(createName); p != nil {
-			return usageError{fmt.Errorf("--create-line: the name %s", p)}
-		}
-	}
-
-	entries, problems := read(data)
-	if len(entries) == 0 {
-		// The file as a whole is unreadable (not UTF-8, no header, not a JSON array).
-		return usageError{importReport(path, 0, problems)}
-	}
-	s, _, err := e.openMigrated(ctx, f)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	existing := map[string]string{}
-	cat, err := s.CategoryBySlug(ctx, lineSlug)
-	switch {
-	case errors.Is(err, store.ErrNotFound) && createName == "":
-		return usageError{fmt.Errorf("there is no product line %q (%s); add --create-line NAME to create it",
-			lineSlug, lineList(ctx, s))}
-	case err == nil && createName != "":
-		return usageError{fmt.Errorf("the product line %q already exists; drop --create-line to add items to it", lineSlug)}
-	case err == nil:
-		line = cat
-		items, err := s.ItemsByCategory(ctx, cat.ID)
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			existing[it.Slug] = it.Name
-		}
-	case !errors.Is(err, store.ErrNotFound):
-		return err
-	}
-	items, invalid := validateEntries(entries, existing)
-	if problems = append(problems, invalid...); len(problems) > 0 {
-		return usageError{importReport(path, len(entries), problems)}
-	}
-	if dryRun {
-		fmt.Fprintf(e.stdout, "%s: all %d items are valid; nothing was written (--dry-run)\n", path, len(items))
-		return nil
-	}
-	if err := s.ImportItems(ctx, &line, createName != "", items); err != nil {
-		if errors.Is(err, store.ErrConflict) {
-			return fmt.Errorf("nothing was imported: %w (did someone add items to the line meanwhile?)", err)
-		}
-		return fmt.Errorf("nothing was imported: %w", err)
-	}
-	verb := "into"
-	if createName != "" {
-		verb = "into the new"
-	}
-	fmt.Fprintf(e.stdout, "imported %d items %s product line %q (%s)\n", len(items), verb, line.Slug, line.Name)
-	return nil
+	return opt, nil
 }
 
+// importTarget checks that the product line line.Slug exists, or with create that it does not,
+// and returns the slugs of its items with their names. An existing line is loaded into line.
+func importTarget(ctx context.Context, s *store.Store, line *store.Category, create bool) (map[string]string, error) {
+	existing := map[string]string{}
+	cat, err := s.CategoryBySlug(ctx, line.Slug)
+	switch {
+	case errors.Is(err, store.ErrNotFound) && !create:
+		return nil, usageError{fmt.Errorf("there is no product line %q (%s); add --create-line NAME to create it",
+			line.Slug, lineList(ctx, s))}
+	case errors.Is(err, store.ErrNotFound):
+		return existing, nil
+	case err == nil && create:
+		return nil, usageError{fmt.Errorf("the product line %q already exists; drop --create-line to add items to it", line.Slug)}
+	case err != nil:
+		return nil, err
+	}
+	*line = cat
+	items, err := s.ItemsByCategory(ctx, cat.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		existing[it.Slug] = it.Name
+	}
+	return existing, nil
+}
+
+// readLimited returns the file's contents, refusing one larger than an import may be.
 func readLimited(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxImportBytes+1))
+	data, err := io.ReadAll(io.LimitReader(f, catalog.MaxImportBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if len(data) > maxImportBytes {
-		return nil, fmt.Errorf("%s is larger than %d MiB; split it", path, maxImportBytes>>20)
+	if len(data) > catalog.MaxImportBytes {
+		return nil, fmt.Errorf("%s is larger than %d MiB; split it", path, catalog.MaxImportBytes>>20)
 	}
 	return data, nil
 }
@@ -167,385 +181,11 @@ func lineList(ctx context.Context, s *store.Store) string {
 	return "the lines are " + strings.Join(slugs, ", ")
 }
 
-// catalogEntry is one item as read from an import file, before validation.
-type catalogEntry struct {
-	pos         int    // line or item number
-	where       string // "line 4" in a CSV file, "item 3" in a JSON one
-	unreadable  bool   // its shape is wrong (reported when read): it is not validated
-	name        field
-	description field
-	slug        field // slug.given is false when the file has none for this item
-	attrs       []attrField
-}
-
-// field is one value from the file and the label of where it was.
-type field struct {
-	value, label string // label: `column "name"` or `field "name"`
-	given        bool
-	unreadable   bool // of the wrong JSON type (reported when read): not validated
-}
-
-type attrField struct {
-	key, value, label string
-}
-
-// rowProblem is one thing wrong in an import file.
-type rowProblem struct {
-	pos                   int // line or item number, to report problems in file order
-	where, label, problem string
-}
-
-func (p rowProblem) String() string {
-	if p.label == "" {
-		return p.where + ": " + p.problem
-	}
-	return p.where + ", " + p.label + ": " + p.problem
-}
-
-// importError is the per-row report of an invalid import file.
-type importError struct {
-	path     string
-	rows     int
-	problems []rowProblem
-}
-
-func importReport(path string, rows int, problems []rowProblem) error {
-	slices.SortStableFunc(problems, func(a, b rowProblem) int { return a.pos - b.pos })
-	return importError{path: path, rows: rows, problems: problems}
-}
-
-func (e importError) Error() string {
-	var b strings.Builder
-	bad := map[string]bool{}
-	for _, p := range e.problems {
-		bad[p.where] = true
-	}
-	noun := "problems"
-	if len(e.problems) == 1 {
-		noun = "problem"
-	}
-	fmt.Fprintf(&b, "%s: %d %s", e.path, len(e.problems), noun)
-	if e.rows > 0 {
-		fmt.Fprintf(&b, " in %d of %d items", min(len(bad), e.rows), e.rows)
-	}
-	b.WriteString("; nothing was imported:")
-	for i, p := range e.problems {
-		if i == maxReportedLines {
-			fmt.Fprintf(&b, "\n  ... and %d more", len(e.problems)-i)
-			break
-		}
-		b.WriteString("\n  " + p.String())
-	}
-	return b.String()
-}
-
-// checkUTF8 reports every line of data that is not valid UTF-8.
-func checkUTF8(data []byte) []rowProblem {
-	if utf8.Valid(data) {
-		return nil
-	}
-	var out []rowProblem
-	for i, line := range bytes.Split(data, []byte("\n")) {
-		if !utf8.Valid(line) {
-			out = append(out, rowProblem{pos: i + 1, where: fmt.Sprintf("line %d", i+1),
-				problem: "is not valid UTF-8 text; save the file as UTF-8"})
-		}
+// storeItems returns checked items as the store takes them.
+func storeItems(items []catalog.Item) []store.Item {
+	out := make([]store.Item, len(items))
+	for i, it := range items {
+		out[i] = store.Item{Slug: it.Slug, Name: it.Name, Description: it.Description, Attributes: it.AttributeMap()}
 	}
 	return out
-}
-
-// readCSV reads a header line (name, optional description and slug, then one column per
-// attribute) and one item per line.
-func readCSV(data []byte) ([]catalogEntry, []rowProblem) {
-	if p := checkUTF8(data); p != nil {
-		return nil, p
-	}
-	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, []rowProblem{{where: "line 1", problem: "the file is empty; want a header such as name,description,colour"}}
-	}
-	if err != nil {
-		return nil, []rowProblem{csvProblem(err)}
-	}
-	var problems []rowProblem
-	headerLine, _ := r.FieldPos(0)
-	kinds := make([]string, len(header)) // "name", "description", "slug" or "" for an attribute
-	seen := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		header[i] = h
-		label := fmt.Sprintf("column %d", i+1)
-		where := fmt.Sprintf("line %d", headerLine)
-		lower := strings.ToLower(h)
-		if j, dup := seen[lower]; dup {
-			problems = append(problems, rowProblem{headerLine, where, label, fmt.Sprintf("%q repeats the header of column %d", h, j+1)})
-			continue
-		}
-		seen[lower] = i
-		switch lower {
-		case "name", "description", "slug":
-			kinds[i] = lower
-		default:
-			if _, p := catalog.AttributeKey(h); p != nil {
-				problems = append(problems, rowProblem{headerLine, where, label, attrKeyProblem(h, p)})
-			}
-		}
-	}
-	if _, ok := seen["name"]; !ok {
-		problems = append(problems, rowProblem{pos: headerLine, where: fmt.Sprintf("line %d", headerLine),
-			problem: "the header has no name column; want a header such as name,description,colour"})
-	}
-	if len(problems) > 0 {
-		return nil, problems
-	}
-	var entries []catalogEntry
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			// The rest of the file cannot be read reliably after a quoting error.
-			return entries, append(problems, csvProblem(err))
-		}
-		line, _ := r.FieldPos(0)
-		where := fmt.Sprintf("line %d", line)
-		if len(entries) == maxImportItems {
-			return entries, append(problems, rowProblem{pos: line, where: where, problem: fmt.Sprintf("more than %d items; split the file", maxImportItems)})
-		}
-		e := catalogEntry{pos: line, where: where}
-		if len(rec) != len(header) {
-			e.unreadable = true
-			problems = append(problems, rowProblem{pos: line, where: where,
-				problem: fmt.Sprintf("has %d fields but the header has %d (quote values that contain commas)", len(rec), len(header))})
-		}
-		for i, v := range rec[:min(len(rec), len(header))] {
-			label := fmt.Sprintf("column %q", header[i])
-			f := field{value: v, label: label, given: true}
-			switch kinds[i] {
-			case "name":
-				e.name = f
-			case "description":
-				e.description = f
-			case "slug":
-				e.slug = f
-				e.slug.given = strings.TrimSpace(v) != ""
-			default:
-				e.attrs = append(e.attrs, attrField{key: header[i], value: v, label: label})
-			}
-		}
-		if e.name.label == "" {
-			e.name.label = `column "name"`
-		}
-		if e.slug.label == "" {
-			e.slug.label = `column "slug"`
-		}
-		entries = append(entries, e)
-	}
-	if len(entries) == 0 && len(problems) == 0 {
-		problems = append(problems, rowProblem{pos: 2, where: "line 2", problem: "the file has a header but no items"})
-	}
-	return entries, problems
-}
-
-func csvProblem(err error) rowProblem {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return rowProblem{pos: pe.Line, where: fmt.Sprintf("line %d", pe.Line), label: fmt.Sprintf("column %d", pe.Column),
-			problem: "cannot be read as CSV: " + pe.Err.Error() + "; the lines after it were not checked"}
-	}
-	return rowProblem{where: "file", problem: err.Error()}
-}
-
-// readJSON reads an array of {"name", "description", "slug", "attributes": {key: value}}, where
-// attribute values are text or numbers.
-func readJSON(data []byte) ([]catalogEntry, []rowProblem) {
-	if p := checkUTF8(data); p != nil {
-		return nil, p
-	}
-	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	var raw []json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
-			return nil, []rowProblem{{pos: line, where: fmt.Sprintf("line %d", line), problem: "is not valid JSON: " + se.Error()}}
-		}
-		return nil, []rowProblem{{where: "file", problem: `want a JSON array of items: [{"name": "...", "description": "...", "attributes": {"colour": "Red"}}]`}}
-	}
-	if len(raw) == 0 {
-		return nil, []rowProblem{{where: "file", problem: "the array has no items"}}
-	}
-	if len(raw) > maxImportItems {
-		return nil, []rowProblem{{where: "file", problem: fmt.Sprintf("%d items; at most %d, split the file", len(raw), maxImportItems)}}
-	}
-	var entries []catalogEntry
-	var problems []rowProblem
-	for i, m := range raw {
-		e := catalogEntry{pos: i + 1, where: fmt.Sprintf("item %d", i+1),
-			name: field{label: `field "name"`}, description: field{label: `field "description"`}, slug: field{label: `field "slug"`}}
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(m, &obj); err != nil || obj == nil {
-			e.unreadable = true
-			problems = append(problems, rowProblem{pos: e.pos, where: e.where, problem: `want an object such as {"name": "...", "attributes": {...}}`})
-			entries = append(entries, e)
-			continue
-		}
-		for _, k := range slices.Sorted(maps.Keys(obj)) {
-			v := obj[k]
-			switch k {
-			case "name", "description", "slug":
-				f := &e.name
-				if k == "description" {
-					f = &e.description
-				} else if k == "slug" {
-					f = &e.slug
-				}
-				if string(v) == "null" {
-					continue
-				}
-				if err := json.Unmarshal(v, &f.value); err != nil {
-					problems = append(problems, rowProblem{e.pos, e.where, f.label, "want text in quotes"})
-					f.unreadable = true
-					continue
-				}
-				f.given = true
-			case "attributes":
-				var attrs map[string]json.RawMessage
-				if string(v) == "null" {
-					continue
-				}
-				if err := json.Unmarshal(v, &attrs); err != nil {
-					problems = append(problems, rowProblem{e.pos, e.where, `field "attributes"`, `want an object such as {"colour": "Red", "price": 349}`})
-					continue
-				}
-				for _, key := range slices.Sorted(maps.Keys(attrs)) {
-					label := fmt.Sprintf("field %q", "attributes."+key)
-					var text string
-					var num json.Number
-					raw := attrs[key]
-					switch {
-					case json.Unmarshal(raw, &text) == nil:
-					case json.Unmarshal(raw, &num) == nil:
-						text = num.String()
-					default:
-						problems = append(problems, rowProblem{e.pos, e.where, label, "want text or a number"})
-						continue
-					}
-					e.attrs = append(e.attrs, attrField{key: key, value: text, label: label})
-				}
-			default:
-				problems = append(problems, rowProblem{e.pos, e.where, fmt.Sprintf("field %q", k),
-					"unknown; an item has name, description, slug and attributes"})
-			}
-		}
-		entries = append(entries, e)
-	}
-	return entries, problems
-}
-
-// validateEntries checks every entry and returns the items to insert, or every problem found.
-// existing maps the slugs already in the line to their items' names.
-func validateEntries(entries []catalogEntry, existing map[string]string) ([]store.Item, []rowProblem) {
-	var problems []rowProblem
-	bad := func(e catalogEntry, label, problem string) {
-		problems = append(problems, rowProblem{e.pos, e.where, label, problem})
-	}
-	firstUse := map[string]string{}
-	items := make([]store.Item, 0, len(entries))
-	for _, e := range entries {
-		if e.unreadable {
-			continue
-		}
-		name, p := catalog.Name(e.name.value)
-		if p != nil && !e.name.unreadable {
-			bad(e, e.name.label, p.String())
-		}
-		desc, p := catalog.Description(e.description.value)
-		if p != nil && !e.description.unreadable {
-			bad(e, e.description.label, p.String())
-		}
-		slug, slugLabel := "", e.slug.label
-		switch {
-		case e.slug.unreadable:
-		case e.slug.given:
-			if slug, p = catalog.Slug(e.slug.value); p != nil {
-				bad(e, slugLabel, slugProblem(slug, p))
-				slug = ""
-			}
-		default:
-			slug, slugLabel = catalog.Slugify(name), e.name.label
-			if _, p = catalog.Slug(slug); slug == "" && name != "" {
-				bad(e, slugLabel, "no slug can be made from this name; add a slug for it")
-			} else if p != nil && p.Kind == catalog.Reserved {
-				bad(e, slugLabel, fmt.Sprintf("makes the slug %q, which is reserved for the site's own pages; add another slug for it", slug))
-				slug = ""
-			}
-		}
-		if slug != "" {
-			if where, dup := firstUse[slug]; dup {
-				bad(e, slugLabel, fmt.Sprintf("the slug %q is also used by %s; give one of them another slug", slug, where))
-			} else {
-				firstUse[slug] = e.where
-			}
-			if other, taken := existing[slug]; taken {
-				bad(e, slugLabel, fmt.Sprintf("the line already has an item with the slug %q (%s)", slug, other))
-			}
-		}
-		attrs := store.Attributes{}
-		seenKey := map[string]string{}
-		for _, a := range e.attrs {
-			key, p := catalog.AttributeKey(a.key)
-			if p != nil {
-				bad(e, a.label, attrKeyProblem(key, p))
-				continue
-			}
-			if prev, dup := seenKey[strings.ToLower(key)]; dup {
-				bad(e, a.label, fmt.Sprintf("repeats the attribute %q", prev))
-				continue
-			}
-			seenKey[strings.ToLower(key)] = key
-			if strings.TrimSpace(a.value) == "" {
-				continue // an empty cell: this item has no such attribute
-			}
-			value, p := catalog.AttributeValue(a.value)
-			if p != nil {
-				bad(e, a.label, p.String())
-				continue
-			}
-			attrs[key] = value
-		}
-		if len(attrs) > catalog.AttributesMax {
-			bad(e, "", fmt.Sprintf("has %d attributes; at most %d", len(attrs), catalog.AttributesMax))
-		}
-		items = append(items, store.Item{Slug: slug, Name: name, Description: desc, Attributes: attrs})
-	}
-	if len(problems) > 0 {
-		return nil, problems
-	}
-	return items, nil
-}
-
-// slugProblem words what is wrong with a slug from the file or the command line, suggesting one
-// made from it.
-func slugProblem(slug string, p *catalog.Problem) string {
-	if p.Kind != catalog.Empty && p.Kind != catalog.NotSlug {
-		return fmt.Sprintf("%q %s", slug, p)
-	}
-	msg := fmt.Sprintf("%q %s", slug, &catalog.Problem{Kind: catalog.NotSlug})
-	if s := catalog.Slugify(slug); s != "" {
-		msg += fmt.Sprintf(", such as %q", s)
-	}
-	return msg
-}
-
-// attrKeyProblem words what is wrong with an attribute name.
-func attrKeyProblem(key string, p *catalog.Problem) string {
-	if p.Kind == catalog.Empty {
-		return "the attribute name is empty"
-	}
-	return fmt.Sprintf("the attribute name %q %s", key, p)
 }

@@ -1,7 +1,16 @@
 // Package catalog holds the one set of rules for catalog input — product line and item slugs,
-// names, descriptions and attributes — used by the admin pages, the JSON write API and
-// `starboard import`. Each rule returns the value normalised (trimmed) and, when it cannot be
-// saved, a Problem that says why; callers word the problem in their own style.
+// names, descriptions, attributes and their limits — used alike by the admin pages, the JSON
+// write API and `starboard import`, and it reads import files (CSV and JSON).
+//
+// Each per-value rule (Slug, Name, Description, AttributeKey, AttributeValue) returns the value
+// normalised (trimmed) and, when it cannot be saved, a Problem that says why. CheckLine and
+// CheckItem apply every rule to a whole line or item and return FieldErrors: the field, the
+// Problem, and a sentence for a person, which the admin forms and the API show as they are;
+// import words the same Problems for its per-row report (CheckEntries).
+//
+// An attribute with an empty value is no attribute: it is dropped, not refused, whether it is a
+// blank value in an admin form row, "" in the API or an empty cell of an import file, and the
+// limit of AttributesMax counts only attributes with a value. CheckItem says why.
 package catalog
 
 import (
@@ -41,14 +50,17 @@ const (
 	Reserved                  // a slug the site's own pages use
 	ItemField                 // an attribute name that is name, description or slug
 	KeyChars                  // an attribute name with other than letters, digits, spaces and - _ . ( ) /
+	Repeated                  // an attribute name given before as Other, perhaps in other letter case
+	TooMany                   // an item with Length attributes where at most Max are allowed
 )
 
 // Problem is why a value cannot be saved.
 type Problem struct {
 	Kind   Kind
-	Length int  // TooLong: the value's length
-	Max    int  // TooLong: the limit
-	Rune   rune // Invisible: the first character refused
+	Length int    // TooLong: the value's length; TooMany: how many attributes
+	Max    int    // TooLong, TooMany: the limit
+	Rune   rune   // Invisible: the first character refused
+	Other  string // Repeated: the name as first given
 }
 
 // String returns the problem as the end of a sentence about the value: "is required",
@@ -69,6 +81,10 @@ func (p *Problem) String() string {
 		return "is kept for the item itself"
 	case KeyChars:
 		return "may hold letters, digits, spaces and - _ . ( ) /, starting with a letter or digit"
+	case Repeated:
+		return fmt.Sprintf("repeats the attribute %q", p.Other)
+	case TooMany:
+		return fmt.Sprintf("has %d attributes; at most %d", p.Length, p.Max)
 	default:
 		return "is not valid UTF-8"
 	}

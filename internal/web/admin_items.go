@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/starboard/starboard/internal/catalog"
 	"github.com/starboard/starboard/internal/store"
 )
 
@@ -44,19 +45,21 @@ const (
 	attrValueField = "attr_value"
 )
 
-// formAttributeField names an attribute row's input in form errors: "attr_key_2".
-func formAttributeField(i int, _ attributePair, part string) string {
-	return "attr_" + part + "_" + strconv.Itoa(i)
+// formAttributeField names an attribute row's input in form errors: "attr_key_2" for the
+// name, "attr_value_2" for the value.
+func formAttributeField(e catalog.FieldError) string {
+	return "attr_" + e.Field + "_" + strconv.Itoa(e.Index)
 }
 
 // attributeRowsFor returns the form's rows for attribute pairs, with their errors, plus blank
 // rows so that at least blankAttributeRows are empty.
-func attributeRowsFor(pairs []attributePair, errs map[string]string) []attributeInputRow {
+func attributeRowsFor(pairs []catalog.Attribute, errs map[string]string) []attributeInputRow {
 	rows := make([]attributeInputRow, 0, len(pairs)+blankAttributeRows)
 	blank := 0
 	for i, a := range pairs {
 		rows = append(rows, attributeInputRow{N: i + 1, Key: keepText(a.Key, 400), Value: keepText(a.Value, 2000),
-			KeyError: errs[formAttributeField(i, a, "key")], ValueError: errs[formAttributeField(i, a, "value")]})
+			KeyError:   errs[formAttributeField(catalog.FieldError{Field: catalog.FieldKey, Index: i})],
+			ValueError: errs[formAttributeField(catalog.FieldError{Field: catalog.FieldValue, Index: i})]})
 		if a.Key == "" && a.Value == "" {
 			blank++
 		} else {
@@ -70,9 +73,9 @@ func attributeRowsFor(pairs []attributePair, errs map[string]string) []attribute
 }
 
 // itemFromForm reads and checks the item form, keeping what was typed for a redisplay.
-func itemFromForm(v url.Values) (itemInput, itemForm) {
+func itemFromForm(v url.Values) (catalog.Item, itemForm) {
 	keys, vals := v[attrKeyField], v[attrValueField]
-	pairs := make([]attributePair, max(len(keys), len(vals)))
+	pairs := make([]catalog.Attribute, max(len(keys), len(vals)))
 	for i := range pairs {
 		if i < len(keys) {
 			pairs[i].Key = keys[i]
@@ -81,7 +84,7 @@ func itemFromForm(v url.Values) (itemInput, itemForm) {
 			pairs[i].Value = vals[i]
 		}
 	}
-	in, _, errs := checkItem(itemInput{Slug: v.Get("slug"), Name: v.Get("name"), Description: v.Get("description"),
+	in, errs := checkItem(catalog.Item{Slug: v.Get("slug"), Name: v.Get("name"), Description: v.Get("description"),
 		Attributes: pairs}, formAttributeField)
 	f := itemForm{Slug: keepText(v.Get("slug"), 200), Name: keepText(v.Get("name"), 1000),
 		Description: keepText(v.Get("description"), 20_000), Errors: errorMap(errs)}
@@ -140,7 +143,7 @@ func (srv *Server) adminCreateItem(w http.ResponseWriter, r *http.Request) {
 		srv.renderItemForm(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	it := store.Item{CategoryID: c.ID, Slug: in.Slug, Name: in.Name, Description: in.Description, Attributes: attributesOfInput(in.Attributes)}
+	it := store.Item{CategoryID: c.ID, Slug: in.Slug, Name: in.Name, Description: in.Description, Attributes: in.AttributeMap()}
 	err := srv.store.CreateItem(r.Context(), &it)
 	if errors.Is(err, store.ErrConflict) {
 		f.Errors["slug"] = fmt.Sprintf("%s already has an item with the slug %q; choose another.", c.Name, in.Slug)
@@ -195,7 +198,7 @@ func (srv *Server) adminUpdateItem(w http.ResponseWriter, r *http.Request) {
 		srv.renderItemForm(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	it.Slug, it.Name, it.Description, it.Attributes = in.Slug, in.Name, in.Description, attributesOfInput(in.Attributes)
+	it.Slug, it.Name, it.Description, it.Attributes = in.Slug, in.Name, in.Description, in.AttributeMap()
 	err := srv.store.UpdateItem(r.Context(), &it)
 	if errors.Is(err, store.ErrConflict) {
 		f.Errors["slug"] = fmt.Sprintf("%s already has an item with the slug %q; choose another.", c.Name, in.Slug)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/starboard/starboard/internal/catalog"
 	"github.com/starboard/starboard/internal/store"
 )
 
@@ -65,10 +66,10 @@ func (srv *Server) adminNewLine(w http.ResponseWriter, r *http.Request) {
 }
 
 // lineFromForm reads and checks the product line form, keeping what was typed for a redisplay.
-func lineFromForm(v url.Values) (lineInput, lineForm) {
+func lineFromForm(v url.Values) (catalog.Line, lineForm) {
 	typed := lineForm{Slug: keepText(v.Get("slug"), 200), Name: keepText(v.Get("name"), 1000),
 		Description: keepText(v.Get("description"), 20_000)}
-	in, errs := checkLine(lineInput{Slug: v.Get("slug"), Name: v.Get("name"), Description: v.Get("description")})
+	in, errs := checkLine(catalog.Line{Slug: v.Get("slug"), Name: v.Get("name"), Description: v.Get("description")})
 	typed.Errors = errorMap(errs)
 	return in, typed
 }

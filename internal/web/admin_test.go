@@ -262,7 +262,7 @@ func TestAdminItems(t *testing.T) {
 			{"taken slug", item("po", "Po again"), "slug"},
 			{"no name", item("laa-laa", ""), "name"},
 			{"value without name", item("laa-laa", "Laa-Laa", "colour", "Yellow", "", "Ball"), "attr-key-2"},
-			{"name without value", item("laa-laa", "Laa-Laa", "", "", "colour", " "), "attr-value-2"},
+			{"bad name without value", item("laa-laa", "Laa-Laa", "", "", "colour €", " "), "attr-key-2"},
 			{"name twice", item("laa-laa", "Laa-Laa", "colour", "Yellow", "Colour", "Gold"), "attr-key-2"},
 			{"long name", item("laa-laa", "Laa-Laa", strings.Repeat("k", 41), "v"), "attr-key-1"},
 			{"long value", item("laa-laa", "Laa-Laa", "k", strings.Repeat("v", 201)), "attr-value-1"},
@@ -293,7 +293,8 @@ func TestAdminItems(t *testing.T) {
 			t.Fatalf("refused forms made items: %d", len(items))
 		}
 
-		code, h, _ := f.form(t, f.adminC, "/admin/lines/tubbies/items", item("laa-laa", "Laa-Laa", "colour", " Yellow ", "", "", "toy", "Ball"))
+		// A row whose value is left blank is no attribute.
+		code, h, _ := f.form(t, f.adminC, "/admin/lines/tubbies/items", item("laa-laa", "Laa-Laa", "colour", " Yellow ", "", "", "toy", "Ball", "size", " "))
 		if code != http.StatusSeeOther || h.Get("Location") != "/admin/lines/tubbies" {
 			t.Fatalf("create item = %d to %q", code, h.Get("Location"))
 		}

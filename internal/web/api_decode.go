@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/starboard/starboard/internal/catalog"
 )
 
 // apiError is a problem to answer instead of doing what a request asked.
@@ -188,7 +190,7 @@ func (f *jsonFields) wholeNumber(name string, dst *int) {
 
 // attributes sets *dst to the field's object of strings, in the order sent, when the body sent
 // one.
-func (f *jsonFields) attributes(name string, dst *[]attributePair) {
+func (f *jsonFields) attributes(name string, dst *[]catalog.Attribute) {
 	raw := f.values[name]
 	if raw == nil {
 		return
@@ -198,7 +200,7 @@ func (f *jsonFields) attributes(name string, dst *[]attributePair) {
 		f.errs = append(f.errs, fieldError{name, fmt.Sprintf("%s must be an object of text values, such as {\"colour\": \"Purple\"}, not %s.", name, jsonKind(raw))})
 		return
 	}
-	out := make([]attributePair, 0, len(members))
+	out := make([]catalog.Attribute, 0, len(members))
 	seen := map[string]bool{}
 	for _, m := range members {
 		field := name + "." + m.Name
@@ -212,7 +214,7 @@ func (f *jsonFields) attributes(name string, dst *[]attributePair) {
 			continue
 		}
 		seen[m.Name] = true
-		out = append(out, attributePair{Key: m.Name, Value: v})
+		out = append(out, catalog.Attribute{Key: m.Name, Value: v})
 	}
 	*dst = out
 }
@@ -280,7 +282,7 @@ var lineFields = []string{"slug", "name", "description"}
 
 // decodeLine reads a product line from a JSON body and checks it with checkLine. A new line
 // (patch false) needs slug and name; a patch changes only the fields it sends on base.
-func decodeLine(data []byte, base lineInput, patch bool) (lineInput, *apiError) {
+func decodeLine(data []byte, base catalog.Line, patch bool) (catalog.Line, *apiError) {
 	f, perr := parseJSONFields(data, "a product line", lineFields)
 	if perr != nil {
 		return base, perr
@@ -310,18 +312,18 @@ var (
 )
 
 // apiAttributeField names an attribute in API errors: "attributes.colour".
-func apiAttributeField(_ int, a attributePair, _ string) string {
-	if a.Key == "" {
+func apiAttributeField(e catalog.FieldError) string {
+	if e.Key == "" {
 		return "attributes"
 	}
-	return "attributes." + a.Key
+	return "attributes." + e.Key
 }
 
 // decodeItem reads an item from a JSON body and checks it with checkItem. A new item (patch
 // false) needs category (the line's slug), slug and name; a patch changes only the fields it
 // sends on base, and attributes, when sent, replace the item's attributes whole. An item cannot
 // move to another line.
-func decodeItem(data []byte, base itemInput, patch bool) (category string, in itemInput, perr *apiError) {
+func decodeItem(data []byte, base catalog.Item, patch bool) (category string, in catalog.Item, perr *apiError) {
 	allowed := itemFields
 	if patch {
 		allowed = itemPatchFields
@@ -353,7 +355,7 @@ func decodeItem(data []byte, base itemInput, patch bool) (category string, in it
 	if p := f.problems(); p != nil {
 		return "", base, p
 	}
-	in, _, errs := checkItem(in, apiAttributeField)
+	in, errs := checkItem(in, apiAttributeField)
 	if len(errs) > 0 {
 		return "", base, invalidFields(errs)
 	}

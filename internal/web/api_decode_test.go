@@ -47,32 +47,6 @@ func TestCheckReview(t *testing.T) {
 	}
 }
 
-func TestCheckItemAttributes(t *testing.T) {
-	t.Parallel()
-	rowField := func(i int, _ attributePair, part string) string { return part + "-" + itoa(int64(i)) }
-	in := itemInput{Slug: "po", Name: "Po", Attributes: []attributePair{
-		{"colour", " Red "}, {"", ""}, {" price ", "349"}, {"", "orphan"}, {"Colour", "Gold"}, {"size", ""}, {"", "  "},
-	}}
-	got, attrs, errs := checkItem(in, rowField)
-	var fields []string
-	for _, e := range errs {
-		fields = append(fields, e.Field)
-	}
-	if strings.Join(fields, " ") != "key-3 key-4 value-5" {
-		t.Errorf("fields at fault %v, want key-3 key-4 value-5: %v", fields, errs)
-	}
-	if len(got.Attributes) != 5 || got.Attributes[0] != (attributePair{"colour", "Red"}) || got.Attributes[1] != (attributePair{"price", "349"}) {
-		t.Errorf("rows kept %v", got.Attributes)
-	}
-	if attrs["price"] != "349" || attrs["colour"] != "Red" {
-		t.Errorf("attributes %v", attrs)
-	}
-	ok := itemInput{Slug: "po", Name: "Po", Attributes: []attributePair{{"colour", "Red"}, {"", ""}}}
-	if got, attrs, errs := checkItem(ok, rowField); len(errs) != 0 || len(got.Attributes) != 1 || !maps.Equal(attrs, map[string]string{"colour": "Red"}) {
-		t.Errorf("checkItem(%+v) = %+v %v %v", ok, got, attrs, errs)
-	}
-}
-
 // checkProblem fails unless e is a problem a client can act on.
 func checkProblem(t *testing.T, e *apiError) {
 	t.Helper()
@@ -141,7 +115,7 @@ func FuzzLineJSON(f *testing.F) {
 		f.Add([]byte(s), false)
 		f.Add([]byte(s), true)
 	}
-	base := lineInput{Slug: "ipads", Name: "iPads", Description: "Tablets."}
+	base := catalog.Line{Slug: "ipads", Name: "iPads", Description: "Tablets."}
 	f.Fuzz(func(t *testing.T, data []byte, patch bool) {
 		in, perr := decodeLine(data, base, patch)
 		if perr != nil {
@@ -155,7 +129,7 @@ func FuzzLineJSON(f *testing.F) {
 			t.Fatalf("accepted a bad line %+v", in)
 		}
 		b, _ := json.Marshal(map[string]any{"slug": in.Slug, "name": in.Name, "description": in.Description})
-		if again, perr := decodeLine(b, lineInput{}, false); perr != nil || again != in {
+		if again, perr := decodeLine(b, catalog.Line{}, false); perr != nil || again != in {
 			t.Fatalf("round trip of %+v = %+v, %+v", in, again, perr)
 		}
 	})
@@ -166,7 +140,7 @@ func FuzzItemJSON(f *testing.F) {
 		f.Add([]byte(s), false)
 		f.Add([]byte(s), true)
 	}
-	base := itemInput{Slug: "ipad-mini", Name: "iPad mini", Attributes: []attributePair{{"price", "499"}}}
+	base := catalog.Item{Slug: "ipad-mini", Name: "iPad mini", Attributes: []catalog.Attribute{{Key: "price", Value: "499"}}}
 	f.Fuzz(func(t *testing.T, data []byte, patch bool) {
 		line, in, perr := decodeItem(data, base, patch)
 		if perr != nil {
@@ -176,17 +150,18 @@ func FuzzItemJSON(f *testing.F) {
 		if !patch && line == "" {
 			t.Fatal("accepted a new item without a line")
 		}
-		again, attrs, errs := checkItem(in, apiAttributeField)
+		again, errs := checkItem(in, apiAttributeField)
 		if len(errs) > 0 || !reflect.DeepEqual(again, in) {
 			t.Fatalf("accepted %+v, which the rules refuse or change: %v", in, errs)
 		}
+		attrs := again.AttributeMap()
 		if len(attrs) != len(in.Attributes) || len(attrs) > catalog.AttributesMax {
 			t.Fatalf("attributes %v from rows %v", attrs, in.Attributes)
 		}
 		b, _ := json.Marshal(map[string]any{"category": "x", "slug": in.Slug, "name": in.Name, "description": in.Description,
-			"attributes": map[string]string(attrs)})
-		_, round, perr := decodeItem(b, itemInput{}, false)
-		if perr != nil || round.Slug != in.Slug || round.Name != in.Name || !maps.Equal(attributesOfInput(round.Attributes), attrs) {
+			"attributes": attrs})
+		_, round, perr := decodeItem(b, catalog.Item{}, false)
+		if perr != nil || round.Slug != in.Slug || round.Name != in.Name || !maps.Equal(round.AttributeMap(), attrs) {
 			t.Fatalf("round trip of %+v = %+v, %+v", in, round, perr)
 		}
 	})

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/starboard/starboard/internal/catalog"
 	"github.com/starboard/starboard/internal/store"
 )
 
@@ -309,7 +310,7 @@ func (srv *Server) apiCreateCategory(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	in, perr := decodeLine(body, lineInput{}, false)
+	in, perr := decodeLine(body, catalog.Line{}, false)
 	if perr != nil {
 		writeAPIError(w, perr)
 		return
@@ -335,7 +336,7 @@ func (srv *Server) apiUpdateCategory(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	in, perr := decodeLine(body, lineInput{Slug: c.Slug, Name: c.Name, Description: c.Description}, true)
+	in, perr := decodeLine(body, catalog.Line{Slug: c.Slug, Name: c.Name, Description: c.Description}, true)
 	if perr != nil {
 		writeAPIError(w, perr)
 		return
@@ -369,22 +370,13 @@ func (srv *Server) apiDeleteCategory(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// attributesOfInput returns checked attribute rows as stored.
-func attributesOfInput(rows []attributePair) store.Attributes {
-	m := make(store.Attributes, len(rows))
-	for _, a := range rows {
-		m[a.Key] = a.Value
-	}
-	return m
-}
-
 // attributeRows returns an item's attributes as rows, by key.
-func attributeRows(m store.Attributes) []attributePair {
-	rows := make([]attributePair, 0, len(m))
+func attributeRows(m store.Attributes) []catalog.Attribute {
+	rows := make([]catalog.Attribute, 0, len(m))
 	for k, v := range m {
-		rows = append(rows, attributePair{Key: k, Value: v})
+		rows = append(rows, catalog.Attribute{Key: k, Value: v})
 	}
-	slices.SortFunc(rows, func(a, b attributePair) int { return strings.Compare(a.Key, b.Key) })
+	slices.SortFunc(rows, func(a, b catalog.Attribute) int { return strings.Compare(a.Key, b.Key) })
 	return rows
 }
 
@@ -398,7 +390,7 @@ func (srv *Server) apiCreateItem(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	line, in, perr := decodeItem(body, itemInput{}, false)
+	line, in, perr := decodeItem(body, catalog.Item{}, false)
 	if perr != nil {
 		writeAPIError(w, perr)
 		return
@@ -413,7 +405,7 @@ func (srv *Server) apiCreateItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	it := store.Item{CategoryID: c.ID, CategorySlug: c.Slug, Slug: in.Slug, Name: in.Name, Description: in.Description,
-		Attributes: attributesOfInput(in.Attributes)}
+		Attributes: in.AttributeMap()}
 	err = srv.create(w, r, key, itemLocation, func(tx *store.Tx) error { return tx.CreateItem(&it) }, func() any { return toAPIItem(it) })
 	switch {
 	case errors.Is(err, store.ErrConflict):
@@ -435,13 +427,13 @@ func (srv *Server) apiUpdateItem(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	base := itemInput{Slug: it.Slug, Name: it.Name, Description: it.Description, Attributes: attributeRows(it.Attributes)}
+	base := catalog.Item{Slug: it.Slug, Name: it.Name, Description: it.Description, Attributes: attributeRows(it.Attributes)}
 	_, in, perr := decodeItem(body, base, true)
 	if perr != nil {
 		writeAPIError(w, perr)
 		return
 	}
-	it.Slug, it.Name, it.Description, it.Attributes = in.Slug, in.Name, in.Description, attributesOfInput(in.Attributes)
+	it.Slug, it.Name, it.Description, it.Attributes = in.Slug, in.Name, in.Description, in.AttributeMap()
 	err := srv.store.UpdateItem(r.Context(), &it)
 	if errors.Is(err, store.ErrConflict) {
 		slugTaken(w, fmt.Sprintf("The product line %q already has an item with the slug %q.", it.CategorySlug, in.Slug))
