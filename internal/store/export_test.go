@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
+	"slices"
 	"time"
 )
 
@@ -22,3 +25,38 @@ func (s *Store) QueryPool(ctx context.Context, query string) (string, error) {
 // Tables returns every table of the schema with its column names, for the test that both
 // dialects' migrations make the same schema.
 func (s *Store) Tables(ctx context.Context) (map[string][]string, error) { return s.tables(ctx) }
+
+// MigrateTo applies the migrations up to and including version, for tests that build a database
+// as an older release left it.
+func (s *Store) MigrateTo(ctx context.Context, version int64) error {
+	p, err := s.migrator(ctx, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	_, err = p.UpTo(ctx, version)
+	return err
+}
+
+// QueryWriter runs a query of one value on the writer connection, for tests of its state.
+func (s *Store) QueryWriter(ctx context.Context, query string) (string, error) {
+	var v string
+	err := s.w.QueryRowContext(ctx, query).Scan(&v)
+	return v, err
+}
+
+// TableChecksums returns Checksums's sums of the named tables only, for a database migrated to
+// an older version that lacks some of today's tables.
+func (s *Store) TableChecksums(ctx context.Context, names ...string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, t := range copyTables {
+		if !slices.Contains(names, t.name) {
+			continue
+		}
+		n, sum, err := s.checksum(ctx, s.r, t, func(int64) {})
+		if err != nil {
+			return nil, err
+		}
+		out[t.name] = fmt.Sprintf("%d rows, %s", n, sum)
+	}
+	return out, nil
+}

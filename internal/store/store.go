@@ -112,6 +112,7 @@ func (s *Store) Migrate(ctx context.Context, logger *slog.Logger) error {
 	}
 	results, err := p.Up(ctx)
 	for attempt := 1; err != nil && s.dialect == SQLite && attempt < 5; attempt++ {
+		s.resetWriter(ctx)
 		// Another process migrated the same file first: each migration runs in one transaction,
 		// so ours rolled back whole. Done if nothing is pending now, else try again.
 		pending, perr := p.HasPending(ctx)
@@ -122,12 +123,23 @@ func (s *Store) Migrate(ctx context.Context, logger *slog.Logger) error {
 		results, err = p.Up(ctx)
 	}
 	if err != nil {
+		if s.dialect == SQLite {
+			s.resetWriter(ctx)
+		}
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	for _, r := range results {
 		logger.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
 	}
 	return nil
+}
+
+// resetWriter puts the SQLite writer connection back as it was opened after a migration failed
+// midway: a migration that manages its own transaction (NO TRANSACTION, to switch foreign keys
+// off) leaves it open, and foreign keys off, when one of its statements fails.
+func (s *Store) resetWriter(ctx context.Context) {
+	s.w.ExecContext(ctx, `ROLLBACK`) // fails harmlessly when no transaction is open
+	s.w.ExecContext(ctx, `PRAGMA foreign_keys = ON`)
 }
 
 // Version returns the schema version applied and the newest one this binary knows.
