@@ -52,7 +52,7 @@ type column struct {
 type copyTable struct {
 	name     string
 	key      []string // the primary key: rows are read, inserted and hashed in this order
-	identity bool     // its id column takes values from a PostgreSQL identity sequence
+	identity bool     // its id column takes values from a sequence that never goes back
 	optional bool     // copied only when asked (sessions)
 	columns  []column
 }
@@ -209,8 +209,12 @@ func Copy(ctx context.Context, from, to *Store, opt CopyOptions) (CopyReport, er
 		rep.Rows += n
 		totals[i], sums[i] = n, sum
 		if t.identity {
-			if err := to.resetIdentity(ctx, dst, t.name); err != nil {
-				return rep, wrap("copy: reset id sequence of "+t.name, err)
+			hw, err := from.idHighWater(ctx, src, t.name)
+			if err != nil {
+				return rep, wrap("copy: read id sequence of "+t.name, err)
+			}
+			if err := to.setIDHighWater(ctx, dst, t.name, hw); err != nil {
+				return rep, wrap("copy: set id sequence of "+t.name, err)
 			}
 		}
 	}

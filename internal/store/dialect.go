@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 )
 
 // The few SQL differences between SQLite and PostgreSQL live here; every other query is portable.
@@ -104,15 +105,60 @@ func (s *Store) orderKey(column string, text bool) string {
 	return column
 }
 
-// resetIdentity moves the id sequence of a table whose rows were inserted with explicit ids past
-// the largest one, so the next insert does not collide. SQLite picks max(id)+1 by itself.
-func (s *Store) resetIdentity(ctx context.Context, tx *sql.Tx, table string) error {
-	if s.dialect != Postgres {
-		return nil
+// idHighWater returns the largest id the table has ever handed out, as far as the database
+// remembers: its sequence (SQLite's sqlite_sequence, PostgreSQL's identity sequence) or its
+// largest id, whichever is larger. Ids up to it may belong to deleted rows and must not return.
+func (s *Store) idHighWater(ctx context.Context, q rowQueryer, table string) (int64, error) {
+	var maxID, seq int64
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+table).Scan(&maxID); err != nil {
+		return 0, err
 	}
-	_, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'),
-		COALESCE((SELECT MAX(id) FROM `+table+`), 0) + 1, false)`)
+	if s.dialect == Postgres {
+		var name string
+		if err := q.QueryRowContext(ctx, `SELECT pg_get_serial_sequence($1, 'id')`, table).Scan(&name); err != nil {
+			return 0, err
+		}
+		// A sequence not yet called, or set with is_called false (as setIDHighWater leaves it),
+		// hands out last_value next.
+		if err := q.QueryRowContext(ctx,
+			`SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM `+name).Scan(&seq); err != nil {
+			return 0, err
+		}
+	} else {
+		err := q.QueryRowContext(ctx, `SELECT seq FROM sqlite_sequence WHERE name = $1`, table).Scan(&seq)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, err
+		}
+	}
+	return max(maxID, seq), nil
+}
+
+// setIDHighWater makes the table's next id larger than highWater and than every id the table
+// has handed out itself: a copy's target starts where the source's sequence was, so an id deleted
+// on the source is not handed out again on the target.
+func (s *Store) setIDHighWater(ctx context.Context, tx *sql.Tx, table string, highWater int64) error {
+	own, err := s.idHighWater(ctx, tx, table)
+	if err != nil {
+		return err
+	}
+	highWater = max(highWater, own)
+	if s.dialect == Postgres {
+		_, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence($1, 'id'), $2, false)`, table, highWater+1)
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE sqlite_sequence SET seq = $1 WHERE name = $2`, highWater, table)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO sqlite_sequence (name, seq) VALUES ($1, $2)`, table, highWater)
 	return err
+}
+
+type rowQueryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // insertBatchParams is how many parameters one multi-row INSERT of a bulk copy should carry. On

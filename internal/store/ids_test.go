@@ -252,3 +252,40 @@ func TestMigrationToAutoincrementRollsBackWhole(t *testing.T) {
 		t.Errorf("version %d, %v; want 9", cur, err)
 	}
 }
+
+// TestCopyKeepsIDSequences deletes the newest review before each copy (SQLite → PostgreSQL →
+// SQLite) and wants the target's next review to get a new id, not the deleted one's: the copy
+// carries the source's sequence, not only its largest id.
+func TestCopyKeepsIDSequences(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	lite := storetest.Open(t, store.SQLite)
+	pg := storetest.Open(t, store.Postgres)
+	back := storetest.Open(t, store.SQLite)
+	f := newFixture(t, lite)
+
+	// Each step: a new review on from, deleted at once (the newest), then a copy to to.
+	reviewer := []store.User{f.alice, f.bob}
+	var deleted int64
+	for i, step := range []struct{ from, to *store.Store }{{lite, pg}, {pg, back}} {
+		r := store.Review{ItemID: f.item.ID, UserID: reviewer[i].ID, Rating: 3, Summary: "Soon gone"}
+		if err := step.from.CreateReview(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.ID <= deleted {
+			t.Errorf("%s: review id %d after review %d was deleted", step.from.Dialect(), r.ID, deleted)
+		}
+		if err := step.from.DeleteReview(ctx, r.ID, reviewer[i].ID); err != nil {
+			t.Fatal(err)
+		}
+		deleted = r.ID
+		copyOK(t, step.from, step.to, store.CopyOptions{})
+	}
+	r := store.Review{ItemID: f.other.ID, UserID: f.bob.ID, Rating: 4, Summary: "After two moves"}
+	if err := back.CreateReview(ctx, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.ID <= deleted {
+		t.Errorf("%s after the copies: review id %d; review %d was deleted on the source", back.Dialect(), r.ID, deleted)
+	}
+}
