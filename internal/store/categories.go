@@ -86,10 +86,14 @@ func insertCategory(ctx context.Context, tx *sql.Tx, c *Category, t time.Time) e
 		c.Slug, c.Name, c.Description, t).Scan(&c.ID)
 }
 
-// UpdateCategory saves c's slug, name and description. A missing id is ErrNotFound.
+// UpdateCategory saves c's slug, name and description. A missing id is ErrNotFound. A new slug
+// leaves the old one redirecting to the line (Moved).
 func (s *Store) UpdateCategory(ctx context.Context, c *Category) error {
 	t := now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := recordCategoryRename(ctx, tx, c.ID, c.Slug, t); err != nil {
+			return err
+		}
 		if err := expectOne(tx.ExecContext(ctx,
 			`UPDATE categories SET slug = $1, name = $2, description = $3, updated_at = $4, version = version + 1 WHERE id = $5`,
 			c.Slug, c.Name, c.Description, t, c.ID)); err != nil {

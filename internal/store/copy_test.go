@@ -105,6 +105,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	seedExtras(t, lite, liteOpt)
+	renamed := renameFirst(t, lite)
 	pg := storetest.Open(t, store.Postgres)
 	back := storetest.Open(t, store.SQLite)
 
@@ -112,7 +113,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	first := copyOK(t, lite, pg, store.CopyOptions{Sessions: true, Progress: func(p store.CopyProgress) { steps = append(steps, p) }})
 	second := copyOK(t, pg, back, store.CopyOptions{Sessions: true})
 
-	want := []string{"categories", "category_versions", "items", "item_stats", "users", "reviews", "helpful_votes", "api_tokens",
+	want := []string{"categories", "category_versions", "items", "item_stats", "category_redirects", "item_redirects", "users", "reviews", "helpful_votes", "api_tokens",
 		"idempotency_keys", "sessions"}
 	var got []string
 	for _, c := range first.Tables {
@@ -174,6 +175,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		if data, ok, err := s.SessionFind(ctx, "empty"); err != nil || !ok || len(data) != 0 {
 			t.Errorf("%s empty session: %q %v %v", s.Dialect(), data, ok, err)
 		}
+		wantMoved(t, s, renamed[0], renamed[1], renamed[2], renamed[3])
 		if drift, err := s.StatsDrift(ctx); err != nil || len(drift) > 0 {
 			t.Errorf("%s stats drift %v %v", s.Dialect(), drift, err)
 		}
@@ -250,7 +252,7 @@ func TestCopyEmptyDatabases(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, dst *store.Store) {
 		rep := copyOK(t, storetest.Open(t, store.SQLite), dst, store.CopyOptions{})
-		if rep.Rows != 0 || len(rep.Tables) != 9 {
+		if rep.Rows != 0 || len(rep.Tables) != 11 {
 			t.Errorf("report %+v", rep)
 		}
 	})
@@ -283,4 +285,28 @@ func openMigrated(t *testing.T, opt store.Options) *store.Store {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// renameFirst renames the first line and its first item, and returns their old and new slugs.
+func renameFirst(t *testing.T, s *store.Store) [4]string {
+	t.Helper()
+	ctx := context.Background()
+	cats, err := s.Categories(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := s.ItemsByCategory(ctx, cats[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, it := cats[0], items[0]
+	out := [4]string{c.Slug, it.Slug, c.Slug + "-renamed", it.Slug + "-renamed"}
+	c.Slug, it.Slug = out[2], out[3]
+	if err := s.UpdateCategory(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateItem(ctx, &it); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -130,7 +130,7 @@ func TestMigrationToAutoincrementKeepsRows(t *testing.T) {
 				}
 			}
 
-			if err := s.Migrate(ctx, discard); err != nil {
+			if err := s.MigrateTo(ctx, 10); err != nil {
 				t.Fatal(err)
 			}
 

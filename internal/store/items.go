@@ -157,10 +157,14 @@ func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, it *Item, t time.Tim
 	return s.bumpCategoryOfItem(ctx, tx, it.ID)
 }
 
-// UpdateItem saves it's slug, name, description and attributes. A missing id is ErrNotFound.
+// UpdateItem saves it's slug, name, description and attributes. A missing id is ErrNotFound. A
+// new slug leaves the old one redirecting to the item (Moved).
 func (s *Store) UpdateItem(ctx context.Context, it *Item) error {
 	t := now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := recordItemRename(ctx, tx, it.ID, it.Slug, t); err != nil {
+			return err
+		}
 		if err := expectOne(tx.ExecContext(ctx,
 			`UPDATE items SET slug = $1, name = $2, description = $3, attributes = $4, updated_at = $5 WHERE id = $6`,
 			it.Slug, it.Name, it.Description, it.Attributes, t, it.ID)); err != nil {
