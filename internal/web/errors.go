@@ -101,5 +101,8 @@ func (srv *Server) serverError(w http.ResponseWriter, r *http.Request, err error
 }
 
 func (srv *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if srv.redirectMoved(w, r) {
+		return
+	}
 	srv.clientError(w, r, http.StatusNotFound, "", "There is nothing at this address.")
 }
