@@ -135,9 +135,13 @@ func (srv *Server) writeFeed(w http.ResponseWriter, feed atomFeed, updated time.
 	w.Write([]byte("\n"))
 }
 
-// baseURL returns the scheme and host the client reached us at, for the absolute addresses
-// feeds need.
+// baseURL returns the canonical base of the site's absolute addresses (feeds, the sitemap,
+// canonical links): the BASE_URL setting, or, in development where it is unset, the scheme and
+// host the client reached us at.
 func (srv *Server) baseURL(r *http.Request) string {
+	if srv.opt.BaseURL != "" {
+		return srv.opt.BaseURL
+	}
 	scheme := "http"
 	if srv.isHTTPS(r) {
 		scheme = "https"

@@ -22,6 +22,10 @@ type Options struct {
 	Logger *slog.Logger
 	// TrustProxy makes the server believe X-Forwarded-Proto, as behind Heroku's router.
 	TrustProxy bool
+	// BaseURL is the site's public address without a trailing slash (config.ParseBaseURL), for
+	// the absolute addresses of feeds, the sitemap and canonical links; empty in development,
+	// where each request's own scheme and host stand in (baseURL).
+	BaseURL string
 	// SignInLimit bounds sign-in, sign-up and password-change attempts per client address and
 	// per account; zero means auth.SignInLimit (10 per 5 minutes).
 	SignInLimit auth.Limit
