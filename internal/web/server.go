@@ -44,6 +44,8 @@ type Server struct {
 	// pagesKept holds pages rendered for anonymous visitors (pagecache.go).
 	pagesKept pageCache
 	handler   http.Handler
+	// htmlPatterns are the routes of the HTML pages, feeds and health checks, for tests.
+	htmlPatterns []string
 }
 
 // New returns a Server over the store, with its templates parsed and routes registered. A
