@@ -17,6 +17,10 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", srv.readyz)
 	mux.Handle("GET /static/", srv.static)
 
+	// For search engines (seo.go).
+	mux.HandleFunc("GET /robots.txt", srv.robots)
+	mux.HandleFunc("GET /sitemap.xml", srv.sitemap)
+
 	// Product lines and items, for everyone.
 	mux.HandleFunc("GET /{$}", srv.home)
 	mux.HandleFunc("GET /c/{line}", srv.line)

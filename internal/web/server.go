@@ -44,6 +44,8 @@ type Server struct {
 	// pagesKept holds pages rendered for anonymous visitors (pagecache.go).
 	pagesKept pageCache
 	handler   http.Handler
+	// sitemapURLs is the most addresses one sitemap holds (seo.go).
+	sitemapURLs int
 	// htmlPatterns are the routes of the HTML pages, feeds and health checks, for tests.
 	htmlPatterns []string
 }
@@ -61,7 +63,7 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := &Server{store: s, log: opt.Logger, opt: opt, static: static}
+	srv := &Server{store: s, log: opt.Logger, opt: opt, static: static, sitemapURLs: sitemapURLs}
 	srv.lines = lineup.NewCache(s)
 	srv.pagesKept.init(pageCacheBytes)
 	srv.sessions = session.New(s, opt.TrustProxy)
