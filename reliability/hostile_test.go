@@ -198,7 +198,7 @@ func runHostile(t *testing.T, db database) {
 			header: http.Header{"Authorization": {"Bearer \xff\xfe"}}, want: 401},
 		hostileCase{name: "API basic auth", method: "GET", path: "/api/v1/me",
 			header: http.Header{"Authorization": {"Basic YTpi"}}, want: 401, wantBody: "Bearer"},
-		hostileCase{name: "wrong method", method: "PUT", path: item, want: 404},
+		hostileCase{name: "wrong method", method: "PUT", path: item, want: 405},
 		// net/http counts the limit loosely (64 KiB plus a read buffer), so well over it.
 		hostileCase{name: "header of 256 KiB", method: "GET", path: "/", header: http.Header{"X-Big": {strings.Repeat("h", 256<<10)}}, want: 431},
 	)

@@ -47,7 +47,8 @@ func TestHerokuRelease(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	port := freePort(t)
-	heroku := []string{"DATABASE_URL=" + dbURL, "PORT=" + port, "TRUST_PROXY=1", "LOG_FORMAT=json"}
+	heroku := []string{"DATABASE_URL=" + dbURL, "PORT=" + port, "TRUST_PROXY=1", "LOG_FORMAT=json",
+		"BASE_URL=https://starboard.example"}
 	dyno := func(name string, args ...string) *exec.Cmd {
 		cmd := exec.Command(bin, args...)
 		cmd.Env = append([]string{"DYNO=" + name}, heroku...)

@@ -39,7 +39,7 @@ const (
 const usage = `Starboard: which one should I tell my friends to buy?
 
 Usage:
-  starboard serve   [--addr HOST:PORT] [--db PATH|URL] [--demo] [--pool N]
+  starboard serve   [--addr HOST:PORT] [--db PATH|URL] [--demo] [--pool N] [--base-url URL]
   starboard migrate [--db PATH|URL]
   starboard demo    [--db PATH|URL] [--items N --reviews M] [--force]
   starboard user create --email E [--name N] [--admin] [--db PATH|URL]   (password on stdin, or asked)
@@ -218,12 +218,16 @@ func (e env) serve(ctx context.Context, args []string) error {
 	fs.StringVar(&f.Database, "db", "", "SQLite path or database URL (default $DATABASE_URL or ./starboard.db)")
 	fs.BoolVar(&f.Demo, "demo", false, "load the demo data set when the database is empty")
 	fs.IntVar(&f.Pool, "pool", 0, "database connections (default $DATABASE_POOL or 10)")
+	fs.StringVar(&f.BaseURL, "base-url", "", "the site's public address, e.g. https://reviews.example.com (default $BASE_URL)")
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
 	cfg, opt, err := e.load(f)
 	if err != nil {
 		return err
+	}
+	if err := cfg.RequireBaseURL(); err != nil {
+		return usageError{err}
 	}
 	log := e.logger(cfg)
 	s, err := migrated(ctx, opt, log)
@@ -242,7 +246,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 			log.Info("demo data loaded", "lines", sum.Categories, "items", sum.Items, "reviews", sum.Reviews)
 		}
 	}
-	h, err := web.New(s, web.Options{Logger: log, TrustProxy: cfg.TrustProxy})
+	h, err := web.New(s, web.Options{Logger: log, TrustProxy: cfg.TrustProxy, BaseURL: cfg.BaseURL})
 	if err != nil {
 		return err
 	}

@@ -55,6 +55,16 @@ func TestBadDatabaseURLs(t *testing.T) {
 		!strings.Contains(stderr, "ephemeral") {
 		t.Errorf("SQLite on Heroku: exit %d, stderr %q; want 2 and a refusal explaining the ephemeral filesystem", code, stderr)
 	}
+	for _, environ := range []map[string]string{{"TRUST_PROXY": "1"}, {"DYNO": "web.1", "DATABASE_URL": "postgres://u@127.0.0.1:1/x"}} {
+		if code, _, stderr := runCmd(t, context.Background(), environ, "serve"); code != exitUsage ||
+			!strings.Contains(stderr, "set BASE_URL") {
+			t.Errorf("serve with %v and no BASE_URL: exit %d, stderr %q; want 2 saying to set BASE_URL", environ, code, stderr)
+		}
+	}
+	if code, _, stderr := runCmd(t, context.Background(), nil, "serve", "--base-url", "example.com"); code != exitUsage ||
+		!strings.Contains(stderr, "--base-url") {
+		t.Errorf("serve --base-url example.com: exit %d, stderr %q; want 2 naming --base-url", code, stderr)
+	}
 	if code, _, _ := runCmd(t, context.Background(), nil, "launch"); code != exitUsage {
 		t.Errorf("unknown command: exit %d, want 2", code)
 	}

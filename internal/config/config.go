@@ -4,9 +4,12 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strconv"
+	"strings"
 )
 
 // Config is everything the server needs to start.
@@ -17,6 +20,10 @@ type Config struct {
 	LogFormat    string // "text" or "json"
 	TrustProxy   bool   // believe X-Forwarded-Proto (set behind Heroku's router)
 	Demo         bool   // load the demo data set into an empty database at start
+	// BaseURL is the site's public address, scheme and host without a trailing slash
+	// ("https://reviews.example.com"): the canonical base of feeds, the sitemap and canonical
+	// links. Empty in development, where it is derived from each request.
+	BaseURL string
 	// EphemeralDisk is set on Heroku (DYNO is set), where files written are lost at every
 	// restart, so a SQLite database would be.
 	EphemeralDisk bool
@@ -28,6 +35,7 @@ type Flags struct {
 	Database string // --db: a path or URL
 	Pool     int
 	Demo     bool
+	BaseURL  string // --base-url
 }
 
 // Load reads the environment (through getenv) and the flags into a Config.
@@ -65,5 +73,55 @@ func Load(getenv func(string) string, f Flags) (Config, error) {
 		}
 		c.DatabasePool = n
 	}
+
+	c.BaseURL = getenv("BASE_URL")
+	name := "BASE_URL"
+	if f.BaseURL != "" {
+		c.BaseURL, name = f.BaseURL, "--base-url"
+	}
+	if c.BaseURL != "" {
+		u, err := ParseBaseURL(c.BaseURL)
+		if err != nil {
+			return c, fmt.Errorf("%s=%q: %w", name, c.BaseURL, err)
+		}
+		c.BaseURL = u
+	}
 	return c, nil
+}
+
+// ParseBaseURL checks a site's public address and returns it normalised: an absolute http or
+// https URL of the site's root, no query, fragment or user, lower-case scheme and host, without
+// the trailing slash.
+func ParseBaseURL(s string) (string, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", errors.New("want an absolute http(s) URL such as https://reviews.example.com")
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https", u.Host == "", u.Opaque != "":
+		return "", errors.New("want an absolute http(s) URL such as https://reviews.example.com")
+	case u.User != nil:
+		return "", errors.New("want no user name or password in the address")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(s, "#"):
+		return "", errors.New("want no query (?) or fragment (#) in the address")
+	case u.Path != "" && u.Path != "/":
+		return "", errors.New("want the site's root address, without a path: Starboard serves from /")
+	}
+	return u.Scheme + "://" + strings.ToLower(u.Host), nil
+}
+
+// RequireBaseURL returns an error saying what to set when the server runs where its public
+// address cannot be trusted from requests (Heroku: DYNO is set; behind a proxy: TRUST_PROXY=1)
+// and BASE_URL is unset. Only serve needs it.
+func (c Config) RequireBaseURL() error {
+	if c.BaseURL != "" || (!c.EphemeralDisk && !c.TrustProxy) {
+		return nil
+	}
+	where := "behind a proxy (TRUST_PROXY=1)"
+	if c.EphemeralDisk {
+		where = "on Heroku (DYNO is set)"
+	}
+	return fmt.Errorf("BASE_URL is not set: %s the site's public address cannot be taken from requests, "+
+		"so set BASE_URL to it, e.g. BASE_URL=https://reviews.example.com (or serve --base-url)", where)
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -27,6 +28,52 @@ func TestLoad(t *testing.T) {
 	} {
 		if _, err := Load(env(bad), Flags{}); err == nil {
 			t.Errorf("Load(%v) accepted it", bad)
+		}
+	}
+}
+
+func TestBaseURL(t *testing.T) {
+	t.Parallel()
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	for in, want := range map[string]string{
+		"https://reviews.example.com":      "https://reviews.example.com",
+		"https://reviews.example.com/":     "https://reviews.example.com",
+		"HTTP://Reviews.Example.COM:8080/": "http://reviews.example.com:8080",
+		"http://localhost:8080":            "http://localhost:8080",
+		"https://[2001:db8::1]:8443":       "https://[2001:db8::1]:8443",
+	} {
+		c, err := Load(env(map[string]string{"BASE_URL": in}), Flags{})
+		if err != nil || c.BaseURL != want {
+			t.Errorf("BASE_URL=%q → %q, %v; want %q", in, c.BaseURL, err, want)
+		}
+	}
+	c, err := Load(env(map[string]string{"BASE_URL": "https://a.example"}), Flags{BaseURL: "https://b.example/"})
+	if err != nil || c.BaseURL != "https://b.example" {
+		t.Errorf("flag wins = %q, %v", c.BaseURL, err)
+	}
+	for _, bad := range []string{"reviews.example.com", "/c/books", "ftp://x.example", "https://x.example/?a=1",
+		"https://x.example/#top", "https://x.example/reviews", "https://u:p@x.example", "https://", "mailto:a@b.example"} {
+		if _, err := Load(env(map[string]string{"BASE_URL": bad}), Flags{}); err == nil || !strings.Contains(err.Error(), "BASE_URL") {
+			t.Errorf("BASE_URL=%q accepted (%v)", bad, err)
+		}
+	}
+	for _, tt := range []struct {
+		env  map[string]string
+		fail bool
+	}{
+		{nil, false},
+		{map[string]string{"DYNO": "web.1"}, true},
+		{map[string]string{"TRUST_PROXY": "1"}, true},
+		{map[string]string{"TRUST_PROXY": "1", "BASE_URL": "https://x.example"}, false},
+		{map[string]string{"DYNO": "web.1", "BASE_URL": "https://x.example"}, false},
+	} {
+		c, err := Load(env(tt.env), Flags{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = c.RequireBaseURL()
+		if (err != nil) != tt.fail || (err != nil && !strings.Contains(err.Error(), "set BASE_URL")) {
+			t.Errorf("%v: RequireBaseURL() = %v", tt.env, err)
 		}
 	}
 }

@@ -320,8 +320,8 @@ func TestLogout(t *testing.T) {
 		ts.signUp(t, ts.client, "ann@example.com", "Ann")
 		old := ts.sessionCookie(ts.client)
 		// GET changes nothing.
-		if code, _, _ := ts.get(t, "/logout"); code != http.StatusNotFound {
-			t.Errorf("GET /logout = %d, want 404", code)
+		if code, _, _ := ts.get(t, "/logout"); code != http.StatusMethodNotAllowed {
+			t.Errorf("GET /logout = %d, want 405", code)
 		}
 		if ts.signedInAs(t, ts.client) != "Ann" {
 			t.Fatal("GET /logout signed out")
@@ -509,8 +509,8 @@ func TestAPITokenLifecycle(t *testing.T) {
 			t.Errorf("ann's token after bob's attempt = %d", code)
 		}
 		// GET never revokes.
-		if code, _, _ := ts.get(t, path); code != http.StatusNotFound {
-			t.Errorf("GET %s = %d", path, code)
+		if code, _, _ := ts.get(t, path); code != http.StatusMethodNotAllowed {
+			t.Errorf("GET %s = %d, want 405", path, code)
 		}
 		if code, _, _ := bearer(token); code != 200 {
 			t.Error("a GET revoked the token")

@@ -45,5 +45,6 @@ func (srv *Server) home(w http.ResponseWriter, r *http.Request) {
 		lines = append(lines, lineSummary{Category: l.Category, Counts: countsText(l.Category),
 			Verdict: newVerdictView(l.Category.Slug, l.Verdict, byID)})
 	}
-	srv.render(w, r, http.StatusOK, "home", view{Title: "Which one should I tell my friends to buy?", Data: lines})
+	srv.render(w, r, http.StatusOK, "home", view{Title: "Which one should I tell my friends to buy?", Data: lines,
+		Canonical: srv.canonicalURL(r, "/", 1)})
 }

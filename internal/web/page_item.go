@@ -35,6 +35,7 @@ type itemPageView struct {
 	NewReview   reviewFormView // the empty review form
 	SignedIn    bool
 	Path        string // the item page's address
+	URL         string // the item page's canonical absolute address, for the Product's url
 }
 
 // starFilter is one choice of the star filter.
@@ -128,11 +129,12 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 	if rq.page.Page > 1 {
 		title += fmt.Sprintf(" · page %d", rq.page.Page)
 	}
+	canonical := srv.canonicalURL(r, v.Path, rq.page.Page)
 	if !anonymous {
-		srv.render(w, r, http.StatusOK, "item", view{Title: title, Data: v, Flash: srv.postedNotice(w, r, it)})
+		srv.render(w, r, http.StatusOK, "item", view{Title: title, Data: v, Flash: srv.postedNotice(w, r, it), Canonical: canonical})
 		return
 	}
-	srv.renderKept(w, r, "item", view{Title: title, Data: v}, itemStamp(it), func(p *cachedPage) {
+	srv.renderKept(w, r, "item", view{Title: title, Data: v, Canonical: canonical}, itemStamp(it), func(p *cachedPage) {
 		p.itemID, p.version = it.ID, it.Stats.Version
 	})
 }
@@ -173,6 +175,7 @@ func (srv *Server) loadItemPage(r *http.Request, it store.Item, rq reviewQuery) 
 		v.To = rq.Offset + len(reviews)
 	}
 	v.Path = itemPath(it)
+	v.URL = srv.baseURL(r) + v.Path
 	v.NewReview = reviewFormView{Item: it, Heading: "Review " + it.Name, Action: v.Path + "/reviews", Submit: "Post your review"}
 	rq.page.Total = v.Matching
 	v.Pager = pagerFor(rq.page, func(p int) string { return reviewsURL(it, rq.Sort, rq.Stars, p) })

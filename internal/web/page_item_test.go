@@ -420,7 +420,7 @@ func TestReviewAccess(t *testing.T) {
 			{"negative id", owner, "POST", "/reviews/-1/delete", nil, 404, ""},
 			{"unknown review helpful", owner, "POST", "/reviews/999999/helpful", nil, 404, ""},
 			{"review of unknown item", owner, "POST", "/c/tellytubbies/noo-noo/reviews", reviewValues("3", "Who?", ""), 404, ""},
-			{"get on a POST route", owner, "GET", "/reviews/" + id + "/helpful", nil, 404, ""},
+			{"get on a POST route", owner, "GET", "/reviews/" + id + "/helpful", nil, 405, ""},
 		}
 		for _, tt := range tests {
 			var code int

@@ -320,11 +320,12 @@ func (srv *Server) line(w http.ResponseWriter, r *http.Request) {
 	if pg.Page > 1 {
 		title += fmt.Sprintf(" · page %d", pg.Page)
 	}
+	canonical := srv.canonicalURL(r, "/c/"+url.PathEscape(l.Category.Slug), pg.Page)
 	if anonymous {
-		srv.renderKept(w, r, "lines", view{Title: title, Data: p}, stamp)
+		srv.renderKept(w, r, "lines", view{Title: title, Data: p, Canonical: canonical}, stamp)
 		return
 	}
-	srv.render(w, r, http.StatusOK, "lines", view{Title: title, Data: p})
+	srv.render(w, r, http.StatusOK, "lines", view{Title: title, Data: p, Canonical: canonical})
 }
 
 // lineURL returns the address of one page of a line-up in one order.

@@ -29,6 +29,9 @@ type view struct {
 	User  *store.User // the signed-in member, nil for a visitor
 	Flash string      // a one-time message from the previous request
 	Path  string      // the request path, for "sign in and come back here" links
+	// Canonical is the page's canonical address (canonicalURL), for pages whose address has
+	// variants; "" for none.
+	Canonical string
 }
 
 // parsePages parses templates/layout.html and templates/partials/*.html with each other

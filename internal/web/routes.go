@@ -1,11 +1,14 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // routes returns the site's map: every HTML page, the JSON API, the feeds, health checks and
 // static files, inside the middleware every request passes through.
 func (srv *Server) routes() http.Handler {
-	mux := http.NewServeMux()
+	mux := &siteMux{ServeMux: http.NewServeMux()}
 	member := srv.requireUser
 	admin := srv.requireAdmin
 
@@ -13,6 +16,10 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", srv.healthz)
 	mux.HandleFunc("GET /readyz", srv.readyz)
 	mux.Handle("GET /static/", srv.static)
+
+	// For search engines (seo.go).
+	mux.HandleFunc("GET /robots.txt", srv.robots)
+	mux.HandleFunc("GET /sitemap.xml", srv.sitemap)
 
 	// Product lines and items, for everyone.
 	mux.HandleFunc("GET /{$}", srv.home)
@@ -62,9 +69,11 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/members/{id}/role", admin(srv.adminSetRole))
 	mux.HandleFunc("POST /admin/members/{id}/status", admin(srv.adminSetStatus))
 
-	// The JSON API (its table is below), and 404 for any other path.
-	srv.apiRoutes(mux)
-	mux.HandleFunc("/", srv.notFound)
+	// The JSON API (its table is below); 405 naming the methods a known HTML address takes, and
+	// 404 for any other path.
+	srv.apiRoutes(mux.ServeMux)
+	srv.htmlPatterns = mux.patterns
+	mux.HandleFunc("/", srv.noRoute(mux.ServeMux))
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(srv.crossOriginDenied))
@@ -127,4 +136,48 @@ func (srv *Server) apiRoutes(mux *http.ServeMux) {
 		mux.HandleFunc(apiPrefix+p, srv.methodNotAllowed(allowed[p]))
 	}
 	mux.HandleFunc("/api/", srv.notFound)
+}
+
+// siteMux is the router, remembering the patterns it registers (the HTML pages', for tests).
+type siteMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+// Handle registers h for pattern.
+func (m *siteMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+// HandleFunc registers h for pattern.
+func (m *siteMux) HandleFunc(pattern string, h http.HandlerFunc) { m.Handle(pattern, h) }
+
+// routeMethods are the methods asked of the router to learn which ones an address takes.
+var routeMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// noRoute answers a request no route took: 405 with Allow when the path is that of an HTML page
+// asked with a method it does not take (the catch-all "/" would otherwise swallow it, since the
+// router's own 405 applies only when no pattern matches), else 404.
+func (srv *Server) noRoute(mux *http.ServeMux) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range routeMethods {
+			probe := r.WithContext(r.Context())
+			probe.Method = m
+			// Method patterns hold a space; the catch-all and the router's trailing-slash
+			// redirects do not.
+			if _, pattern := mux.Handler(probe); strings.Contains(pattern, " ") {
+				allow = append(allow, m)
+				if m == http.MethodGet {
+					allow = append(allow, http.MethodHead)
+				}
+			}
+		}
+		if len(allow) == 0 {
+			srv.notFound(w, r)
+			return
+		}
+		srv.methodNotAllowed(allow)(w, r)
+	}
 }

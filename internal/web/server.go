@@ -22,6 +22,10 @@ type Options struct {
 	Logger *slog.Logger
 	// TrustProxy makes the server believe X-Forwarded-Proto, as behind Heroku's router.
 	TrustProxy bool
+	// BaseURL is the site's public address without a trailing slash (config.ParseBaseURL), for
+	// the absolute addresses of feeds, the sitemap and canonical links; empty in development,
+	// where each request's own scheme and host stand in (baseURL).
+	BaseURL string
 	// SignInLimit bounds sign-in, sign-up and password-change attempts per client address and
 	// per account; zero means auth.SignInLimit (10 per 5 minutes).
 	SignInLimit auth.Limit
@@ -40,6 +44,10 @@ type Server struct {
 	// pagesKept holds pages rendered for anonymous visitors (pagecache.go).
 	pagesKept pageCache
 	handler   http.Handler
+	// sitemapURLs is the most addresses one sitemap holds (seo.go).
+	sitemapURLs int
+	// htmlPatterns are the routes of the HTML pages, feeds and health checks, for tests.
+	htmlPatterns []string
 }
 
 // New returns a Server over the store, with its templates parsed and routes registered. A
@@ -55,7 +63,7 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := &Server{store: s, log: opt.Logger, opt: opt, static: static}
+	srv := &Server{store: s, log: opt.Logger, opt: opt, static: static, sitemapURLs: sitemapURLs}
 	srv.lines = lineup.NewCache(s)
 	srv.pagesKept.init(pageCacheBytes)
 	srv.sessions = session.New(s, opt.TrustProxy)
