@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/xml"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -52,17 +53,15 @@ type atomEntry struct {
 }
 
 // itemFeed serves the newest reviews of one item as Atom.
-func (srv *Server) itemFeed(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) itemFeed(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	it, err := srv.store.ItemBySlug(ctx, r.PathValue("line"), r.PathValue("item"))
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	reviews, err := srv.store.Reviews(ctx, store.ReviewQuery{ItemID: it.ID, Sort: store.SortNewest, Limit: FeedEntries})
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	base := srv.baseURL(r)
 	page := base + itemPath(it)
@@ -75,21 +74,19 @@ func (srv *Server) itemFeed(w http.ResponseWriter, r *http.Request) {
 		feed.Entries = append(feed.Entries, reviewEntry(page, rv, "“"+rv.Summary+"” ("+plural(rv.Rating, "star", "stars")+")"))
 		updated = later(updated, rv.UpdatedAt)
 	}
-	srv.writeFeed(w, feed, updated)
+	return srv.writeFeed(w, feed, updated)
 }
 
 // lineFeed serves the newest reviews of every item in a product line as Atom.
-func (srv *Server) lineFeed(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) lineFeed(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	c, err := srv.store.CategoryBySlug(ctx, r.PathValue("line"))
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	reviews, err := srv.store.NewestReviews(ctx, c.ID, FeedEntries)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	base := srv.baseURL(r)
 	line := base + "/c/" + url.PathEscape(c.Slug)
@@ -104,7 +101,7 @@ func (srv *Server) lineFeed(w http.ResponseWriter, r *http.Request) {
 			rv.ItemName+": “"+rv.Summary+"” ("+plural(rv.Rating, "star", "stars")+")"))
 		updated = later(updated, rv.UpdatedAt)
 	}
-	srv.writeFeed(w, feed, updated)
+	return srv.writeFeed(w, feed, updated)
 }
 
 // reviewEntry is one review as a feed entry; its id is the review's address on the item page.
@@ -119,20 +116,20 @@ func reviewEntry(itemURL string, rv store.Review, title string) atomEntry {
 		Content: atomText{Type: "text", Body: body}}
 }
 
-func (srv *Server) writeFeed(w http.ResponseWriter, feed atomFeed, updated time.Time) {
+func (srv *Server) writeFeed(w http.ResponseWriter, feed atomFeed, updated time.Time) error {
 	feed.Updated = atomTime(updated)
 	feed.Author = atomPerson{Name: "Starboard"}
 	feed.Generator = "Starboard"
 	out, err := xml.MarshalIndent(feed, "", "  ")
 	if err != nil {
-		http.Error(w, "The feed could not be written.", http.StatusInternalServerError)
-		return
+		return fmt.Errorf("web: write feed: %w", err)
 	}
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.Write([]byte(xml.Header))
 	w.Write(out)
 	w.Write([]byte("\n"))
+	return nil
 }
 
 // baseURL returns the scheme and host the client reached us at, for the absolute addresses

@@ -134,7 +134,7 @@ func (a *sessionAnswer) Unwrap() http.ResponseWriter { return a.ResponseWriter }
 
 // sessionFailed answers a session that could not be loaded or saved.
 func (srv *Server) sessionFailed(w http.ResponseWriter, r *http.Request, err error) {
-	srv.serverError(w, r, err)
+	srv.serveError(w, r, err)
 	if a, ok := w.(*sessionAnswer); ok {
 		a.answered = true
 	}
