@@ -125,9 +125,8 @@ func writeSaved(w http.ResponseWriter, resp store.SavedResponse, locate locator,
 	io.WriteString(w, resp.Body)
 }
 
-// creation is one API create: the write, the created resource's JSON and its address.
+// creation is one API create: the write and the created resource's JSON.
 type creation struct {
-	locate locator
 	write  func(*store.Tx) error
 	answer func() any
 }
