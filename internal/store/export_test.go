@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 )
 
@@ -22,3 +23,12 @@ func (s *Store) QueryPool(ctx context.Context, query string) (string, error) {
 // Tables returns every table of the schema with its column names, for the test that both
 // dialects' migrations make the same schema.
 func (s *Store) Tables(ctx context.Context) (map[string][]string, error) { return s.tables(ctx) }
+
+// EndSessions voids every session of a member, for tests of the session version, by moving their session version on; the sessions
+// are refused at their next request.
+func (s *Store) EndSessions(ctx context.Context, userID int64) error {
+	return wrap("end sessions", s.tx(ctx, func(tx *sql.Tx) error {
+		return expectOne(tx.ExecContext(ctx,
+			`UPDATE users SET session_version = session_version + 1, updated_at = $1 WHERE id = $2`, now(), userID))
+	}))
+}

@@ -14,10 +14,10 @@ import (
 )
 
 // keepText returns input fit to show back in a form: valid UTF-8 and of bounded length.
-func keepText(s string, max int) string {
+func keepText(s string, limit int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	if utf8.RuneCountInString(s) > max {
-		s = string([]rune(s)[:max])
+	if utf8.RuneCountInString(s) > limit {
+		s = string([]rune(s)[:limit])
 	}
 	return s
 }

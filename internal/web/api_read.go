@@ -142,7 +142,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 }
 
 // apiCategories lists one page of the product lines, by name (limit, page; total is the
-// number of lines, also given at the top level, where it was before lists were paged).
+// number of lines, given both in page and at the top level).
 func (srv *Server) apiCategories(w http.ResponseWriter, r *http.Request) error {
 	pg, err := parsePage(r)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 const flashKey = "flash"
 
 // The thanks after a new review travel in a short-lived cookie naming the item, not in the
-// session: saving the session for it was a second database write on every review POST. The
+// session: saving the session for it would be a second database write on every review POST. The
 // cookie can only ever say the one fixed sentence, about the item whose page shows it.
 const (
 	postedCookie = "starboard_posted"
