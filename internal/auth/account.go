@@ -14,17 +14,24 @@ const (
 	MaxTokenNameLen   = 100
 )
 
-// Reasons an email, display name or token name is refused, written for a person.
+// Refusal is why an input was refused, written for the person who typed it: its text is a
+// sentence to show beside the field, not a Go error string to wrap, so it is capitalised and
+// ends with a full stop. Compare with errors.Is against the Err values.
+type Refusal struct{ msg string }
+
+func (r *Refusal) Error() string { return r.msg }
+
+// Reasons an email, display name or token name is refused.
 var (
-	ErrEmailMissing       = errors.New("Enter your email address.")
-	ErrEmailInvalid       = errors.New("Enter an email address like name@example.com.")
-	ErrEmailTooLong       = errors.New("That email address is too long (at most 254 characters).")
-	ErrDisplayNameMissing = errors.New("Enter the name to show beside your reviews.")
-	ErrDisplayNameTooLong = errors.New("Use at most 50 characters for your display name.")
-	ErrDisplayNameBadText = errors.New("The name contains characters that cannot be shown (invalid UTF-8 or control characters).")
-	ErrTokenNameMissing   = errors.New("Name the token after what will use it, such as \"laptop script\".")
-	ErrTokenNameTooLong   = errors.New("Use at most 100 characters for the token name.")
-	ErrTokenNameBadText   = errors.New("The token name contains characters that cannot be shown (invalid UTF-8 or control characters).")
+	ErrEmailMissing       = &Refusal{"Enter your email address."}
+	ErrEmailInvalid       = &Refusal{"Enter an email address like name@example.com."}
+	ErrEmailTooLong       = &Refusal{"That email address is too long (at most 254 characters)."}
+	ErrDisplayNameMissing = &Refusal{"Enter the name to show beside your reviews."}
+	ErrDisplayNameTooLong = &Refusal{"Use at most 50 characters for your display name."}
+	ErrDisplayNameBadText = &Refusal{"The name contains characters that cannot be shown (invalid UTF-8 or control characters)."}
+	ErrTokenNameMissing   = &Refusal{"Name the token after what will use it, such as \"laptop script\"."}
+	ErrTokenNameTooLong   = &Refusal{"Use at most 100 characters for the token name."}
+	ErrTokenNameBadText   = &Refusal{"The token name contains characters that cannot be shown (invalid UTF-8 or control characters)."}
 )
 
 // CheckEmail returns email trimmed and lower-cased when it looks like a deliverable address:
@@ -81,9 +88,9 @@ func CheckTokenName(name string) (string, error) {
 }
 
 var (
-	errMissing = errors.New("missing")
-	errTooLong = errors.New("too long")
-	errBadText = errors.New("bad text")
+	errMissing = &Refusal{"missing"}
+	errTooLong = &Refusal{"too long"}
+	errBadText = &Refusal{"bad text"}
 )
 
 // checkLabel trims s and checks it is 1..max characters of printable text.

@@ -9,7 +9,6 @@ import (
 	"crypto/subtle"
 	_ "embed"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -27,11 +26,11 @@ const (
 
 // Reasons a password is refused. Their text is written for the person choosing it.
 var (
-	ErrPasswordTooShort  = fmt.Errorf("Use at least %d characters.", MinPasswordLen)
-	ErrPasswordTooLong   = fmt.Errorf("Use at most %d characters.", MaxPasswordLen)
-	ErrPasswordCommon    = errors.New("This password is one of the most common ones, so it is among the first an attacker tries. Choose another.")
-	ErrPasswordBadText   = errors.New("The password contains characters that cannot be read (invalid UTF-8 or control characters).")
-	ErrPasswordIsAccount = errors.New("The password must not be your email address or display name.")
+	ErrPasswordTooShort  = &Refusal{fmt.Sprintf("Use at least %d characters.", MinPasswordLen)}
+	ErrPasswordTooLong   = &Refusal{fmt.Sprintf("Use at most %d characters.", MaxPasswordLen)}
+	ErrPasswordCommon    = &Refusal{"This password is one of the most common ones, so it is among the first an attacker tries. Choose another."}
+	ErrPasswordBadText   = &Refusal{"The password contains characters that cannot be read (invalid UTF-8 or control characters)."}
+	ErrPasswordIsAccount = &Refusal{"The password must not be your email address or display name."}
 )
 
 // commonPasswordList is Openwall's password.lst (public domain, compiled by Solar Designer,
@@ -143,25 +142,25 @@ func (p Params) Hash(pw string) string {
 func decodeHash(encoded string) (p Params, salt, key []byte, err error) {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
-		return p, nil, nil, errors.New("auth: not an argon2id hash")
+		return p, nil, nil, &Refusal{"auth: not an argon2id hash"}
 	}
 	var version int
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return p, nil, nil, errors.New("auth: unsupported argon2 version")
+		return p, nil, nil, &Refusal{"auth: unsupported argon2 version"}
 	}
 	var threads uint32
 	if n, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &threads); err != nil || n != 3 {
-		return p, nil, nil, errors.New("auth: bad argon2 parameters")
+		return p, nil, nil, &Refusal{"auth: bad argon2 parameters"}
 	}
 	if salt, err = b64.DecodeString(parts[4]); err != nil {
-		return p, nil, nil, errors.New("auth: bad salt")
+		return p, nil, nil, &Refusal{"auth: bad salt"}
 	}
 	if key, err = b64.DecodeString(parts[5]); err != nil {
-		return p, nil, nil, errors.New("auth: bad key")
+		return p, nil, nil, &Refusal{"auth: bad key"}
 	}
 	if p.Memory < 8 || p.Memory > maxMemory || p.Time < 1 || p.Time > maxTime || threads < 1 || threads > 255 ||
 		len(key) < 16 || len(key) > maxKeyLen || len(salt) < 8 || len(salt) > maxSaltLen {
-		return p, nil, nil, errors.New("auth: argon2 parameters out of range")
+		return p, nil, nil, &Refusal{"auth: argon2 parameters out of range"}
 	}
 	p.Threads, p.SaltLen, p.KeyLen = uint8(threads), uint32(len(salt)), uint32(len(key))
 	return p, salt, key, nil

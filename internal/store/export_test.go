@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -59,4 +60,13 @@ func (s *Store) TableChecksums(ctx context.Context, names ...string) (map[string
 		out[t.name] = fmt.Sprintf("%d rows, %s", n, sum)
 	}
 	return out, nil
+}
+
+// EndSessions voids every session of a member, for tests of the session version, by moving their session version on; the sessions
+// are refused at their next request.
+func (s *Store) EndSessions(ctx context.Context, userID int64) error {
+	return wrap("end sessions", s.tx(ctx, func(tx *sql.Tx) error {
+		return expectOne(tx.ExecContext(ctx,
+			`UPDATE users SET session_version = session_version + 1, updated_at = $1 WHERE id = $2`, now(), userID))
+	}))
 }

@@ -118,15 +118,6 @@ func (s *Store) CreateUsers(ctx context.Context, users []User) error {
 	return wrap("create users", err)
 }
 
-// EndSessions voids every session of a member by moving their session version on; the sessions
-// are refused at their next request.
-func (s *Store) EndSessions(ctx context.Context, userID int64) error {
-	return wrap("end sessions", s.tx(ctx, func(tx *sql.Tx) error {
-		return expectOne(tx.ExecContext(ctx,
-			`UPDATE users SET session_version = session_version + 1, updated_at = $1 WHERE id = $2`, now(), userID))
-	}))
-}
-
 // CreateAccount inserts u like CreateUser, except that the account is made an admin when the site
 // has no admin yet: the first account of a new site runs it. u.IsAdmin reports which it became.
 // Concurrent first sign-ups make exactly one admin.

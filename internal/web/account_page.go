@@ -1,9 +1,7 @@
 package web
 
 import (
-	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/starboard/starboard/internal/auth"
 	"github.com/starboard/starboard/internal/store"
@@ -12,10 +10,10 @@ import (
 // accountView is the account page: one form per change, and the member's API tokens.
 type accountView struct {
 	DisplayName    string // the display name form's value
-	NameErrors     accountErrors
-	PasswordErrors accountErrors
+	NameErrors     fieldErrors
+	PasswordErrors fieldErrors
 	TokenName      string // the new-token form's value
-	TokenErrors    accountErrors
+	TokenErrors    fieldErrors
 	Tokens         []store.APIToken
 	NewToken       string // a token just created, shown this once
 	Problem        string // what went wrong, shown at the top: the form may be far down the page
@@ -24,137 +22,131 @@ type accountView struct {
 const newTokenKey = "new_token"
 
 // accountPage shows the signed-in member's account.
-func (srv *Server) accountPage(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
 	u := userFrom(r.Context())
-	srv.renderAccount(w, r, http.StatusOK, accountView{DisplayName: u.DisplayName,
+	return srv.renderAccount(w, r, http.StatusOK, accountView{DisplayName: u.DisplayName,
 		NewToken: srv.sessions.PopString(r.Context(), newTokenKey)})
 }
 
 // renderAccount renders the account page with the member's tokens. It is never cached: it can
 // hold a new token.
-func (srv *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, v accountView) {
+func (srv *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, v accountView) error {
 	tokens, err := srv.store.APITokens(r.Context(), userFrom(r.Context()).ID)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	v.Tokens = tokens
 	if v.DisplayName == "" && v.NameErrors == nil {
 		v.DisplayName = userFrom(r.Context()).DisplayName
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	srv.render(w, r, status, "account", view{Title: "Your account", Data: v})
+	return srv.render(w, r, status, "account", view{Title: "Your account", Data: v})
 }
 
 // changeDisplayName sets the name shown beside the member's reviews.
-func (srv *Server) changeDisplayName(w http.ResponseWriter, r *http.Request) {
-	form, ok := srv.parseAccountForm(w, r)
-	if !ok {
-		return
+func (srv *Server) changeDisplayName(w http.ResponseWriter, r *http.Request) error {
+	form, err := parseAccountForm(r)
+	if err != nil {
+		return err
 	}
 	u := userFrom(r.Context())
 	name, err := auth.CheckDisplayName(form.Get("display_name"))
 	if err != nil {
-		srv.renderAccount(w, r, http.StatusUnprocessableEntity, accountView{
+		return srv.renderAccount(w, r, http.StatusUnprocessableEntity, accountView{
 			DisplayName: keepText(form.Get("display_name"), auth.MaxDisplayNameLen),
-			NameErrors:  accountErrors{"display_name": err.Error()},
+			NameErrors:  fieldErrors{{"display_name", err.Error()}},
 			Problem:     "Your display name was not changed: see the Display name section below."})
-		return
 	}
 	if err := srv.store.SetDisplayName(r.Context(), u.ID, name); err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	srv.setFlash(r, "Your display name is now "+name+".")
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
 }
 
 // changePassword replaces the member's password after checking the current one. Every other
 // session of the member ends; this one carries on under a new id.
-func (srv *Server) changePassword(w http.ResponseWriter, r *http.Request) {
-	form, ok := srv.parseAccountForm(w, r)
-	if !ok {
-		return
+func (srv *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
+	form, err := parseAccountForm(r)
+	if err != nil {
+		return err
 	}
 	u := userFrom(r.Context())
 	current, pw, confirm := form.Get("current_password"), form.Get("password"), form.Get("password_confirm")
-	errs := accountErrors{}
-	page := func(status int) {
-		srv.renderAccount(w, r, status, accountView{PasswordErrors: errs,
+	var errs fieldErrors
+	page := func(status int) error {
+		return srv.renderAccount(w, r, status, accountView{PasswordErrors: errs,
 			Problem: "Your password was not changed: see the Password section below."})
 	}
 	if current == "" {
-		errs.add("current_password", errors.New("Enter your current password."))
+		errs.add("current_password", "Enter your current password.")
 	} else {
 		// Someone at an unattended signed-in browser may not guess the current password either.
-		if !srv.attemptAllowed(w, r, "password", u.Email, errs, page) {
-			return
+		if done, err := srv.limitAttempts(w, r, "password", u.Email, &errs, page); done {
+			return err
 		}
 		if !auth.VerifyPassword(current, u.PasswordHash) {
-			errs.add("current_password", errors.New("That is not your current password."))
+			errs.add("current_password", "That is not your current password.")
 		}
 	}
 	if err := auth.ValidatePassword(pw, u.Email, u.DisplayName); err != nil {
-		errs.add("password", err)
+		errs.add("password", err.Error())
 	} else if confirm != pw {
-		errs.add("password_confirm", errors.New("The two new passwords differ. Type the same password twice."))
+		errs.add("password_confirm", "The two new passwords differ. Type the same password twice.")
 	}
 	if len(errs) > 0 {
-		page(http.StatusUnprocessableEntity)
-		return
+		return page(http.StatusUnprocessableEntity)
 	}
 	version, err := srv.store.SetPassword(r.Context(), u.ID, auth.HashPassword(pw))
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	updated := *u
 	updated.SessionVersion = version
 	if err := srv.signIn(r, updated); err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	srv.setFlash(r, "Password changed. Every other browser signed in to your account has been signed out.")
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
 }
 
 // createToken makes an API token and shows it once, on the account page.
-func (srv *Server) createToken(w http.ResponseWriter, r *http.Request) {
-	form, ok := srv.parseAccountForm(w, r)
-	if !ok {
-		return
+func (srv *Server) createToken(w http.ResponseWriter, r *http.Request) error {
+	form, err := parseAccountForm(r)
+	if err != nil {
+		return err
 	}
 	u := userFrom(r.Context())
 	name, err := auth.CheckTokenName(form.Get("name"))
 	if err != nil {
-		srv.renderAccount(w, r, http.StatusUnprocessableEntity, accountView{
-			TokenName: keepText(form.Get("name"), auth.MaxTokenNameLen), TokenErrors: accountErrors{"name": err.Error()},
+		return srv.renderAccount(w, r, http.StatusUnprocessableEntity, accountView{
+			TokenName: keepText(form.Get("name"), auth.MaxTokenNameLen), TokenErrors: fieldErrors{{"name", err.Error()}},
 			Problem: "No token was created: see the API tokens section below."})
-		return
 	}
 	token, hash := auth.NewToken()
 	t := store.APIToken{UserID: u.ID, Name: name, Hash: hash}
 	if err := srv.store.CreateAPIToken(r.Context(), &t); err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	srv.sessions.Put(r.Context(), newTokenKey, token)
 	srv.setFlash(r, "Token \""+name+"\" created. Copy it now: it will not be shown again.")
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
 }
 
 // revokeToken deletes one of the member's tokens. Another member's token is 404, as if it did
 // not exist.
-func (srv *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		srv.notFound(w, r)
-		return
+func (srv *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
 	}
 	if err := srv.store.DeleteAPIToken(r.Context(), id, userFrom(r.Context()).ID); err != nil {
-		srv.serverError(w, r, err) // ErrNotFound becomes 404
-		return
+		return err
 	}
 	srv.setFlash(r, "Token revoked. Programs using it can no longer reach your account.")
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
 }

@@ -13,22 +13,11 @@ import (
 	"github.com/starboard/starboard/internal/store"
 )
 
-// accountErrors maps a form's field names to what is wrong with each; "form" holds a message
-// about the form as a whole.
-type accountErrors map[string]string
-
-// add records msg for field unless the field already has one.
-func (e accountErrors) add(field string, err error) {
-	if _, ok := e[field]; !ok {
-		e[field] = err.Error()
-	}
-}
-
 // keepText returns input fit to show back in a form: valid UTF-8 and of bounded length.
-func keepText(s string, max int) string {
+func keepText(s string, limit int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	if utf8.RuneCountInString(s) > max {
-		s = string([]rune(s)[:max])
+	if utf8.RuneCountInString(s) > limit {
+		s = string([]rune(s)[:limit])
 	}
 	return s
 }
@@ -37,34 +26,34 @@ func keepText(s string, max int) string {
 type signupForm struct {
 	Email, DisplayName, Next  string
 	Password, PasswordConfirm string
-	Errors                    accountErrors
+	Errors                    fieldErrors // "form" holds a message about the form as a whole
 }
 
 func parseSignupForm(v url.Values) signupForm {
 	return signupForm{Email: v.Get("email"), DisplayName: v.Get("display_name"), Next: v.Get("next"),
-		Password: v.Get("password"), PasswordConfirm: v.Get("password_confirm"), Errors: accountErrors{}}
+		Password: v.Get("password"), PasswordConfirm: v.Get("password_confirm")}
 }
 
 // validate checks every field, normalising the email and display name in place, and reports
 // whether there were no errors.
 func (f *signupForm) validate() bool {
-	f.Errors = accountErrors{}
+	f.Errors = nil
 	email, err := auth.CheckEmail(f.Email)
 	if err != nil {
-		f.Errors.add("email", err)
+		f.Errors.add("email", err.Error())
 	} else {
 		f.Email = email
 	}
 	name, err := auth.CheckDisplayName(f.DisplayName)
 	if err != nil {
-		f.Errors.add("display_name", err)
+		f.Errors.add("display_name", err.Error())
 	} else {
 		f.DisplayName = name
 	}
 	if err := auth.ValidatePassword(f.Password, f.Email, f.DisplayName); err != nil {
-		f.Errors.add("password", err)
+		f.Errors.add("password", err.Error())
 	} else if f.PasswordConfirm != f.Password {
-		f.Errors.add("password_confirm", errors.New("The two passwords differ. Type the same password twice."))
+		f.Errors.add("password_confirm", "The two passwords differ. Type the same password twice.")
 	}
 	return len(f.Errors) == 0
 }
@@ -79,23 +68,23 @@ func (f signupForm) forPage() signupForm {
 type loginForm struct {
 	Email, Next string
 	Password    string
-	Errors      accountErrors
+	Errors      fieldErrors // "form" holds a message about the form as a whole
 }
 
 func parseLoginForm(v url.Values) loginForm {
-	return loginForm{Email: v.Get("email"), Password: v.Get("password"), Next: v.Get("next"), Errors: accountErrors{}}
+	return loginForm{Email: v.Get("email"), Password: v.Get("password"), Next: v.Get("next")}
 }
 
 // validate checks that both fields are there; whether they are right is the store's to say.
 func (f *loginForm) validate() bool {
-	f.Errors = accountErrors{}
+	f.Errors = nil
 	if strings.TrimSpace(f.Email) == "" {
-		f.Errors.add("email", auth.ErrEmailMissing)
+		f.Errors.add("email", auth.ErrEmailMissing.Error())
 	} else if email, err := auth.CheckEmail(f.Email); err == nil {
 		f.Email = email
 	}
 	if f.Password == "" {
-		f.Errors.add("password", errors.New("Enter your password."))
+		f.Errors.add("password", "Enter your password.")
 	}
 	return len(f.Errors) == 0
 }
@@ -104,71 +93,73 @@ func (f loginForm) forPage() loginForm {
 	return loginForm{Email: keepText(f.Email, auth.MaxEmailLen), Next: safeNext(f.Next), Errors: f.Errors}
 }
 
-// errWrongCredentials is the one answer to a failed sign-in, whether the email has an account or
+// wrongCredentials is the one answer to a failed sign-in, whether the email has an account or
 // not.
-var errWrongCredentials = errors.New("That email and password do not match an account. Check both and try again.")
+const wrongCredentials = "That email and password do not match an account. Check both and try again."
 
-// errSignupRefused answers a sign-up whose email already has an account. It does not say the
+// signupRefused answers a sign-up whose email already has an account. It does not say the
 // address is taken, only what to do; see the README's Security section for what it still tells.
-var errSignupRefused = errors.New("We could not create an account with this email address. " +
-	"If you already have one, sign in instead; otherwise use another address.")
+const signupRefused = "We could not create an account with this email address. " +
+	"If you already have one, sign in instead; otherwise use another address."
 
-// parseAccountForm reads a posted form body, answering 413 or 400 itself when it cannot.
-func (srv *Server) parseAccountForm(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+// parseAccountForm reads a posted form body of the account and admin pages; one that cannot be
+// read is a 413 or a 400.
+func parseAccountForm(r *http.Request) (url.Values, error) {
+	return parseForm(r, "The form was too large: the limit is 1 MiB.",
+		"The form could not be read. Please go back and submit it again.")
+}
+
+// parseForm reads a posted form body, returning a 413 with tooBig or a 400 with unreadable when
+// it cannot.
+func parseForm(r *http.Request, tooBig, unreadable string) (url.Values, error) {
 	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			srv.clientError(w, r, http.StatusRequestEntityTooLarge, "", "The form was too large: the limit is 1 MiB.")
-		} else {
-			srv.clientError(w, r, http.StatusBadRequest, "", "The form could not be read. Please go back and submit it again.")
+		var big *http.MaxBytesError
+		if errors.As(err, &big) {
+			return nil, problemOf(http.StatusRequestEntityTooLarge, "", tooBig)
 		}
-		return nil, false
+		return nil, problemOf(http.StatusBadRequest, "", unreadable)
 	}
-	return r.PostForm, true
+	return r.PostForm, nil
 }
 
 // signupPage shows the sign-up form; a signed-in member is sent on to where they were going.
-func (srv *Server) signupPage(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) signupPage(w http.ResponseWriter, r *http.Request) error {
 	next := r.URL.Query().Get("next")
 	if userFrom(r.Context()) != nil {
 		http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
-		return
+		return nil
 	}
-	srv.render(w, r, http.StatusOK, "signup", view{Title: "Create your account", Data: signupForm{Next: safeNext(next)}})
+	return srv.render(w, r, http.StatusOK, "signup", view{Title: "Create your account", Data: signupForm{Next: safeNext(next)}})
 }
 
 // signup creates an account, signs it in and sends it on to next.
-func (srv *Server) signup(w http.ResponseWriter, r *http.Request) {
-	v, ok := srv.parseAccountForm(w, r)
-	if !ok {
-		return
+func (srv *Server) signup(w http.ResponseWriter, r *http.Request) error {
+	v, err := parseAccountForm(r)
+	if err != nil {
+		return err
 	}
 	f := parseSignupForm(v)
-	page := func(status int) {
-		srv.render(w, r, status, "signup", view{Title: "Create your account", Data: f.forPage()})
+	page := func(status int) error {
+		return srv.render(w, r, status, "signup", view{Title: "Create your account", Data: f.forPage()})
 	}
 	if !f.validate() {
-		page(http.StatusUnprocessableEntity)
-		return
+		return page(http.StatusUnprocessableEntity)
 	}
-	if !srv.attemptAllowed(w, r, "signup", f.Email, f.Errors, page) {
-		return
+	if done, err := srv.limitAttempts(w, r, "signup", f.Email, &f.Errors, page); done {
+		return err
 	}
 	// The hash comes first in both outcomes, so a taken email answers no faster than a new one.
 	u := store.User{Email: f.Email, DisplayName: f.DisplayName, PasswordHash: auth.HashPassword(f.Password)}
-	err := srv.store.CreateAccount(r.Context(), &u)
+	err = srv.store.CreateAccount(r.Context(), &u)
 	if errors.Is(err, store.ErrConflict) {
-		f.Errors.add("email", errSignupRefused)
-		page(http.StatusUnprocessableEntity)
-		return
+		f.Errors.add("email", signupRefused)
+		return page(http.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	if err := srv.signIn(r, u); err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	msg := "Welcome to Starboard, " + u.DisplayName + "."
 	if u.IsAdmin {
@@ -177,47 +168,45 @@ func (srv *Server) signup(w http.ResponseWriter, r *http.Request) {
 	srv.setFlash(r, msg)
 	srv.log.Info("account created", "user", u.ID, "admin", u.IsAdmin)
 	http.Redirect(w, r, safeNext(f.Next), http.StatusSeeOther)
+	return nil
 }
 
 // loginPage shows the sign-in form; a signed-in member is sent on to where they were going.
-func (srv *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 	next := r.URL.Query().Get("next")
 	if userFrom(r.Context()) != nil {
 		http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
-		return
+		return nil
 	}
-	srv.render(w, r, http.StatusOK, "login", view{Title: "Sign in", Data: loginForm{Next: safeNext(next)}})
+	return srv.render(w, r, http.StatusOK, "login", view{Title: "Sign in", Data: loginForm{Next: safeNext(next)}})
 }
 
 // login checks an email and password and starts a session under a new id.
-func (srv *Server) login(w http.ResponseWriter, r *http.Request) {
-	v, ok := srv.parseAccountForm(w, r)
-	if !ok {
-		return
+func (srv *Server) login(w http.ResponseWriter, r *http.Request) error {
+	v, err := parseAccountForm(r)
+	if err != nil {
+		return err
 	}
 	f := parseLoginForm(v)
-	page := func(status int) {
-		srv.render(w, r, status, "login", view{Title: "Sign in", Data: f.forPage()})
+	page := func(status int) error {
+		return srv.render(w, r, status, "login", view{Title: "Sign in", Data: f.forPage()})
 	}
 	if !f.validate() {
-		page(http.StatusUnprocessableEntity)
-		return
+		return page(http.StatusUnprocessableEntity)
 	}
-	if !srv.attemptAllowed(w, r, "login", f.Email, f.Errors, page) {
-		return
+	if done, err := srv.limitAttempts(w, r, "login", f.Email, &f.Errors, page); done {
+		return err
 	}
 	u, err := srv.store.UserByEmail(r.Context(), f.Email)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		auth.SpendVerifyTime(f.Password)
 	case err != nil:
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	if err != nil || !auth.VerifyPassword(f.Password, u.PasswordHash) || u.Disabled {
-		f.Errors.add("form", errWrongCredentials)
-		page(http.StatusUnprocessableEntity)
-		return
+		f.Errors.add("form", wrongCredentials)
+		return page(http.StatusUnprocessableEntity)
 	}
 	// Success: the account's counter starts afresh, and the address gets its attempt back, so
 	// the address counter counts failures and many people behind one NAT can still sign in.
@@ -233,24 +222,24 @@ func (srv *Server) login(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := srv.signIn(r, u); err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	srv.setFlash(r, "Signed in. Welcome back, "+u.DisplayName+".")
 	http.Redirect(w, r, safeNext(f.Next), http.StatusSeeOther)
+	return nil
 }
 
 // logout ends the session, deleting it from the database.
-func (srv *Server) logout(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	signedIn := userFrom(r.Context()) != nil
 	if err := srv.signOut(r); err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	if signedIn {
 		srv.setFlash(r, "You have signed out.")
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
 }
 
 // tooManyAttempts sets Retry-After and returns the message for a rate-limited form.
@@ -259,16 +248,4 @@ func tooManyAttempts(w http.ResponseWriter, wait time.Duration) string {
 	w.Header().Set("Retry-After", fmt.Sprint(secs))
 	return "Too many attempts from here or for this account. To protect accounts from password guessing, " +
 		"please wait " + waitText(secs) + ", then try again."
-}
-
-// waitText says a wait in words: "40 seconds", "1 minute", "5 minutes".
-func waitText(secs int) string {
-	switch {
-	case secs < 60:
-		return fmt.Sprintf("%d seconds", secs)
-	case secs < 120:
-		return "1 minute"
-	default:
-		return fmt.Sprintf("%d minutes", (secs+59)/60)
-	}
 }

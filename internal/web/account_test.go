@@ -279,7 +279,7 @@ func TestLogin(t *testing.T) {
 			{"email": {"gone@example.com"}, "password": {goodPassword}},
 		} {
 			code, _, body := ts.post(t, "/login", f)
-			if code != http.StatusUnprocessableEntity || !strings.Contains(body, errWrongCredentials.Error()) {
+			if code != http.StatusUnprocessableEntity || !strings.Contains(body, wrongCredentials) {
 				t.Errorf("login %v = %d\n%s", f, code, body)
 			}
 			if strings.Contains(body, f.Get("password")) {
@@ -757,12 +757,13 @@ func TestAPIIgnoresSessionsAndDisabledTokens(t *testing.T) {
 // checkFormInvariants holds for any parsed and validated account form: an accepted form is
 // within the rules, a refused one says why for each field, and nothing shown back holds the
 // password.
-func checkFormInvariants(t *testing.T, ok bool, errs accountErrors, kept string, passwords ...string) {
+func checkFormInvariants(t *testing.T, ok bool, errs fieldErrors, kept string, passwords ...string) {
 	t.Helper()
 	if ok != (len(errs) == 0) {
 		t.Errorf("valid %v with errors %v", ok, errs)
 	}
-	for field, msg := range errs {
+	for _, e := range errs {
+		field, msg := e.Field, e.Detail
 		if msg == "" {
 			t.Errorf("field %q refused without a message", field)
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -33,7 +34,7 @@ type itemForm struct {
 	Item                    store.Item // the saved item; zero for a new one
 	Slug, Name, Description string
 	Rows                    []attributeInputRow
-	Errors                  map[string]string
+	Errors                  fieldErrors
 	Reviews                 []store.Review
 	ReviewPage              page
 	PrevPage, NextPage      int // 0 when there is none
@@ -53,13 +54,13 @@ func formAttributeField(e catalog.FieldError) string {
 
 // attributeRowsFor returns the form's rows for attribute pairs, with their errors, plus blank
 // rows so that at least blankAttributeRows are empty.
-func attributeRowsFor(pairs []catalog.Attribute, errs map[string]string) []attributeInputRow {
+func attributeRowsFor(pairs []catalog.Attribute, errs fieldErrors) []attributeInputRow {
 	rows := make([]attributeInputRow, 0, len(pairs)+blankAttributeRows)
 	blank := 0
 	for i, a := range pairs {
 		rows = append(rows, attributeInputRow{N: i + 1, Key: keepText(a.Key, 400), Value: keepText(a.Value, 2000),
-			KeyError:   errs[formAttributeField(catalog.FieldError{Field: catalog.FieldKey, Index: i})],
-			ValueError: errs[formAttributeField(catalog.FieldError{Field: catalog.FieldValue, Index: i})]})
+			KeyError:   errs.For(formAttributeField(catalog.FieldError{Field: catalog.FieldKey, Index: i})),
+			ValueError: errs.For(formAttributeField(catalog.FieldError{Field: catalog.FieldValue, Index: i}))})
 		if a.Key == "" && a.Value == "" {
 			blank++
 		} else {
@@ -87,12 +88,12 @@ func itemFromForm(v url.Values) (catalog.Item, itemForm) {
 	in, errs := checkItem(catalog.Item{Slug: v.Get("slug"), Name: v.Get("name"), Description: v.Get("description"),
 		Attributes: pairs}, formAttributeField)
 	f := itemForm{Slug: keepText(v.Get("slug"), 200), Name: keepText(v.Get("name"), 1000),
-		Description: keepText(v.Get("description"), 20_000), Errors: errorMap(errs)}
+		Description: keepText(v.Get("description"), 20_000), Errors: errs}
 	f.Rows = attributeRowsFor(pairs, f.Errors)
 	return in, f
 }
 
-func (srv *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status int, f itemForm) {
+func (srv *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status int, f itemForm) error {
 	title := "Admin: new item in " + f.Line.Name
 	if !f.New {
 		title = "Admin: " + f.Item.Name
@@ -104,8 +105,7 @@ func (srv *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status
 		reviews, err := srv.store.Reviews(r.Context(), store.ReviewQuery{ItemID: f.Item.ID, Sort: store.SortNewest,
 			Limit: pg.Limit, Offset: pg.offset()})
 		if err != nil {
-			srv.serverError(w, r, err)
-			return
+			return err
 		}
 		f.Reviews, f.ReviewPage = reviews, pg
 		if pg.Page > 1 {
@@ -115,157 +115,135 @@ func (srv *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status
 			f.NextPage = pg.Page + 1
 		}
 	}
-	srv.render(w, r, status, "admin_item", view{Title: title, Data: f})
+	return srv.render(w, r, status, "admin_item", view{Title: title, Data: f})
 }
 
 // adminNewItem shows an empty item form for a product line.
-func (srv *Server) adminNewItem(w http.ResponseWriter, r *http.Request) {
-	c, ok := srv.lineByPath(w, r)
-	if !ok {
-		return
+func (srv *Server) adminNewItem(w http.ResponseWriter, r *http.Request) error {
+	c, err := srv.lineByPath(r)
+	if err != nil {
+		return err
 	}
-	srv.renderItemForm(w, r, http.StatusOK, itemForm{New: true, Line: c, Rows: attributeRowsFor(nil, nil)})
+	return srv.renderItemForm(w, r, http.StatusOK, itemForm{New: true, Line: c, Rows: attributeRowsFor(nil, nil)})
+}
+
+// saveItem reads the posted item form onto f.Item (zero for a new item) in f.Line and saves it
+// with save, then goes where done says with its message. A form with errors, or a slug another
+// item of the line has, is shown again with 422.
+func (srv *Server) saveItem(w http.ResponseWriter, r *http.Request, f itemForm, save func(context.Context, *store.Item) error,
+	done func(store.Item) (flash, to string)) error {
+	v, err := parseAccountForm(r)
+	if err != nil {
+		return err
+	}
+	in, typed := itemFromForm(v)
+	typed.New, typed.Line, typed.Item = f.New, f.Line, f.Item
+	if len(typed.Errors) == 0 {
+		it := f.Item
+		it.CategoryID = f.Line.ID
+		it.Slug, it.Name, it.Description, it.Attributes = in.Slug, in.Name, in.Description, in.AttributeMap()
+		err := save(r.Context(), &it)
+		if err == nil {
+			flash, to := done(it)
+			srv.setFlash(r, flash)
+			http.Redirect(w, r, to, http.StatusSeeOther)
+			return nil
+		}
+		if !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+		typed.Errors.add("slug", fmt.Sprintf("%s already has an item with the slug %q; choose another.", f.Line.Name, in.Slug))
+	}
+	return srv.renderItemForm(w, r, http.StatusUnprocessableEntity, typed)
 }
 
 // adminCreateItem adds an item to a product line.
-func (srv *Server) adminCreateItem(w http.ResponseWriter, r *http.Request) {
-	c, ok := srv.lineByPath(w, r)
-	if !ok {
-		return
-	}
-	v, ok := srv.parseAccountForm(w, r)
-	if !ok {
-		return
-	}
-	in, f := itemFromForm(v)
-	f.New, f.Line = true, c
-	if len(f.Errors) > 0 {
-		srv.renderItemForm(w, r, http.StatusUnprocessableEntity, f)
-		return
-	}
-	it := store.Item{CategoryID: c.ID, Slug: in.Slug, Name: in.Name, Description: in.Description, Attributes: in.AttributeMap()}
-	err := srv.store.CreateItem(r.Context(), &it)
-	if errors.Is(err, store.ErrConflict) {
-		f.Errors["slug"] = fmt.Sprintf("%s already has an item with the slug %q; choose another.", c.Name, in.Slug)
-		srv.renderItemForm(w, r, http.StatusUnprocessableEntity, f)
-		return
-	}
+func (srv *Server) adminCreateItem(w http.ResponseWriter, r *http.Request) error {
+	c, err := srv.lineByPath(r)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
-	srv.setFlash(r, "Added "+it.Name+" to "+c.Name+".")
-	http.Redirect(w, r, "/admin/lines/"+c.Slug, http.StatusSeeOther)
+	return srv.saveItem(w, r, itemForm{New: true, Line: c}, srv.store.CreateItem, func(it store.Item) (string, string) {
+		return "Added " + it.Name + " to " + c.Name + ".", "/admin/lines/" + c.Slug
+	})
 }
 
-// adminItemByPath loads the {id} item and its line, answering 404 itself when there is none.
-func (srv *Server) adminItemByPath(w http.ResponseWriter, r *http.Request) (store.Item, store.Category, bool) {
-	it, ok := srv.itemByPathID(w, r)
-	if !ok {
-		return it, store.Category{}, false
+// adminItemByPath loads the {id} item and its line.
+func (srv *Server) adminItemByPath(r *http.Request) (store.Item, store.Category, error) {
+	it, err := srv.itemByPathID(r)
+	if err != nil {
+		return it, store.Category{}, err
 	}
 	c, err := srv.store.Category(r.Context(), it.CategoryID)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return it, c, false
-	}
-	return it, c, true
+	return it, c, err
 }
 
 // adminItem shows an item's form and its reviews, newest first, each with a way to remove it.
-func (srv *Server) adminItem(w http.ResponseWriter, r *http.Request) {
-	it, c, ok := srv.adminItemByPath(w, r)
-	if !ok {
-		return
+func (srv *Server) adminItem(w http.ResponseWriter, r *http.Request) error {
+	it, c, err := srv.adminItemByPath(r)
+	if err != nil {
+		return err
 	}
-	srv.renderItemForm(w, r, http.StatusOK, itemForm{Line: c, Item: it, Slug: it.Slug, Name: it.Name, Description: it.Description,
+	return srv.renderItemForm(w, r, http.StatusOK, itemForm{Line: c, Item: it, Slug: it.Slug, Name: it.Name, Description: it.Description,
 		Rows: attributeRowsFor(attributeRows(it.Attributes), nil)})
 }
 
 // adminUpdateItem saves an item's slug, name, description and attributes.
-func (srv *Server) adminUpdateItem(w http.ResponseWriter, r *http.Request) {
-	it, c, ok := srv.adminItemByPath(w, r)
-	if !ok {
-		return
-	}
-	v, ok := srv.parseAccountForm(w, r)
-	if !ok {
-		return
-	}
-	in, f := itemFromForm(v)
-	f.Line, f.Item = c, it
-	if len(f.Errors) > 0 {
-		srv.renderItemForm(w, r, http.StatusUnprocessableEntity, f)
-		return
-	}
-	it.Slug, it.Name, it.Description, it.Attributes = in.Slug, in.Name, in.Description, in.AttributeMap()
-	err := srv.store.UpdateItem(r.Context(), &it)
-	if errors.Is(err, store.ErrConflict) {
-		f.Errors["slug"] = fmt.Sprintf("%s already has an item with the slug %q; choose another.", c.Name, in.Slug)
-		srv.renderItemForm(w, r, http.StatusUnprocessableEntity, f)
-		return
-	}
+func (srv *Server) adminUpdateItem(w http.ResponseWriter, r *http.Request) error {
+	it, c, err := srv.adminItemByPath(r)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
-	srv.setFlash(r, "Saved "+it.Name+".")
-	http.Redirect(w, r, "/admin/items/"+strconv.FormatInt(it.ID, 10), http.StatusSeeOther)
+	return srv.saveItem(w, r, itemForm{Line: c, Item: it}, srv.store.UpdateItem, func(it store.Item) (string, string) {
+		return "Saved " + it.Name + ".", "/admin/items/" + strconv.FormatInt(it.ID, 10)
+	})
 }
 
 // adminConfirmDeleteItem asks before deleting an item.
-func (srv *Server) adminConfirmDeleteItem(w http.ResponseWriter, r *http.Request) {
-	it, c, ok := srv.adminItemByPath(w, r)
-	if !ok {
-		return
+func (srv *Server) adminConfirmDeleteItem(w http.ResponseWriter, r *http.Request) error {
+	it, c, err := srv.adminItemByPath(r)
+	if err != nil {
+		return err
 	}
 	id := strconv.FormatInt(it.ID, 10)
-	srv.render(w, r, http.StatusOK, "admin_confirm", view{Title: "Delete " + it.Name + "?", Data: confirmView{
+	return srv.render(w, r, http.StatusOK, "admin_confirm", view{Title: "Delete " + it.Name + "?", Data: confirmView{
 		Question: "Delete " + it.Name + " from " + c.Name + "?",
-		Warning:  "This deletes its " + countNoun(it.Stats.Total(), "review", "reviews") + " too, for good.",
+		Warning:  "This deletes its " + plural(it.Stats.Total(), "review", "reviews") + " too, for good.",
 		Action:   "/admin/items/" + id + "/delete", Button: "Delete " + it.Name, Cancel: "/admin/items/" + id,
 	}})
 }
 
 // adminDeleteItem deletes an item with its reviews.
-func (srv *Server) adminDeleteItem(w http.ResponseWriter, r *http.Request) {
-	it, c, ok := srv.adminItemByPath(w, r)
-	if !ok {
-		return
+func (srv *Server) adminDeleteItem(w http.ResponseWriter, r *http.Request) error {
+	it, c, err := srv.adminItemByPath(r)
+	if err != nil {
+		return err
 	}
 	if err := srv.store.DeleteItem(r.Context(), it.ID); err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
-	srv.setFlash(r, fmt.Sprintf("Deleted %s with its %s.", it.Name, countNoun(it.Stats.Total(), "review", "reviews")))
+	srv.setFlash(r, fmt.Sprintf("Deleted %s with its %s.", it.Name, plural(it.Stats.Total(), "review", "reviews")))
 	http.Redirect(w, r, "/admin/lines/"+c.Slug, http.StatusSeeOther)
+	return nil
 }
 
-// adminReviewByPath loads the {id} review and its item, answering 404 itself when there is none.
-func (srv *Server) adminReviewByPath(w http.ResponseWriter, r *http.Request) (store.Review, store.Item, bool) {
-	id, ok := srv.pathID(w, r)
-	if !ok {
-		return store.Review{}, store.Item{}, false
-	}
-	rv, err := srv.store.Review(r.Context(), id)
-	var it store.Item
-	if err == nil {
-		it, err = srv.store.Item(r.Context(), rv.ItemID)
-	}
+// adminReviewByPath loads the {id} review and its item.
+func (srv *Server) adminReviewByPath(r *http.Request) (store.Review, store.Item, error) {
+	rv, err := srv.reviewByPathID(r)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return rv, it, false
+		return rv, store.Item{}, err
 	}
-	return rv, it, true
+	it, err := srv.store.Item(r.Context(), rv.ItemID)
+	return rv, it, err
 }
 
 // adminConfirmRemoveReview asks before removing a review, showing it.
-func (srv *Server) adminConfirmRemoveReview(w http.ResponseWriter, r *http.Request) {
-	rv, it, ok := srv.adminReviewByPath(w, r)
-	if !ok {
-		return
+func (srv *Server) adminConfirmRemoveReview(w http.ResponseWriter, r *http.Request) error {
+	rv, it, err := srv.adminReviewByPath(r)
+	if err != nil {
+		return err
 	}
-	srv.render(w, r, http.StatusOK, "admin_confirm", view{Title: "Remove this review?", Data: confirmView{
+	return srv.render(w, r, http.StatusOK, "admin_confirm", view{Title: "Remove this review?", Data: confirmView{
 		Question: fmt.Sprintf("Remove %s's review of %s: %d stars, %q?", rv.UserName, it.Name, rv.Rating, rv.Summary),
 		Warning:  "The review is deleted for good and " + it.Name + "'s stars are counted without it.",
 		Action:   "/admin/reviews/" + strconv.FormatInt(rv.ID, 10) + "/remove", Button: "Remove the review",
@@ -275,15 +253,15 @@ func (srv *Server) adminConfirmRemoveReview(w http.ResponseWriter, r *http.Reque
 
 // adminRemoveReview removes any member's review; the item's counts follow in the same
 // transaction.
-func (srv *Server) adminRemoveReview(w http.ResponseWriter, r *http.Request) {
-	rv, it, ok := srv.adminReviewByPath(w, r)
-	if !ok {
-		return
+func (srv *Server) adminRemoveReview(w http.ResponseWriter, r *http.Request) error {
+	rv, it, err := srv.adminReviewByPath(r)
+	if err != nil {
+		return err
 	}
 	if err := srv.store.RemoveReview(r.Context(), rv.ID); err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	srv.setFlash(r, "Removed "+rv.UserName+"'s review of "+it.Name+".")
 	http.Redirect(w, r, "/admin/items/"+strconv.FormatInt(it.ID, 10), http.StatusSeeOther)
+	return nil
 }

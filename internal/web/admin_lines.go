@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,59 +11,32 @@ import (
 	"github.com/starboard/starboard/internal/store"
 )
 
-// The admin pages: product lines and items (create, edit, delete), review removal, and members.
-// Every page is behind requireAdmin (members get 404, visitors are sent to sign in); every change
-// is a POST from a form, checked with the same functions as the API; every delete is confirmed on
-// a page of its own first.
-
-// errorMap turns field errors into the map the form templates read, first message per field.
-func errorMap(errs []fieldError) map[string]string {
-	m := make(map[string]string, len(errs))
-	for _, e := range errs {
-		if _, ok := m[e.Field]; !ok {
-			m[e.Field] = e.Detail
-		}
-	}
-	return m
-}
-
-// adminHome lists the product lines.
-func (srv *Server) adminHome(w http.ResponseWriter, r *http.Request) {
-	cats, err := srv.store.Categories(r.Context())
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
-	srv.render(w, r, http.StatusOK, "admin", view{Title: "Admin: product lines", Data: cats})
-}
-
 // lineForm is the product line form: what was typed, what is wrong with it, and for a saved
 // line the line itself and its items.
 type lineForm struct {
 	New                     bool
 	Line                    store.Category // the saved line; zero for a new one
 	Slug, Name, Description string
-	Errors                  map[string]string
+	Errors                  fieldErrors
 	Items                   []store.Item
 }
 
-func (srv *Server) renderLineForm(w http.ResponseWriter, r *http.Request, status int, f lineForm) {
+func (srv *Server) renderLineForm(w http.ResponseWriter, r *http.Request, status int, f lineForm) error {
 	title := "Admin: new product line"
 	if !f.New {
 		items, err := srv.store.ItemsByCategory(r.Context(), f.Line.ID)
 		if err != nil {
-			srv.serverError(w, r, err)
-			return
+			return err
 		}
 		f.Items = items
 		title = "Admin: " + f.Line.Name
 	}
-	srv.render(w, r, status, "admin_line", view{Title: title, Data: f})
+	return srv.render(w, r, status, "admin_line", view{Title: title, Data: f})
 }
 
 // adminNewLine shows an empty product line form.
-func (srv *Server) adminNewLine(w http.ResponseWriter, r *http.Request) {
-	srv.renderLineForm(w, r, http.StatusOK, lineForm{New: true})
+func (srv *Server) adminNewLine(w http.ResponseWriter, r *http.Request) error {
+	return srv.renderLineForm(w, r, http.StatusOK, lineForm{New: true})
 }
 
 // lineFromForm reads and checks the product line form, keeping what was typed for a redisplay.
@@ -70,75 +44,61 @@ func lineFromForm(v url.Values) (catalog.Line, lineForm) {
 	typed := lineForm{Slug: keepText(v.Get("slug"), 200), Name: keepText(v.Get("name"), 1000),
 		Description: keepText(v.Get("description"), 20_000)}
 	in, errs := checkLine(catalog.Line{Slug: v.Get("slug"), Name: v.Get("name"), Description: v.Get("description")})
-	typed.Errors = errorMap(errs)
+	typed.Errors = errs
 	return in, typed
 }
 
-// adminCreateLine adds a product line.
-func (srv *Server) adminCreateLine(w http.ResponseWriter, r *http.Request) {
-	v, ok := srv.parseAccountForm(w, r)
-	if !ok {
-		return
-	}
-	in, f := lineFromForm(v)
-	f.New = true
-	if len(f.Errors) > 0 {
-		srv.renderLineForm(w, r, http.StatusUnprocessableEntity, f)
-		return
-	}
-	c := store.Category{Slug: in.Slug, Name: in.Name, Description: in.Description}
-	err := srv.store.CreateCategory(r.Context(), &c)
-	if errors.Is(err, store.ErrConflict) {
-		f.Errors["slug"] = fmt.Sprintf("Another product line already has the slug %q; choose another.", in.Slug)
-		srv.renderLineForm(w, r, http.StatusUnprocessableEntity, f)
-		return
-	}
+// saveLine reads the posted product line form onto f.Line (zero for a new line) and saves it
+// with save, then goes to the line's admin page saying flash(saved). A form with errors, or a
+// slug another line has, is shown again with 422.
+func (srv *Server) saveLine(w http.ResponseWriter, r *http.Request, f lineForm, save func(context.Context, *store.Category) error,
+	flash func(store.Category) string) error {
+	v, err := parseAccountForm(r)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
-	srv.setFlash(r, "Added the product line "+c.Name+". Now add its items.")
-	http.Redirect(w, r, "/admin/lines/"+c.Slug, http.StatusSeeOther)
+	in, typed := lineFromForm(v)
+	typed.New, typed.Line = f.New, f.Line
+	if len(typed.Errors) == 0 {
+		c := f.Line
+		c.Slug, c.Name, c.Description = in.Slug, in.Name, in.Description
+		err := save(r.Context(), &c)
+		if err == nil {
+			srv.setFlash(r, flash(c))
+			http.Redirect(w, r, "/admin/lines/"+c.Slug, http.StatusSeeOther)
+			return nil
+		}
+		if !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+		typed.Errors.add("slug", fmt.Sprintf("Another product line already has the slug %q; choose another.", in.Slug))
+	}
+	return srv.renderLineForm(w, r, http.StatusUnprocessableEntity, typed)
+}
+
+// adminCreateLine adds a product line.
+func (srv *Server) adminCreateLine(w http.ResponseWriter, r *http.Request) error {
+	return srv.saveLine(w, r, lineForm{New: true}, srv.store.CreateCategory,
+		func(c store.Category) string { return "Added the product line " + c.Name + ". Now add its items." })
 }
 
 // adminLine shows a product line's form with its items.
-func (srv *Server) adminLine(w http.ResponseWriter, r *http.Request) {
-	c, ok := srv.lineByPath(w, r)
-	if !ok {
-		return
+func (srv *Server) adminLine(w http.ResponseWriter, r *http.Request) error {
+	c, err := srv.lineByPath(r)
+	if err != nil {
+		return err
 	}
-	srv.renderLineForm(w, r, http.StatusOK, lineForm{Line: c, Slug: c.Slug, Name: c.Name, Description: c.Description})
+	return srv.renderLineForm(w, r, http.StatusOK, lineForm{Line: c, Slug: c.Slug, Name: c.Name, Description: c.Description})
 }
 
 // adminUpdateLine saves a product line's slug, name and description.
-func (srv *Server) adminUpdateLine(w http.ResponseWriter, r *http.Request) {
-	c, ok := srv.lineByPath(w, r)
-	if !ok {
-		return
-	}
-	v, ok := srv.parseAccountForm(w, r)
-	if !ok {
-		return
-	}
-	in, f := lineFromForm(v)
-	f.Line = c
-	if len(f.Errors) > 0 {
-		srv.renderLineForm(w, r, http.StatusUnprocessableEntity, f)
-		return
-	}
-	c.Slug, c.Name, c.Description = in.Slug, in.Name, in.Description
-	err := srv.store.UpdateCategory(r.Context(), &c)
-	if errors.Is(err, store.ErrConflict) {
-		f.Errors["slug"] = fmt.Sprintf("Another product line already has the slug %q; choose another.", in.Slug)
-		srv.renderLineForm(w, r, http.StatusUnprocessableEntity, f)
-		return
-	}
+func (srv *Server) adminUpdateLine(w http.ResponseWriter, r *http.Request) error {
+	c, err := srv.lineByPath(r)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
-	srv.setFlash(r, "Saved "+c.Name+".")
-	http.Redirect(w, r, "/admin/lines/"+c.Slug, http.StatusSeeOther)
+	return srv.saveLine(w, r, lineForm{Line: c}, srv.store.UpdateCategory,
+		func(c store.Category) string { return "Saved " + c.Name + "." })
 }
 
 // confirmView is a page that asks before a delete: the question, what it takes with it, and the
@@ -152,38 +112,30 @@ type confirmView struct {
 }
 
 // adminConfirmDeleteLine asks before deleting a product line.
-func (srv *Server) adminConfirmDeleteLine(w http.ResponseWriter, r *http.Request) {
-	c, ok := srv.lineByPath(w, r)
-	if !ok {
-		return
+func (srv *Server) adminConfirmDeleteLine(w http.ResponseWriter, r *http.Request) error {
+	c, err := srv.lineByPath(r)
+	if err != nil {
+		return err
 	}
-	srv.render(w, r, http.StatusOK, "admin_confirm", view{Title: "Delete " + c.Name + "?", Data: confirmView{
+	return srv.render(w, r, http.StatusOK, "admin_confirm", view{Title: "Delete " + c.Name + "?", Data: confirmView{
 		Question: "Delete the product line " + c.Name + "?",
 		Warning: fmt.Sprintf("This deletes its %s and their %s, for good.",
-			countNoun(c.ItemCount, "item", "items"), countNoun(c.ReviewCount, "review", "reviews")),
+			plural(c.ItemCount, "item", "items"), plural(c.ReviewCount, "review", "reviews")),
 		Action: "/admin/lines/" + c.Slug + "/delete", Button: "Delete " + c.Name, Cancel: "/admin/lines/" + c.Slug,
 	}})
 }
 
 // adminDeleteLine deletes a product line with its items and their reviews.
-func (srv *Server) adminDeleteLine(w http.ResponseWriter, r *http.Request) {
-	c, err := srv.store.CategoryBySlug(r.Context(), r.PathValue("line"))
+func (srv *Server) adminDeleteLine(w http.ResponseWriter, r *http.Request) error {
+	c, err := srv.lineByPath(r)
 	if err == nil {
 		err = srv.store.DeleteCategory(r.Context(), c.ID)
 	}
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	srv.setFlash(r, fmt.Sprintf("Deleted the product line %s with its %s and %s.", c.Name,
-		countNoun(c.ItemCount, "item", "items"), countNoun(c.ReviewCount, "review", "reviews")))
+		plural(c.ItemCount, "item", "items"), plural(c.ReviewCount, "review", "reviews")))
 	http.Redirect(w, r, "/admin", http.StatusSeeOther)
-}
-
-// countNoun says a count with its noun: "1 item", "6 items".
-func countNoun(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
+	return nil
 }

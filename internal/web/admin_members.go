@@ -1,7 +1,7 @@
 package web
 
 import (
-	"errors"
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -39,18 +39,16 @@ func membersHref(search string, n int) string {
 }
 
 // adminMembers lists accounts, oldest first, with a search by email or name.
-func (srv *Server) adminMembers(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) adminMembers(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	search := keepText(strings.TrimSpace(q.Get("q")), 100)
 	pg, field, msg := parsePageValues("", q.Get("page"), adminMembersPerPage)
 	if field != "" {
-		srv.clientError(w, r, http.StatusBadRequest, field, msg)
-		return
+		return problemOf(http.StatusBadRequest, field, msg)
 	}
 	members, total, err := srv.store.Members(r.Context(), store.MemberQuery{Search: search, Limit: pg.Limit, Offset: pg.offset()})
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	pg.Total = total
 	v := membersView{Search: search, Members: members, Page: pg, Back: membersHref(search, pg.Page), Me: userFrom(r.Context()).ID}
@@ -60,99 +58,90 @@ func (srv *Server) adminMembers(w http.ResponseWriter, r *http.Request) {
 	if pg.Page < pg.Pages() {
 		v.NextHref = membersHref(search, pg.Page+1)
 	}
-	srv.render(w, r, http.StatusOK, "admin_members", view{Title: "Admin: members", Data: v})
+	return srv.render(w, r, http.StatusOK, "admin_members", view{Title: "Admin: members", Data: v})
 }
 
-// memberChange reads a member form: the account, the wanted value of the flag named field
-// ("true" or "false") and where to go back to. It answers itself (404, 400, 409) and returns
-// false when the change cannot be asked for.
-func (srv *Server) memberChange(w http.ResponseWriter, r *http.Request, field, selfMsg string) (store.User, bool, string, bool) {
-	id, ok := srv.pathID(w, r)
-	if !ok {
-		return store.User{}, false, "", false
+// memberChange is a change of one flag of an account, asked from the member list.
+type memberChange struct {
+	user store.User
+	want bool   // the flag's new value
+	back string // the member list page to go back to
+}
+
+// readMemberChange reads a member form: the account, the wanted value of the flag named field
+// ("true" or "false") and where to go back to. An admin asking it of their own account is told
+// selfMsg (409).
+func (srv *Server) readMemberChange(r *http.Request, field, selfMsg string) (memberChange, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return memberChange{}, err
 	}
-	v, ok := srv.parseAccountForm(w, r)
-	if !ok {
-		return store.User{}, false, "", false
+	v, err := parseAccountForm(r)
+	if err != nil {
+		return memberChange{}, err
 	}
 	u, err := srv.store.User(r.Context(), id)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return u, false, "", false
+		return memberChange{}, err
 	}
 	want := v.Get(field) == "true"
 	if !want && v.Get(field) != "false" {
-		srv.clientError(w, r, http.StatusBadRequest, field, "The form was not sent as the page made it. Go back, reload the page and try again.")
-		return u, false, "", false
+		return memberChange{}, problemOf(http.StatusBadRequest, field, "The form was not sent as the page made it. Go back, reload the page and try again.")
 	}
 	if u.ID == userFrom(r.Context()).ID {
-		srv.clientError(w, r, http.StatusConflict, "", selfMsg)
-		return u, false, "", false
+		return memberChange{}, problemOf(http.StatusConflict, "", selfMsg)
 	}
 	back := safeNext(v.Get("back"))
 	if !strings.HasPrefix(back, "/admin/members") {
 		back = "/admin/members"
 	}
-	return u, want, back, true
+	return memberChange{user: u, want: want, back: back}, nil
 }
 
-// lastAdminMessage explains an ErrLastAdmin.
-const lastAdminMessage = "That would leave the site without an active admin. Make someone else an admin first."
+// changeMember reads a member form for the flag named field and makes the change with set; an
+// ErrLastAdmin from set is answered 409. It goes back to the list saying what flash returns for
+// the account as it was.
+func (srv *Server) changeMember(w http.ResponseWriter, r *http.Request, field, selfMsg string,
+	set func(ctx context.Context, id int64, value bool) error, flash func(u store.User, want bool) string) error {
+	c, err := srv.readMemberChange(r, field, selfMsg)
+	if err != nil {
+		return err
+	}
+	if err := set(r.Context(), c.user.ID, c.want); err != nil {
+		return err
+	}
+	srv.setFlash(r, flash(c.user, c.want))
+	srv.log.Info("member changed", "by", userFrom(r.Context()).ID, "user", c.user.ID, field, c.want)
+	http.Redirect(w, r, c.back, http.StatusSeeOther)
+	return nil
+}
 
 // adminSetRole makes a member an admin or revokes it. Either way the member's sessions end, so
 // they sign in again under their new rights. Admins cannot change their own role here.
-func (srv *Server) adminSetRole(w http.ResponseWriter, r *http.Request) {
-	u, admin, back, ok := srv.memberChange(w, r, "admin",
-		"You cannot change your own admin rights: another admin must, so that the site always keeps one.")
-	if !ok {
-		return
-	}
-	err := srv.store.SetAdmin(r.Context(), u.ID, admin)
-	if errors.Is(err, store.ErrLastAdmin) {
-		srv.clientError(w, r, http.StatusConflict, "", lastAdminMessage)
-		return
-	}
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
-	switch {
-	case admin == u.IsAdmin:
-		srv.setFlash(r, "Nothing changed: "+u.DisplayName+" already was "+map[bool]string{true: "an admin", false: "a member"}[admin]+".")
-	case admin:
-		srv.setFlash(r, u.DisplayName+" is now an admin. They were signed out everywhere and have the admin pages from their next sign-in.")
-	default:
-		srv.setFlash(r, u.DisplayName+" is no longer an admin. They were signed out everywhere.")
-	}
-	srv.log.Info("admin role changed", "by", userFrom(r.Context()).ID, "user", u.ID, "admin", admin)
-	http.Redirect(w, r, back, http.StatusSeeOther)
+func (srv *Server) adminSetRole(w http.ResponseWriter, r *http.Request) error {
+	return srv.changeMember(w, r, "admin", "You cannot change your own admin rights: another admin must, so that the site always keeps one.",
+		srv.store.SetAdmin, func(u store.User, admin bool) string {
+			switch {
+			case admin == u.IsAdmin:
+				return "Nothing changed: " + u.DisplayName + " already was " + map[bool]string{true: "an admin", false: "a member"}[admin] + "."
+			case admin:
+				return u.DisplayName + " is now an admin. They were signed out everywhere and have the admin pages from their next sign-in."
+			}
+			return u.DisplayName + " is no longer an admin. They were signed out everywhere."
+		})
 }
 
 // adminSetStatus disables or enables an account. Disabling ends its sessions and its API tokens
 // are refused while it stays disabled. Admins cannot disable themselves.
-func (srv *Server) adminSetStatus(w http.ResponseWriter, r *http.Request) {
-	u, disabled, back, ok := srv.memberChange(w, r, "disabled",
-		"You cannot disable your own account: another admin must.")
-	if !ok {
-		return
-	}
-	err := srv.store.SetDisabled(r.Context(), u.ID, disabled)
-	if errors.Is(err, store.ErrLastAdmin) {
-		srv.clientError(w, r, http.StatusConflict, "", lastAdminMessage)
-		return
-	}
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
-	switch {
-	case disabled == u.Disabled:
-		srv.setFlash(r, "Nothing changed: "+u.DisplayName+"'s account already was "+map[bool]string{true: "disabled", false: "active"}[disabled]+".")
-	case disabled:
-		srv.setFlash(r, u.DisplayName+"'s account is disabled: they were signed out everywhere, cannot sign in, and their API tokens are refused.")
-	default:
-		srv.setFlash(r, u.DisplayName+"'s account is active again: they can sign in, and their API tokens work again.")
-	}
-	srv.log.Info("account status changed", "by", userFrom(r.Context()).ID, "user", u.ID, "disabled", disabled)
-	http.Redirect(w, r, back, http.StatusSeeOther)
+func (srv *Server) adminSetStatus(w http.ResponseWriter, r *http.Request) error {
+	return srv.changeMember(w, r, "disabled", "You cannot disable your own account: another admin must.",
+		srv.store.SetDisabled, func(u store.User, disabled bool) string {
+			switch {
+			case disabled == u.Disabled:
+				return "Nothing changed: " + u.DisplayName + "'s account already was " + map[bool]string{true: "disabled", false: "active"}[disabled] + "."
+			case disabled:
+				return u.DisplayName + "'s account is disabled: they were signed out everywhere, cannot sign in, and their API tokens are refused."
+			}
+			return u.DisplayName + "'s account is active again: they can sign in, and their API tokens work again."
+		})
 }

@@ -22,16 +22,16 @@ func (srv *Server) loadTokenUser(next http.Handler, w http.ResponseWriter, r *ht
 	}
 	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-		srv.unauthorized(w, r, "invalid_request", "Send the API token as Authorization: Bearer <token>.")
+		srv.serveError(w, r, unauthorized("invalid_request", "Send the API token as Authorization: Bearer <token>."))
 		return
 	}
 	u, tok, err := srv.store.UserByAPIToken(r.Context(), auth.HashToken(token))
 	switch {
 	case errors.Is(err, store.ErrNotFound) || err == nil && u.Disabled:
-		srv.unauthorized(w, r, "invalid_token", "That API token is not valid: it may have been revoked. Create a new one on your account page.")
+		srv.serveError(w, r, unauthorized("invalid_token", "That API token is not valid: it may have been revoked. Create a new one on your account page."))
 		return
 	case err != nil:
-		srv.serverError(w, r, err)
+		srv.serveError(w, r, err)
 		return
 	}
 	now := time.Now()
@@ -43,10 +43,10 @@ func (srv *Server) loadTokenUser(next http.Handler, w http.ResponseWriter, r *ht
 	next.ServeHTTP(w, r.WithContext(withUser(r.Context(), &u)))
 }
 
-// unauthorized answers 401 with a problem document and the RFC 6750 challenge.
-func (srv *Server) unauthorized(w http.ResponseWriter, r *http.Request, code, msg string) {
-	w.Header().Set("WWW-Authenticate", `Bearer realm="starboard", error="`+code+`"`)
-	srv.clientError(w, r, http.StatusUnauthorized, "Authorization", msg)
+// unauthorized is the 401 answer with the RFC 6750 challenge.
+func unauthorized(code, msg string) error {
+	return problemOf(http.StatusUnauthorized, "Authorization", msg).
+		with("WWW-Authenticate", `Bearer realm="starboard", error="`+code+`"`)
 }
 
 type apiUser struct {
@@ -57,8 +57,8 @@ type apiUser struct {
 }
 
 // apiMe returns the account the request's token belongs to.
-func (srv *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 	u := userFrom(r.Context())
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, apiUser{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, IsAdmin: u.IsAdmin})
+	return writeJSON(w, http.StatusOK, apiUser{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, IsAdmin: u.IsAdmin})
 }

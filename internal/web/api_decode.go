@@ -15,20 +15,23 @@ import (
 	"github.com/starboard/starboard/internal/catalog"
 )
 
-// apiError is a problem to answer instead of doing what a request asked.
-type apiError struct {
-	Status int
-	Detail string
-	Errors []fieldError
-}
-
 // invalidFields is the 422 answer for field errors.
-func invalidFields(errs []fieldError) *apiError {
+func invalidFields(errs fieldErrors) error {
 	detail := "One field is not right: see errors."
 	if len(errs) > 1 {
 		detail = fmt.Sprintf("%d fields are not right: see errors.", len(errs))
 	}
-	return &apiError{Status: http.StatusUnprocessableEntity, Detail: detail, Errors: errs}
+	return &httpError{Status: http.StatusUnprocessableEntity, Detail: detail, Errors: errs}
+}
+
+// badBody is the 400 answer for a body that is not one JSON object.
+func badBody(detail string) error {
+	return &httpError{Status: http.StatusBadRequest, Detail: detail}
+}
+
+// nothingToChange is the 422 answer for a patch that sends no field.
+func nothingToChange(fields string) error {
+	return &httpError{Status: http.StatusUnprocessableEntity, Detail: "Nothing to change: send one or more of " + fields + "."}
 }
 
 // member is one name/value pair of a JSON object, in the order sent.
@@ -85,27 +88,27 @@ func objectMembers(data []byte) ([]member, error) {
 // field: unknown and repeated fields, nulls and wrong types are field errors.
 type jsonFields struct {
 	values map[string]json.RawMessage
-	errs   []fieldError
+	errs   fieldErrors
 }
 
 // parseJSONFields reads a request body as one JSON object whose fields are among allowed; what
 // names the kind of object in messages ("a review"). A body that is not valid UTF-8 or not one
 // JSON object is a 400 problem; unknown or repeated fields are recorded as field errors.
-func parseJSONFields(data []byte, what string, allowed []string) (*jsonFields, *apiError) {
+func parseJSONFields(data []byte, what string, allowed []string) (*jsonFields, error) {
 	if !utf8.Valid(data) {
-		return nil, &apiError{Status: http.StatusBadRequest, Detail: "The body is not valid UTF-8 text."}
+		return nil, badBody("The body is not valid UTF-8 text.")
 	}
 	members, err := objectMembers(data)
 	var syntax *json.SyntaxError
 	switch {
 	case errors.Is(err, errEmptyBody):
-		return nil, &apiError{Status: http.StatusBadRequest, Detail: "The body is empty: send " + what + " as a JSON object."}
+		return nil, badBody("The body is empty: send " + what + " as a JSON object.")
 	case errors.Is(err, errNotObject):
-		return nil, &apiError{Status: http.StatusBadRequest, Detail: "The body must be a JSON object: send " + what + " as {\"field\": value, …}."}
+		return nil, badBody("The body must be a JSON object: send " + what + " as {\"field\": value, …}.")
 	case errors.As(err, &syntax):
-		return nil, &apiError{Status: http.StatusBadRequest, Detail: fmt.Sprintf("The body is not valid JSON (at byte %d): %v.", syntax.Offset, err)}
+		return nil, badBody(fmt.Sprintf("The body is not valid JSON (at byte %d): %v.", syntax.Offset, err))
 	case err != nil:
-		return nil, &apiError{Status: http.StatusBadRequest, Detail: fmt.Sprintf("The body is not one valid JSON object: %v.", err)}
+		return nil, badBody(fmt.Sprintf("The body is not one valid JSON object: %v.", err))
 	}
 	f := &jsonFields{values: map[string]json.RawMessage{}}
 	for _, m := range members {
@@ -154,9 +157,7 @@ func (f *jsonFields) require(names ...string) {
 	}
 }
 
-func (f *jsonFields) hasError(name string) bool {
-	return slices.ContainsFunc(f.errs, func(e fieldError) bool { return e.Field == name })
-}
+func (f *jsonFields) hasError(name string) bool { return f.errs.has(name) }
 
 // text sets *dst to the field's string when the body sent one.
 func (f *jsonFields) text(name string, dst *string) {
@@ -220,7 +221,7 @@ func (f *jsonFields) attributes(name string, dst *[]catalog.Attribute) {
 }
 
 // problems returns the recorded field errors as a 422, or nil when there are none.
-func (f *jsonFields) problems() *apiError {
+func (f *jsonFields) problems() error {
 	if len(f.errs) == 0 {
 		return nil
 	}
@@ -240,29 +241,23 @@ var reviewFields = []string{"rating", "summary", "details"}
 // the API and the form refuse and normalise alike: it returns the review normalised (text
 // trimmed, the summary on one line, line breaks as \n) and what is wrong, field by field in the
 // order rating, summary, details.
-func checkReview(in reviewInput) (reviewInput, []fieldError) {
+func checkReview(in reviewInput) (reviewInput, fieldErrors) {
 	f := reviewForm{Rating: in.Rating, Summary: in.Summary, Details: strings.ReplaceAll(in.Details, "\r\n", "\n")}
 	f.validate()
-	var errs []fieldError
-	for _, field := range reviewFields {
-		if msg, bad := f.Errors[field]; bad {
-			errs = append(errs, fieldError{field, msg})
-		}
-	}
-	return reviewInput{Rating: f.Rating, Summary: f.Summary, Details: f.Details}, errs
+	return reviewInput{Rating: f.Rating, Summary: f.Summary, Details: f.Details}, f.Errors
 }
 
 // decodeReview reads a review from a JSON body and checks it with checkReview. A new review
 // (patch false) needs rating and summary; a patch changes only the fields it sends on base.
-func decodeReview(data []byte, base reviewInput, patch bool) (reviewInput, *apiError) {
-	f, perr := parseJSONFields(data, "a review", reviewFields)
-	if perr != nil {
-		return base, perr
+func decodeReview(data []byte, base reviewInput, patch bool) (reviewInput, error) {
+	f, err := parseJSONFields(data, "a review", reviewFields)
+	if err != nil {
+		return base, err
 	}
 	if !patch {
 		f.require("rating", "summary")
 	} else if len(f.values) == 0 && len(f.errs) == 0 {
-		return base, &apiError{Status: http.StatusUnprocessableEntity, Detail: "Nothing to change: send one or more of rating, summary, details."}
+		return base, nothingToChange("rating, summary, details")
 	}
 	in := base
 	f.wholeNumber("rating", &in.Rating)
@@ -282,15 +277,15 @@ var lineFields = []string{"slug", "name", "description"}
 
 // decodeLine reads a product line from a JSON body and checks it with checkLine. A new line
 // (patch false) needs slug and name; a patch changes only the fields it sends on base.
-func decodeLine(data []byte, base catalog.Line, patch bool) (catalog.Line, *apiError) {
-	f, perr := parseJSONFields(data, "a product line", lineFields)
-	if perr != nil {
-		return base, perr
+func decodeLine(data []byte, base catalog.Line, patch bool) (catalog.Line, error) {
+	f, err := parseJSONFields(data, "a product line", lineFields)
+	if err != nil {
+		return base, err
 	}
 	if !patch {
 		f.require("slug", "name")
 	} else if len(f.values) == 0 && len(f.errs) == 0 {
-		return base, &apiError{Status: http.StatusUnprocessableEntity, Detail: "Nothing to change: send one or more of slug, name, description."}
+		return base, nothingToChange("slug, name, description")
 	}
 	in := base
 	f.text("slug", &in.Slug)
@@ -323,14 +318,14 @@ func apiAttributeField(e catalog.FieldError) string {
 // false) needs category (the line's slug), slug and name; a patch changes only the fields it
 // sends on base, and attributes, when sent, replace the item's attributes whole. An item cannot
 // move to another line.
-func decodeItem(data []byte, base catalog.Item, patch bool) (category string, in catalog.Item, perr *apiError) {
+func decodeItem(data []byte, base catalog.Item, patch bool) (category string, in catalog.Item, err error) {
 	allowed := itemFields
 	if patch {
 		allowed = itemPatchFields
 	}
-	f, perr := parseJSONFields(data, "an item", allowed)
-	if perr != nil {
-		return "", base, perr
+	f, err := parseJSONFields(data, "an item", allowed)
+	if err != nil {
+		return "", base, err
 	}
 	if !patch {
 		f.require("category", "slug", "name")
@@ -343,8 +338,7 @@ func decodeItem(data []byte, base catalog.Item, patch bool) (category string, in
 			f.errs = append(f.errs, fieldError{"category", "An item cannot move to another product line: create it there and delete this one."})
 		}
 		if len(f.values) == 0 && len(f.errs) == 0 {
-			return "", base, &apiError{Status: http.StatusUnprocessableEntity,
-				Detail: "Nothing to change: send one or more of slug, name, description, attributes."}
+			return "", base, nothingToChange("slug, name, description, attributes")
 		}
 	}
 	in = base

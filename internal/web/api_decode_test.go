@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"maps"
 	"net/http"
 	"reflect"
@@ -48,8 +49,12 @@ func TestCheckReview(t *testing.T) {
 }
 
 // checkProblem fails unless e is a problem a client can act on.
-func checkProblem(t *testing.T, e *apiError) {
+func checkProblem(t *testing.T, err error) {
 	t.Helper()
+	var e *httpError
+	if !errors.As(err, &e) {
+		t.Fatalf("%v is no problem for the client", err)
+	}
 	switch e.Status {
 	case http.StatusBadRequest:
 		if len(e.Errors) != 0 {

@@ -12,8 +12,9 @@ import (
 var openAPIDocument []byte
 
 // apiOpenAPI serves the OpenAPI document.
-func (srv *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	w.Write(openAPIDocument)
+	return nil
 }

@@ -2,8 +2,8 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,8 +15,8 @@ import (
 func (srv *Server) methodNotAllowed(methods []string) http.HandlerFunc {
 	allow := strings.Join(methods, ", ")
 	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Allow", allow)
-		srv.clientError(w, r, http.StatusMethodNotAllowed, "", "This address does not take "+r.Method+"; it takes "+allow+".")
+		srv.serveError(w, r, problemOf(http.StatusMethodNotAllowed, "", "This address does not take "+r.Method+"; it takes "+allow+".").
+			with("Allow", allow))
 	}
 }
 
@@ -117,59 +117,69 @@ type apiVerdict struct {
 	TooNew      string    `json:"too_new"` // names the newcomers, "" without any
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// errEncoding is the answer when an answer's JSON cannot be written.
+var errEncoding = &httpError{Status: http.StatusInternalServerError, Detail: "The answer could not be encoded."}
+
+// encodeJSON returns v as JSON; an error wraps errEncoding.
+func encodeJSON(v any) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		writeProblem(w, http.StatusInternalServerError, "The answer could not be encoded.", nil)
-		return
+		return nil, fmt.Errorf("web: encode answer: %v: %w", err, errEncoding)
+	}
+	return b, nil
+}
+
+// writeJSON answers status with v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := encodeJSON(v)
+	if err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
+	return nil
 }
 
 // apiCategories lists one page of the product lines, by name (limit, page; total is the
-// number of lines, also given at the top level, where it was before lists were paged).
-func (srv *Server) apiCategories(w http.ResponseWriter, r *http.Request) {
-	pg, ok := srv.parsePage(w, r)
-	if !ok {
-		return
+// number of lines, given both in page and at the top level).
+func (srv *Server) apiCategories(w http.ResponseWriter, r *http.Request) error {
+	pg, err := parsePage(r)
+	if err != nil {
+		return err
 	}
 	cats, err := srv.store.Categories(r.Context())
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	out := []apiCategory{}
 	for i := pg.offset(); i < len(cats) && i < pg.offset()+pg.Limit; i++ {
 		out = append(out, toAPICategory(cats[i]))
 	}
 	pg.Total = len(cats)
-	writeJSON(w, http.StatusOK, map[string]any{"categories": out, "total": pg.Total, "page": pg})
+	return writeJSON(w, http.StatusOK, map[string]any{"categories": out, "total": pg.Total, "page": pg})
 }
 
 // apiCategory returns one product line with its verdict and one page of its ranking (limit,
 // page; total is the number of items ranked).
-func (srv *Server) apiCategory(w http.ResponseWriter, r *http.Request) {
-	sort, ok := rank.ParseSort(r.URL.Query().Get("sort"))
-	if !ok {
-		srv.clientError(w, r, http.StatusBadRequest, "sort", "sort must be one of recommended, conservative, average, reviews.")
-		return
+func (srv *Server) apiCategory(w http.ResponseWriter, r *http.Request) error {
+	sort, err := parseLineSort(r)
+	if err != nil {
+		return err
 	}
-	pg, ok := srv.parsePage(w, r)
-	if !ok {
-		return
+	pg, err := parsePage(r)
+	if err != nil {
+		return err
 	}
 	line, err := srv.lines.Line(r.Context(), r.PathValue("line"), sort)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	// The answer is the same for every client: it is kept, encoded, until the line's stamp
 	// (read by srv.lines.Line) changes.
 	uri, stamp := r.URL.RequestURI(), lineStamp(line.Category.Stamp())
 	if srv.serveKept(w, r, "", uri, stamp) {
-		return
+		return nil
 	}
 	from, to := min(pg.offset(), len(line.Ranked)), min(pg.offset()+pg.Limit, len(line.Ranked))
 	ranking := make([]apiRanked, 0, to-from)
@@ -177,7 +187,7 @@ func (srv *Server) apiCategory(w http.ResponseWriter, r *http.Request) {
 		ranking = append(ranking, toAPIRanked(rk, line.Items[rk.ID]))
 	}
 	pg.Total = len(line.Ranked)
-	srv.keepJSON(w, r, uri, stamp, map[string]any{
+	return srv.keepJSON(w, r, uri, stamp, map[string]any{
 		"category": toAPICategory(line.Category),
 		"sort":     sort,
 		"ranking":  ranking,
@@ -209,26 +219,25 @@ func toAPIVerdict(v rank.Verdict) apiVerdict {
 }
 
 // apiCategoryItems lists one page of a product line's items.
-func (srv *Server) apiCategoryItems(w http.ResponseWriter, r *http.Request) {
-	pg, ok := srv.parsePage(w, r)
-	if !ok {
-		return
+func (srv *Server) apiCategoryItems(w http.ResponseWriter, r *http.Request) error {
+	pg, err := parsePage(r)
+	if err != nil {
+		return err
 	}
-	c, ok := srv.lineByPath(w, r)
-	if !ok {
-		return
+	c, err := srv.lineByPath(r)
+	if err != nil {
+		return err
 	}
 	items, err := srv.store.ItemsByCategory(r.Context(), c.ID)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	out := []apiItem{}
 	for i := pg.offset(); i < len(items) && i < pg.offset()+pg.Limit; i++ {
 		out = append(out, toAPIItem(items[i]))
 	}
 	pg.Total = len(items)
-	writeJSON(w, http.StatusOK, map[string]any{"items": out, "page": pg})
+	return writeJSON(w, http.StatusOK, map[string]any{"items": out, "page": pg})
 }
 
 // apiMatchup is one pair of compared items: Better is the one more likely to be truly better.
@@ -242,20 +251,18 @@ type apiMatchup struct {
 }
 
 // apiCompare returns 2 to 4 items of a line side by side, with every pair's head-to-head.
-func (srv *Server) apiCompare(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) apiCompare(w http.ResponseWriter, r *http.Request) error {
 	slugs := compareItems(r.URL.Query())
 	l, err := srv.lines.Line(r.Context(), r.PathValue("line"), rank.SortRecommended)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	if msg := checkCompareItems(slugs); msg != "" {
-		srv.clientError(w, r, http.StatusBadRequest, "items", msg)
-		return
+		return problemOf(http.StatusBadRequest, "items", msg)
 	}
-	c, ok := srv.compare(w, r, l, slugs)
-	if !ok {
-		return
+	c, err := compare(l, slugs)
+	if err != nil {
+		return err
 	}
 	items := make([]apiRanked, len(c.ranked))
 	for i, rk := range c.ranked {
@@ -266,7 +273,7 @@ func (srv *Server) apiCompare(w http.ResponseWriter, r *http.Request) {
 		matchups[i] = apiMatchup{Better: l.Items[m.Better.ID].Slug, Worse: l.Items[m.Worse.ID].Slug,
 			BetterID: m.Better.ID, WorseID: m.Worse.ID, Probability: round3(m.Probability), Summary: m.Reason}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	return writeJSON(w, http.StatusOK, map[string]any{
 		"category":     toAPICategory(l.Category),
 		"items":        items,
 		"head_to_head": matchups,
@@ -274,71 +281,58 @@ func (srv *Server) apiCompare(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiItem returns one item with its star counts.
-func (srv *Server) apiItem(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) apiItem(w http.ResponseWriter, r *http.Request) error {
 	// The answer is the same for every client: it is kept, encoded, while the item's change
 	// counter stays where it was, as the item page is.
 	uri := r.URL.RequestURI()
 	if srv.serveKeptItem(w, r, "", uri) {
-		return
+		return nil
 	}
-	it, ok := srv.itemByPathID(w, r)
-	if !ok {
-		return
+	it, err := srv.itemByPathID(r)
+	if err != nil {
+		return err
 	}
-	srv.keepJSON(w, r, uri, itemStamp(it), toAPIItem(it), func(p *cachedPage) {
+	return srv.keepJSON(w, r, uri, itemStamp(it), toAPIItem(it), func(p *cachedPage) {
 		p.itemID, p.version = it.ID, it.Stats.Version
 	})
 }
 
 // apiItemReviews returns one page of an item's reviews.
-func (srv *Server) apiItemReviews(w http.ResponseWriter, r *http.Request) {
-	it, ok := srv.itemByPathID(w, r)
-	if !ok {
-		return
+func (srv *Server) apiItemReviews(w http.ResponseWriter, r *http.Request) error {
+	it, err := srv.itemByPathID(r)
+	if err != nil {
+		return err
 	}
-	q, ok := srv.parseReviewQuery(w, r)
-	if !ok {
-		return
+	q, err := parseReviewQuery(r, true)
+	if err != nil {
+		return err
 	}
 	q.ReviewQuery.ItemID = it.ID
 	reviews, err := srv.store.Reviews(r.Context(), q.ReviewQuery)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	out := make([]apiReview, len(reviews))
 	for i, rv := range reviews {
 		out[i] = toAPIReview(rv)
 	}
 	q.page.Total = matching(it.Stats, q.Stars)
-	writeJSON(w, http.StatusOK, map[string]any{"reviews": out, "page": q.page})
+	return writeJSON(w, http.StatusOK, map[string]any{"reviews": out, "page": q.page})
 }
 
-// lineByPath loads the product line named by the {line} path value, answering 404 itself when
-// there is none.
-func (srv *Server) lineByPath(w http.ResponseWriter, r *http.Request) (store.Category, bool) {
-	c, err := srv.store.CategoryBySlug(r.Context(), r.PathValue("line"))
-	if err != nil {
-		srv.serverError(w, r, err)
-		return c, false
-	}
-	return c, true
+// lineByPath loads the product line named by the {line} path value.
+func (srv *Server) lineByPath(r *http.Request) (store.Category, error) {
+	return srv.store.CategoryBySlug(r.Context(), r.PathValue("line"))
 }
 
-// itemByPathID loads the item named by the {id} path value, answering 404 itself when there is
-// none (a malformed id names no item either).
-func (srv *Server) itemByPathID(w http.ResponseWriter, r *http.Request) (store.Item, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		srv.notFound(w, r)
-		return store.Item{}, false
-	}
-	it, err := srv.store.Item(r.Context(), id)
+// itemByPathID loads the item named by the {id} path value (a malformed id names no item
+// either: 404).
+func (srv *Server) itemByPathID(r *http.Request) (store.Item, error) {
+	id, err := pathID(r)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return store.Item{}, false
+		return store.Item{}, err
 	}
-	return it, true
+	return srv.store.Item(r.Context(), id)
 }
 
 // matching returns how many of an item's reviews have the given stars (all when 0).

@@ -41,14 +41,14 @@ func (srv *Server) loadUser(next http.Handler) http.Handler {
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 		case err != nil:
-			srv.serverError(w, r, err)
+			srv.serveError(w, r, err)
 			return
 		case !u.Disabled && u.SessionVersion == srv.sessions.GetInt64(ctx, session.Version):
 			next.ServeHTTP(w, r.WithContext(withUser(ctx, &u)))
 			return
 		}
 		if err := srv.sessions.Destroy(ctx); err != nil {
-			srv.serverError(w, r, err)
+			srv.serveError(w, r, err)
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -74,34 +74,32 @@ func (srv *Server) signOut(r *http.Request) error {
 
 // requireUser lets signed-in members through. Visitors are sent to sign in and brought back
 // (HTML), or told 401 (API).
-func (srv *Server) requireUser(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) requireUser(next handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		if userFrom(r.Context()) != nil {
-			next(w, r)
-			return
+			return next(w, r)
 		}
 		if isAPI(r) {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="starboard"`)
-			srv.clientError(w, r, http.StatusUnauthorized, "Authorization", "Sign in first: send Authorization: Bearer <token>.")
-			return
+			return problemOf(http.StatusUnauthorized, "Authorization", "Sign in first: send Authorization: Bearer <token>.").
+				with("WWW-Authenticate", `Bearer realm="starboard"`)
 		}
 		back := r.URL.RequestURI()
 		if r.Method != http.MethodGet {
 			back = r.Referer()
 		}
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(back)), http.StatusSeeOther)
+		return nil
 	}
 }
 
 // requireAdmin lets admins through; anyone else signed in gets 404 so admin pages are not
 // advertised, and visitors are sent to sign in.
-func (srv *Server) requireAdmin(next http.HandlerFunc) http.HandlerFunc {
-	return srv.requireUser(func(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) requireAdmin(next handlerFunc) handlerFunc {
+	return srv.requireUser(func(w http.ResponseWriter, r *http.Request) error {
 		if !userFrom(r.Context()).IsAdmin {
-			srv.notFound(w, r)
-			return
+			return errNotFound
 		}
-		next(w, r)
+		return next(w, r)
 	})
 }
 

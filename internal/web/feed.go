@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/xml"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -61,23 +62,21 @@ type atomEntry struct {
 // itemFeed serves the newest reviews of one item as Atom. Its ETag is the item's change counter,
 // which moves with everything the feed shows (pagecache.go), so a reader polling an unchanged feed
 // costs one read by slug and gets 304.
-func (srv *Server) itemFeed(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) itemFeed(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	it, err := srv.store.ItemBySlug(ctx, r.PathValue("line"), r.PathValue("item"))
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	base := srv.baseURL(r)
 	page := base + itemPath(it)
 	tag := etag(itemStamp(it), page+"/feed.atom")
 	if notModified(w, r, tag) {
-		return
+		return nil
 	}
 	reviews, err := srv.store.Reviews(ctx, store.ReviewQuery{ItemID: it.ID, Sort: store.SortNewest, Limit: FeedEntries})
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	host := tagHost(base)
 	feed := atomFeed{ID: tagURI(host, it.CreatedAt, "item/"+strconv.FormatInt(it.ID, 10)+"/reviews"),
@@ -89,23 +88,21 @@ func (srv *Server) itemFeed(w http.ResponseWriter, r *http.Request) {
 		feed.Entries = append(feed.Entries, reviewEntry(host, page, rv, "“"+rv.Summary+"” ("+plural(rv.Rating, "star", "stars")+")"))
 		updated = later(updated, rv.UpdatedAt)
 	}
-	srv.writeFeed(w, r, feed, updated, tag)
+	return srv.writeFeed(w, r, feed, updated, tag)
 }
 
 // lineFeed serves the newest reviews of every item in a product line as Atom. The line's change
 // counter does not move when a review's text changes (only its stars count for the line-up), so
 // its ETag is a hash of the feed itself.
-func (srv *Server) lineFeed(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) lineFeed(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	c, err := srv.store.CategoryBySlug(ctx, r.PathValue("line"))
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	reviews, err := srv.store.NewestReviews(ctx, c.ID, FeedEntries)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	base := srv.baseURL(r)
 	host := tagHost(base)
@@ -121,7 +118,7 @@ func (srv *Server) lineFeed(w http.ResponseWriter, r *http.Request) {
 			rv.ItemName+": “"+rv.Summary+"” ("+plural(rv.Rating, "star", "stars")+")"))
 		updated = later(updated, rv.UpdatedAt)
 	}
-	srv.writeFeed(w, r, feed, updated, "")
+	return srv.writeFeed(w, r, feed, updated, "")
 }
 
 // reviewEntry is one review as a feed entry: its id is the review's tag: URI, its link the
@@ -171,14 +168,13 @@ func notModified(w http.ResponseWriter, r *http.Request, tag string) bool {
 // writeFeed answers with the feed, its ETag (tag, or a hash of the feed when "") and its
 // Last-Modified (the newest of its entries and its page), or 304 when the reader holds it: by
 // ETag, or by date for a reader that sends only If-Modified-Since (RFC 9110 §13.2.2).
-func (srv *Server) writeFeed(w http.ResponseWriter, r *http.Request, feed atomFeed, updated time.Time, tag string) {
+func (srv *Server) writeFeed(w http.ResponseWriter, r *http.Request, feed atomFeed, updated time.Time, tag string) error {
 	feed.Updated = atomTime(updated)
 	feed.Author = atomPerson{Name: "Starboard"}
 	feed.Generator = "Starboard"
 	out, err := xml.MarshalIndent(feed, "", "  ")
 	if err != nil {
-		http.Error(w, "The feed could not be written.", http.StatusInternalServerError)
-		return
+		return fmt.Errorf("web: write feed: %w", err)
 	}
 	if tag == "" {
 		tag = etag(string(out), r.URL.Path)
@@ -186,14 +182,14 @@ func (srv *Server) writeFeed(w http.ResponseWriter, r *http.Request, feed atomFe
 	h := w.Header()
 	h.Set("Last-Modified", updated.UTC().Format(http.TimeFormat))
 	if notModified(w, r, tag) {
-		return
+		return nil
 	}
 	if r.Header.Get("If-None-Match") == "" {
 		if ims, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && !updated.Truncate(time.Second).After(ims) {
 			h.Set("ETag", tag)
 			h.Set("Cache-Control", feedCacheControl)
 			w.WriteHeader(http.StatusNotModified)
-			return
+			return nil
 		}
 	}
 	h.Set("ETag", tag)
@@ -202,6 +198,7 @@ func (srv *Server) writeFeed(w http.ResponseWriter, r *http.Request, feed atomFe
 	w.Write([]byte(xml.Header))
 	w.Write(out)
 	w.Write([]byte("\n"))
+	return nil
 }
 
 // baseURL returns the canonical base of the site's absolute addresses (feeds, the sitemap,

@@ -64,7 +64,7 @@ func (srv *Server) recoverPanics(next http.Handler) http.Handler {
 				}
 				srv.log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				w.Header().Set("Connection", "close")
-				srv.serverError(w, r, fmt.Errorf("panic: %v", v))
+				srv.serveError(w, r, fmt.Errorf("panic: %v", v))
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -115,7 +115,7 @@ func limitBody(next http.Handler) http.Handler {
 
 // crossOriginDenied answers a state-changing request from another site.
 func (srv *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
-	srv.clientError(w, r, http.StatusForbidden, "",
+	srv.serveError(w, r, problemOf(http.StatusForbidden, "",
 		"This request came from another website, so it was refused to protect your account. "+
-			"Go back to the page and submit the form again from this site.")
+			"Go back to the page and submit the form again from this site."))
 }

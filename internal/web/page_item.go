@@ -96,16 +96,10 @@ var reviewSorts = []sortOption{
 
 // itemPage shows an item: its stars, the spread of its ratings, one page of its reviews and the
 // review form.
-func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	pg, field, msg := parsePageValues("", q.Get("page"), DefaultLimit)
-	var rq reviewQuery
-	if field == "" {
-		rq, field, msg = reviewQueryValues(q.Get("sort"), q.Get("stars"), pg)
-	}
-	if field != "" {
-		srv.clientError(w, r, http.StatusBadRequest, field, msg)
-		return
+func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) error {
+	rq, err := parseReviewQuery(r, false)
+	if err != nil {
+		return err
 	}
 	// A visitor who is not signed in and has no message waiting sees the same page as every other
 	// such visitor: it is kept, rendered, while the item's change counter stays where it was,
@@ -113,17 +107,15 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 	anonymous := srv.anonymous(r)
 	uri := r.URL.RequestURI()
 	if anonymous && srv.serveKeptItem(w, r, "item", uri) {
-		return
+		return nil
 	}
 	it, err := srv.store.ItemBySlug(r.Context(), r.PathValue("line"), r.PathValue("item"))
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	v, err := srv.loadItemPage(r, it, rq)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	title := v.Item.Name + " · " + v.Line.Name
 	if rq.page.Page > 1 {
@@ -131,10 +123,9 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 	}
 	canonical := srv.canonicalURL(r, v.Path, rq.page.Page)
 	if !anonymous {
-		srv.render(w, r, http.StatusOK, "item", view{Title: title, Data: v, Flash: srv.postedNotice(w, r, it), Canonical: canonical})
-		return
+		return srv.render(w, r, http.StatusOK, "item", view{Title: title, Data: v, Flash: srv.postedNotice(w, r, it), Canonical: canonical})
 	}
-	srv.renderKept(w, r, "item", view{Title: title, Data: v, Canonical: canonical}, itemStamp(it), func(p *cachedPage) {
+	return srv.renderKept(w, r, "item", view{Title: title, Data: v, Canonical: canonical}, itemStamp(it), func(p *cachedPage) {
 		p.itemID, p.version = it.ID, it.Stats.Version
 	})
 }
@@ -292,9 +283,3 @@ func pagerFor(p page, link func(int) string) pager {
 	}
 	return pg
 }
-
-// longDate formats a date as people read it: "2 October 2026".
-func longDate(t time.Time) string { return t.UTC().Format("2 January 2006") }
-
-// isoDate formats a date for a datetime attribute: "2026-10-02".
-func isoDate(t time.Time) string { return t.UTC().Format("2006-01-02") }

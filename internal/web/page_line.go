@@ -18,12 +18,6 @@ import (
 // sort warns about items under it.
 const fewReviews = 10
 
-// How many items the compare page takes.
-const (
-	minCompare = 2
-	maxCompare = 4
-)
-
 // axisPad is the room, in percent of a drawing's width, left at each end of the 1-5 axis so that
 // tick labels and round bar ends are not cut off.
 const axisPad = 4.0
@@ -221,11 +215,6 @@ func compareHref(line string, items []*itemView) string {
 	return "/c/" + line + "/compare?items=" + strings.Join(slugs, ",")
 }
 
-// countsText returns "6 items · 421 reviews".
-func countsText(c store.Category) string {
-	return plural(c.ItemCount, "item", "items") + " · " + plural(c.ReviewCount, "review", "reviews")
-}
-
 // sortLink is one choice of order on the line page.
 type sortLink struct {
 	Label   string
@@ -265,30 +254,25 @@ type linePage struct {
 const linePageSize = 25
 
 // line shows a product line: the verdict first, then the ranked line-up with a compare form.
-func (srv *Server) line(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	sort, ok := rank.ParseSort(q.Get("sort"))
-	if !ok {
-		srv.clientError(w, r, http.StatusBadRequest, "sort",
-			"sort must be one of recommended, conservative, average, reviews.")
-		return
+func (srv *Server) line(w http.ResponseWriter, r *http.Request) error {
+	sort, err := parseLineSort(r)
+	if err != nil {
+		return err
 	}
-	pg, field, msg := parsePageValues("", q.Get("page"), linePageSize)
+	pg, field, msg := parsePageValues("", r.URL.Query().Get("page"), linePageSize)
 	if field != "" {
-		srv.clientError(w, r, http.StatusBadRequest, field, msg)
-		return
+		return problemOf(http.StatusBadRequest, field, msg)
 	}
 	l, err := srv.lines.Line(r.Context(), r.PathValue("line"), sort)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	// Visitors who are not signed in all see the same page: it is kept, rendered, until the
 	// line's stamp (read by srv.lines.Line) changes.
 	anonymous := srv.anonymous(r)
 	stamp := lineStamp(l.Category.Stamp())
 	if anonymous && srv.serveKept(w, r, "lines", r.URL.RequestURI(), stamp) {
-		return
+		return nil
 	}
 	from, to := min(pg.offset(), len(l.Ranked)), min(pg.offset()+pg.Limit, len(l.Ranked))
 	items, byID := lineViewsFor(l, l.Ranked[from:to])
@@ -322,10 +306,9 @@ func (srv *Server) line(w http.ResponseWriter, r *http.Request) {
 	}
 	canonical := srv.canonicalURL(r, "/c/"+url.PathEscape(l.Category.Slug), pg.Page)
 	if anonymous {
-		srv.renderKept(w, r, "lines", view{Title: title, Data: p, Canonical: canonical}, stamp)
-		return
+		return srv.renderKept(w, r, "lines", view{Title: title, Data: p, Canonical: canonical}, stamp)
 	}
-	srv.render(w, r, http.StatusOK, "lines", view{Title: title, Data: p, Canonical: canonical})
+	return srv.render(w, r, http.StatusOK, "lines", view{Title: title, Data: p, Canonical: canonical})
 }
 
 // lineURL returns the address of one page of a line-up in one order.
@@ -340,155 +323,4 @@ func lineURL(line string, sort rank.Sort, page int) string {
 		u += sep + "page=" + strconv.Itoa(page)
 	}
 	return u
-}
-
-// compareItems reads the items to compare from ?items=a,b,c, or from items repeated (as the
-// line page's checkboxes send them), or both: distinct slugs in the order given, at most one
-// more than maxCompare (enough to say there are too many).
-func compareItems(q url.Values) []string {
-	var slugs []string
-	for _, v := range q["items"] {
-		for s := range strings.SplitSeq(v, ",") {
-			s = strings.TrimSpace(s)
-			if s == "" || slices.Contains(slugs, s) {
-				continue
-			}
-			if len(slugs) > maxCompare {
-				return slugs
-			}
-			slugs = append(slugs, s)
-		}
-	}
-	return slugs
-}
-
-// checkCompareItems returns a message naming the parameter unless there are 2 to 4 slugs.
-func checkCompareItems(slugs []string) string {
-	switch n := len(slugs); {
-	case n == 0:
-		return "items must name 2 to 4 items to compare, separated by commas; it names none."
-	case n == 1:
-		return "items must name 2 to 4 items to compare; it names only one."
-	case n > maxCompare:
-		return "items must name 2 to 4 items to compare; it names more than 4."
-	}
-	return ""
-}
-
-// comparison is a few items of one line side by side.
-type comparison struct {
-	line     lineup.Line
-	items    []*itemView
-	ranked   []rank.Ranked // the same items, in the same order
-	matchups []rank.Matchup
-}
-
-// compare loads the line and picks out the items named by slugs. An unknown item is a 404
-// naming it; the answer is false when the response has been written.
-func (srv *Server) compare(w http.ResponseWriter, r *http.Request, l lineup.Line, slugs []string) (comparison, bool) {
-	c := comparison{line: l}
-	bySlug := make(map[string]rank.Ranked, len(l.Ranked))
-	for _, rk := range l.Ranked {
-		bySlug[l.Items[rk.ID].Slug] = rk
-	}
-	for _, s := range slugs {
-		rk, ok := bySlug[s]
-		if !ok {
-			srv.clientError(w, r, http.StatusNotFound, "items", fmt.Sprintf("There is no item %q in %s.", s, l.Category.Name))
-			return c, false
-		}
-		c.ranked = append(c.ranked, rk)
-		c.items = append(c.items, newItemView(l.Category.Slug, rk, l.Items[rk.ID]))
-	}
-	for i := range c.ranked {
-		for j := i + 1; j < len(c.ranked); j++ {
-			c.matchups = append(c.matchups, rank.HeadToHead(c.ranked[i], c.ranked[j]))
-		}
-	}
-	return c, true
-}
-
-// attributeRow is one attribute across the compared items.
-type attributeRow struct {
-	Name   string
-	Values []string // one per item, "" where an item lacks it
-}
-
-// matchupView is a head-to-head with its items ready to link.
-type matchupView struct {
-	Better, Worse *itemView
-	Percent       int
-	Reason        string
-}
-
-// compareChoice is one checkbox of the compare form.
-type compareChoice struct {
-	Item    *itemView
-	Checked bool
-}
-
-// comparePage is what compare.html shows.
-type comparePage struct {
-	Category   store.Category
-	Items      []*itemView
-	Attributes []attributeRow
-	Matchups   []matchupView
-	Ticks      []axisTick
-	Error      string // why the items could not be compared, with the form to choose again
-	Choices    []compareChoice
-}
-
-// comparePage shows 2 to 4 items of a line side by side. Badly chosen items get the form again
-// with a 400 and the reason.
-func (srv *Server) comparePage(w http.ResponseWriter, r *http.Request) {
-	l, err := srv.lines.Line(r.Context(), r.PathValue("line"), rank.SortRecommended)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
-	title := "Compare " + l.Category.Name
-	slugs := compareItems(r.URL.Query())
-	if msg := checkCompareItems(slugs); msg != "" {
-		p := comparePage{Category: l.Category, Error: msg}
-		items, _ := lineViews(l)
-		for _, it := range items {
-			p.Choices = append(p.Choices, compareChoice{Item: it, Checked: slices.Contains(slugs, it.Slug)})
-		}
-		srv.render(w, r, http.StatusBadRequest, "compare", view{Title: title, Data: p})
-		return
-	}
-	c, ok := srv.compare(w, r, l, slugs)
-	if !ok {
-		return
-	}
-	p := comparePage{Category: l.Category, Items: c.items, Ticks: axisTicks}
-	var names []string
-	for _, it := range c.items {
-		for k := range it.Attributes {
-			if !slices.Contains(names, k) {
-				names = append(names, k)
-			}
-		}
-	}
-	slices.Sort(names)
-	for _, k := range names {
-		row := attributeRow{Name: k}
-		for _, it := range c.items {
-			row.Values = append(row.Values, it.Attributes[k])
-		}
-		p.Attributes = append(p.Attributes, row)
-	}
-	byID := make(map[int64]*itemView, len(c.items))
-	for _, it := range c.items {
-		byID[it.ID] = it
-	}
-	for _, m := range c.matchups {
-		p.Matchups = append(p.Matchups, matchupView{Better: byID[m.Better.ID], Worse: byID[m.Worse.ID],
-			Percent: int(math.Round(100 * m.Probability)), Reason: m.Reason})
-	}
-	names = names[:0]
-	for _, it := range c.items {
-		names = append(names, it.Name)
-	}
-	srv.render(w, r, http.StatusOK, "compare", view{Title: title + ": " + strings.Join(names, " vs "), Data: p})
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/starboard/starboard/internal/store"
@@ -29,74 +30,72 @@ type reviewDeleteView struct {
 // createReview saves the signed-in member's review of an item, or shows the form again with what
 // is wrong beside each field. A valid review is written by the item's slugs, its lookup inside
 // the write: the item is read on its own only to show the form again or to say it was reviewed.
-func (srv *Server) createReview(w http.ResponseWriter, r *http.Request) {
-	if !srv.parsePostedForm(w, r) {
-		return
+func (srv *Server) createReview(w http.ResponseWriter, r *http.Request) error {
+	v, err := parsePostedForm(r)
+	if err != nil {
+		return err
 	}
 	ctx := r.Context()
 	line, slug := r.PathValue("line"), r.PathValue("item")
-	f := reviewFormFrom(r.PostForm.Get("review[rating]"), r.PostForm.Get("review[summary]"), r.PostForm.Get("review[details]"))
+	f := reviewFormFrom(v.Get("review[rating]"), v.Get("review[summary]"), v.Get("review[details]"))
 	if !f.validate() {
 		it, err := srv.store.ItemBySlug(ctx, line, slug)
 		if err != nil {
-			srv.serverError(w, r, err)
-			return
+			return err
 		}
-		srv.renderReviewForm(w, r, http.StatusUnprocessableEntity, reviewFormView{Item: it, Heading: "Review " + it.Name,
+		return srv.renderReviewForm(w, r, http.StatusUnprocessableEntity, reviewFormView{Item: it, Heading: "Review " + it.Name,
 			Action: itemPath(it) + "/reviews", Submit: "Post your review", Cancel: itemPath(it), Form: f})
-		return
 	}
 	rv := store.Review{UserID: userFrom(ctx).ID, Rating: f.Rating, Summary: f.Summary, Details: f.Details}
-	err := srv.store.CreateReviewOf(ctx, line, slug, &rv)
+	err = srv.store.CreateReviewOf(ctx, line, slug, &rv)
 	if errors.Is(err, store.ErrConflict) {
-		it, ierr := srv.store.ItemBySlug(ctx, line, slug)
-		if ierr != nil {
-			srv.serverError(w, r, ierr)
-			return
+		it, err := srv.store.ItemBySlug(ctx, line, slug)
+		if err != nil {
+			return err
 		}
 		srv.setFlash(r, "You have already reviewed "+it.Name+": your review is below, where you can edit it.")
 		http.Redirect(w, r, itemPath(it)+"#your-review", http.StatusSeeOther)
-		return
+		return nil
 	}
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	it := store.Item{ID: rv.ItemID, CategorySlug: line, Slug: slug}
 	srv.setPostedNotice(w, r, it)
 	http.Redirect(w, r, itemPath(it), http.StatusSeeOther)
+	return nil
 }
 
 // editReview shows the signed-in member's review in the form, to change it.
-func (srv *Server) editReview(w http.ResponseWriter, r *http.Request) {
-	rv, it, ok := srv.ownReview(w, r)
-	if !ok {
-		return
+func (srv *Server) editReview(w http.ResponseWriter, r *http.Request) error {
+	rv, it, err := srv.ownReview(r)
+	if err != nil {
+		return err
 	}
-	srv.renderReviewForm(w, r, http.StatusOK, editFormView(it, rv, reviewFormOf(rv)))
+	return srv.renderReviewForm(w, r, http.StatusOK, editFormView(it, rv, reviewFormOf(rv)))
 }
 
 // updateReview saves the changes to the signed-in member's review.
-func (srv *Server) updateReview(w http.ResponseWriter, r *http.Request) {
-	if !srv.parsePostedForm(w, r) {
-		return
+func (srv *Server) updateReview(w http.ResponseWriter, r *http.Request) error {
+	v, err := parsePostedForm(r)
+	if err != nil {
+		return err
 	}
-	rv, it, ok := srv.ownReview(w, r)
-	if !ok {
-		return
+	rv, it, err := srv.ownReview(r)
+	if err != nil {
+		return err
 	}
-	f := reviewFormFrom(r.PostForm.Get("review[rating]"), r.PostForm.Get("review[summary]"), r.PostForm.Get("review[details]"))
+	f := reviewFormFrom(v.Get("review[rating]"), v.Get("review[summary]"), v.Get("review[details]"))
 	if !f.validate() {
-		srv.renderReviewForm(w, r, http.StatusUnprocessableEntity, editFormView(it, rv, f))
-		return
+		return srv.renderReviewForm(w, r, http.StatusUnprocessableEntity, editFormView(it, rv, f))
 	}
 	rv.Rating, rv.Summary, rv.Details = f.Rating, f.Summary, f.Details
 	if err := srv.store.UpdateReview(r.Context(), &rv); err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	srv.setFlash(r, "Your review of "+it.Name+" has been updated.")
 	http.Redirect(w, r, itemPath(it), http.StatusSeeOther)
+	return nil
 }
 
 func editFormView(it store.Item, rv store.Review, f reviewForm) reviewFormView {
@@ -105,47 +104,47 @@ func editFormView(it store.Item, rv store.Review, f reviewForm) reviewFormView {
 }
 
 // confirmDeleteReview asks the member to confirm deleting their review.
-func (srv *Server) confirmDeleteReview(w http.ResponseWriter, r *http.Request) {
-	rv, it, ok := srv.ownReview(w, r)
-	if !ok {
-		return
+func (srv *Server) confirmDeleteReview(w http.ResponseWriter, r *http.Request) error {
+	rv, it, err := srv.ownReview(r)
+	if err != nil {
+		return err
 	}
-	srv.render(w, r, http.StatusOK, "review_delete", view{Title: "Delete your review of " + it.Name,
+	return srv.render(w, r, http.StatusOK, "review_delete", view{Title: "Delete your review of " + it.Name,
 		Data: reviewDeleteView{Item: it, Review: srv.viewOf(rv, userFrom(r.Context()), false)}})
 }
 
 // deleteReview deletes the signed-in member's review.
-func (srv *Server) deleteReview(w http.ResponseWriter, r *http.Request) {
-	rv, it, ok := srv.ownReview(w, r)
-	if !ok {
-		return
+func (srv *Server) deleteReview(w http.ResponseWriter, r *http.Request) error {
+	rv, it, err := srv.ownReview(r)
+	if err != nil {
+		return err
 	}
 	if err := srv.store.DeleteReview(r.Context(), rv.ID, rv.UserID); err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	srv.setFlash(r, "Your review of "+it.Name+" has been deleted.")
 	http.Redirect(w, r, itemPath(it), http.StatusSeeOther)
+	return nil
 }
 
 // markHelpful counts the signed-in member's "this review was helpful", once per member, and
 // goes back to where the button was.
-func (srv *Server) markHelpful(w http.ResponseWriter, r *http.Request) {
-	if !srv.parsePostedForm(w, r) {
-		return
+func (srv *Server) markHelpful(w http.ResponseWriter, r *http.Request) error {
+	v, err := parsePostedForm(r)
+	if err != nil {
+		return err
 	}
 	ctx := r.Context()
 	u := userFrom(ctx)
-	rv, ok := srv.reviewByPathID(w, r)
-	if !ok {
-		return
+	rv, err := srv.reviewByPathID(r)
+	if err != nil {
+		return err
 	}
-	back := r.PostForm.Get("next")
+	back := v.Get("next")
 	if back == "" {
 		it, err := srv.store.Item(ctx, rv.ItemID)
 		if err != nil {
-			srv.serverError(w, r, err)
-			return
+			return err
 		}
 		back = itemPath(it) + "#review-" + strconv.FormatInt(rv.ID, 10)
 	}
@@ -153,73 +152,54 @@ func (srv *Server) markHelpful(w http.ResponseWriter, r *http.Request) {
 		// The store would count it; the site does not, since one's own vote says nothing.
 		srv.setFlash(r, "That is your own review, so your vote does not count. Other members can mark it helpful.")
 		http.Redirect(w, r, safeNext(back), http.StatusSeeOther)
-		return
+		return nil
 	}
 	switch err := srv.store.MarkHelpful(ctx, rv.ID, u.ID); {
 	case errors.Is(err, store.ErrConflict):
 		srv.setFlash(r, "You have already marked this review helpful. Thank you, your vote was counted once.")
 	case err != nil:
-		srv.serverError(w, r, err)
-		return
+		return err
 	default:
 		srv.setFlash(r, "Thank you! Your vote helps others find the most useful reviews.")
 	}
 	http.Redirect(w, r, safeNext(back), http.StatusSeeOther)
+	return nil
 }
 
 // ownReview loads the review named by {id} and its item. Anything but the signed-in member's own
-// review is answered 404 here, so other members' reviews are not even confirmed to exist.
-func (srv *Server) ownReview(w http.ResponseWriter, r *http.Request) (store.Review, store.Item, bool) {
-	rv, ok := srv.reviewByPathID(w, r)
-	if !ok {
-		return rv, store.Item{}, false
+// review is a 404, so other members' reviews are not even confirmed to exist.
+func (srv *Server) ownReview(r *http.Request) (store.Review, store.Item, error) {
+	rv, err := srv.reviewByPathID(r)
+	if err != nil {
+		return rv, store.Item{}, err
 	}
 	if u := userFrom(r.Context()); u == nil || u.ID != rv.UserID {
-		srv.notFound(w, r)
-		return rv, store.Item{}, false
+		return rv, store.Item{}, errNotFound
 	}
 	it, err := srv.store.Item(r.Context(), rv.ItemID)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return rv, it, false
-	}
-	return rv, it, true
+	return rv, it, err
 }
 
-// reviewByPathID loads the review named by {id}, answering 404 itself when there is none.
-func (srv *Server) reviewByPathID(w http.ResponseWriter, r *http.Request) (store.Review, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		srv.notFound(w, r)
-		return store.Review{}, false
-	}
-	rv, err := srv.store.Review(r.Context(), id)
+// reviewByPathID loads the review named by {id}.
+func (srv *Server) reviewByPathID(r *http.Request) (store.Review, error) {
+	id, err := pathID(r)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return rv, false
+		return store.Review{}, err
 	}
-	return rv, true
+	return srv.store.Review(r.Context(), id)
 }
 
 // renderReviewForm shows the review form on a page of its own; the title says when it has errors.
-func (srv *Server) renderReviewForm(w http.ResponseWriter, r *http.Request, status int, v reviewFormView) {
+func (srv *Server) renderReviewForm(w http.ResponseWriter, r *http.Request, status int, v reviewFormView) error {
 	title := v.Heading
 	if len(v.Form.Errors) > 0 {
 		title = "Error: " + title
 	}
-	srv.render(w, r, status, "review_form", view{Title: title, Data: v})
+	return srv.render(w, r, status, "review_form", view{Title: title, Data: v})
 }
 
-// parsePostedForm reads a posted form, answering 400 itself when it cannot.
-func (srv *Server) parsePostedForm(w http.ResponseWriter, r *http.Request) bool {
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			srv.clientError(w, r, http.StatusRequestEntityTooLarge, "", "The form is too large to send: the limit is 1 MiB.")
-			return false
-		}
-		srv.clientError(w, r, http.StatusBadRequest, "", "The form could not be read. Please go back and send it again.")
-		return false
-	}
-	return true
+// parsePostedForm reads a posted review form; one that cannot be read is a 413 or a 400.
+func parsePostedForm(r *http.Request) (url.Values, error) {
+	return parseForm(r, "The form is too large to send: the limit is 1 MiB.",
+		"The form could not be read. Please go back and send it again.")
 }

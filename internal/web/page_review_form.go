@@ -25,7 +25,7 @@ type reviewForm struct {
 	Rating  int // 0 when no rating was chosen
 	Summary string
 	Details string
-	Errors  map[string]string // by field: "rating", "summary", "details"
+	Errors  fieldErrors // by field: "rating", "summary", "details", in that order
 }
 
 // reviewFormFrom reads the review form's fields. The text is kept as typed (line breaks
@@ -48,7 +48,7 @@ func reviewFormOf(r store.Review) reviewForm {
 // validate trims the text, fills Errors and reports whether the form can be saved. Messages say
 // what to do, for a person.
 func (f *reviewForm) validate() bool {
-	f.Errors = map[string]string{}
+	f.Errors = nil
 	// Checked before the text is touched: strings.Map turns invalid bytes into U+FFFD.
 	validSummary := utf8.ValidString(f.Summary)
 	f.Summary = strings.TrimSpace(strings.Map(func(r rune) rune {
@@ -61,23 +61,23 @@ func (f *reviewForm) validate() bool {
 
 	if f.Rating < 1 || f.Rating > 5 {
 		f.Rating = 0
-		f.Errors["rating"] = "Choose a rating from 1 to 5 stars."
+		f.Errors.add("rating", "Choose a rating from 1 to 5 stars.")
 	}
 	switch n := utf8.RuneCountInString(f.Summary); {
 	case !validSummary || !storable(f.Summary):
-		f.Errors["summary"] = "The summary contains characters that cannot be saved. Please retype it."
+		f.Errors.add("summary", "The summary contains characters that cannot be saved. Please retype it.")
 	case n == 0:
-		f.Errors["summary"] = "Write a summary: a few words that sum up your review."
+		f.Errors.add("summary", "Write a summary: a few words that sum up your review.")
 	case n < SummaryMin:
-		f.Errors["summary"] = fmt.Sprintf("Write a summary of at least %d characters.", SummaryMin)
+		f.Errors.add("summary", fmt.Sprintf("Write a summary of at least %d characters.", SummaryMin))
 	case n > SummaryMax:
-		f.Errors["summary"] = fmt.Sprintf("Keep the summary to %d characters or fewer; it has %s.", SummaryMax, thousands(n))
+		f.Errors.add("summary", fmt.Sprintf("Keep the summary to %d characters or fewer; it has %s.", SummaryMax, thousands(n)))
 	}
 	switch n := utf8.RuneCountInString(f.Details); {
 	case !storable(f.Details):
-		f.Errors["details"] = "The details contain characters that cannot be saved. Please retype them."
+		f.Errors.add("details", "The details contain characters that cannot be saved. Please retype them.")
 	case n > DetailsMax:
-		f.Errors["details"] = fmt.Sprintf("Keep the details to %s characters or fewer; they have %s.", thousands(DetailsMax), thousands(n))
+		f.Errors.add("details", fmt.Sprintf("Keep the details to %s characters or fewer; they have %s.", thousands(DetailsMax), thousands(n)))
 	}
 	return len(f.Errors) == 0
 }

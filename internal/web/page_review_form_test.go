@@ -42,7 +42,7 @@ func TestReviewFormValidate(t *testing.T) {
 		ok := f.validate()
 		var errs []string
 		for _, field := range []string{"rating", "summary", "details"} {
-			if msg, bad := f.Errors[field]; bad {
+			if msg := f.Errors.For(field); msg != "" {
 				errs = append(errs, field)
 				if !strings.HasSuffix(msg, ".") || len(msg) < 20 {
 					t.Errorf("%s: message for %s is not a sentence: %q", tt.name, field, msg)

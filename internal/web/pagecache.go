@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"hash/fnv"
 	"net/http"
 	"strconv"
@@ -151,11 +150,10 @@ func (srv *Server) serveKeptItem(w http.ResponseWriter, r *http.Request, name, u
 
 // keepJSON encodes v, keeps it for this address under stamp and answers with it: for answers
 // that are the same for every client.
-func (srv *Server) keepJSON(w http.ResponseWriter, r *http.Request, uri, stamp string, v any, set ...func(*cachedPage)) {
-	b, err := json.Marshal(v)
+func (srv *Server) keepJSON(w http.ResponseWriter, r *http.Request, uri, stamp string, v any, set ...func(*cachedPage)) error {
+	b, err := encodeJSON(v)
 	if err != nil {
-		writeProblem(w, http.StatusInternalServerError, "The answer could not be encoded.", nil)
-		return
+		return err
 	}
 	p := &cachedPage{contentType: "application/json", stamp: stamp, etag: etag(stamp, uri), body: append(b, '\n')}
 	for _, f := range set {
@@ -163,17 +161,16 @@ func (srv *Server) keepJSON(w http.ResponseWriter, r *http.Request, uri, stamp s
 	}
 	srv.pagesKept.put(uri, p)
 	srv.writeKept(w, r, p)
+	return nil
 }
 
 // renderKept renders a page for anonymous visitors, keeps it under stamp and answers with it.
-func (srv *Server) renderKept(w http.ResponseWriter, r *http.Request, name string, v view, stamp string, set ...func(*cachedPage)) {
+func (srv *Server) renderKept(w http.ResponseWriter, r *http.Request, name string, v view, stamp string, set ...func(*cachedPage)) error {
 	uri := r.URL.RequestURI()
 	v.Path = uri
 	body, err := srv.execute(name, v)
 	if err != nil {
-		srv.log.Error("render", "template", name, "err", err)
-		srv.errorPage(w, r, http.StatusInternalServerError, "Something went wrong on our side. It has been logged; please try again.")
-		return
+		return err
 	}
 	p := &cachedPage{stamp: stamp, etag: etag(stamp, uri), body: body}
 	for _, f := range set {
@@ -181,6 +178,7 @@ func (srv *Server) renderKept(w http.ResponseWriter, r *http.Request, name strin
 	}
 	srv.pagesKept.put(uri, p)
 	srv.writeKept(w, r, p)
+	return nil
 }
 
 // writeKept answers with a page kept for anonymous visitors, or 304 Not Modified when the

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/starboard/starboard/internal/rank"
 	"github.com/starboard/starboard/internal/store"
 )
 
@@ -27,14 +28,13 @@ func (p page) offset() int { return (p.Page - 1) * p.Limit }
 // Pages returns the number of pages, at least 1.
 func (p page) Pages() int { return max(1, (p.Total+p.Limit-1)/p.Limit) }
 
-// parsePage reads ?limit= and ?page=, answering 400 naming the parameter when one is wrong.
-func (srv *Server) parsePage(w http.ResponseWriter, r *http.Request) (page, bool) {
+// parsePage reads ?limit= and ?page=; a wrong one is a 400 naming the parameter.
+func parsePage(r *http.Request) (page, error) {
 	p, field, msg := parsePageValues(r.URL.Query().Get("limit"), r.URL.Query().Get("page"), DefaultLimit)
 	if field != "" {
-		srv.clientError(w, r, http.StatusBadRequest, field, msg)
-		return p, false
+		return p, problemOf(http.StatusBadRequest, field, msg)
 	}
-	return p, true
+	return p, nil
 }
 
 // parsePageValues is the pure part of parsePage: it returns the page, or the field at fault
@@ -64,20 +64,23 @@ type reviewQuery struct {
 	page page
 }
 
-// parseReviewQuery reads the review list parameters, answering 400 naming the parameter when
-// one is wrong.
-func (srv *Server) parseReviewQuery(w http.ResponseWriter, r *http.Request) (reviewQuery, bool) {
+// parseReviewQuery reads the review list parameters (?sort=&stars=&page=, and ?limit= with
+// limit true); a wrong one is a 400 naming the parameter.
+func parseReviewQuery(r *http.Request, limit bool) (reviewQuery, error) {
 	q := r.URL.Query()
-	pg, field, msg := parsePageValues(q.Get("limit"), q.Get("page"), DefaultLimit)
+	lim := ""
+	if limit {
+		lim = q.Get("limit")
+	}
+	pg, field, msg := parsePageValues(lim, q.Get("page"), DefaultLimit)
 	var rq reviewQuery
 	if field == "" {
 		rq, field, msg = reviewQueryValues(q.Get("sort"), q.Get("stars"), pg)
 	}
 	if field != "" {
-		srv.clientError(w, r, http.StatusBadRequest, field, msg)
-		return rq, false
+		return rq, problemOf(http.StatusBadRequest, field, msg)
 	}
-	return rq, true
+	return rq, nil
 }
 
 func reviewQueryValues(sort, stars string, pg page) (rq reviewQuery, field, msg string) {
@@ -95,6 +98,15 @@ func reviewQueryValues(sort, stars string, pg page) (rq reviewQuery, field, msg 
 	}
 	rq = reviewQuery{ReviewQuery: store.ReviewQuery{Sort: s, Stars: n, Limit: pg.Limit, Offset: pg.offset()}, page: pg}
 	return rq, "", ""
+}
+
+// parseLineSort reads the ?sort= of a line's ranking; a wrong one is a 400 naming it.
+func parseLineSort(r *http.Request) (rank.Sort, error) {
+	sort, ok := rank.ParseSort(r.URL.Query().Get("sort"))
+	if !ok {
+		return sort, problemOf(http.StatusBadRequest, "sort", "sort must be one of recommended, conservative, average, reviews.")
+	}
+	return sort, nil
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }

@@ -33,21 +33,19 @@ func (srv *Server) allowAttempt(r *http.Request, action, email string) (bool, ti
 	return true, 0, nil
 }
 
-// attemptAllowed counts one attempt at action and reports whether the caller may go on. When
-// the limit is reached it answers itself: the form again through page, with the wait explained
-// beside it (429 and Retry-After); when the count cannot be kept, the server error.
-func (srv *Server) attemptAllowed(w http.ResponseWriter, r *http.Request, action, email string, errs accountErrors, page func(status int)) bool {
+// limitAttempts counts one attempt at action. When the limit is reached it shows the form
+// again through page with 429, Retry-After and the wait explained under "form" in errs, and
+// reports true: the caller is done, with page's error.
+func (srv *Server) limitAttempts(w http.ResponseWriter, r *http.Request, action, email string, errs *fieldErrors, page func(status int) error) (bool, error) {
 	ok, wait, err := srv.allowAttempt(r, action, email)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return false
+		return true, err
 	}
-	if !ok {
-		errs["form"] = tooManyAttempts(w, wait)
-		page(http.StatusTooManyRequests)
-		return false
+	if ok {
+		return false, nil
 	}
-	return true
+	errs.add("form", tooManyAttempts(w, wait))
+	return true, page(http.StatusTooManyRequests)
 }
 
 // remoteAddress returns the client's IP address. Behind a trusted proxy (TRUST_PROXY=1) that is

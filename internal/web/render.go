@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/starboard/starboard/internal/store"
@@ -32,6 +31,18 @@ type view struct {
 	// Canonical is the page's canonical address (canonicalURL), for pages whose address has
 	// variants; "" for none.
 	Canonical string
+}
+
+// templateFuncs are the functions every template may call. {{template "stars" (stars mean count)}}
+// draws an average rating.
+func templateFuncs(static *staticFiles, stars *starPainter) template.FuncMap {
+	return template.FuncMap{
+		"static": static.URL,
+		"stars":  stars.average,
+		// The item page and the review forms (page_item.go).
+		"itemPath": itemPath,
+		"plural":   plural,
+	}
 }
 
 // parsePages parses templates/layout.html and templates/partials/*.html with each other
@@ -79,16 +90,8 @@ func (p *pages) names() []string {
 var renderHook func(name string)
 
 // render executes a page into a buffer first, so a template error becomes a clean 500 page
-// rather than half a page with a 200 status.
-func (srv *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
-	t, ok := srv.pages.byName[name]
-	if renderHook != nil {
-		renderHook(name)
-	}
-	if !ok {
-		srv.serverError(w, r, fmt.Errorf("web: no template %q", name))
-		return
-	}
+// rather than half a page with a 200 status; that error is returned unanswered.
+func (srv *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) error {
 	if v.User == nil {
 		v.User = userFrom(r.Context())
 	}
@@ -99,14 +102,8 @@ func (srv *Server) render(w http.ResponseWriter, r *http.Request, status int, na
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	if err := t.ExecuteTemplate(buf, "layout.html", v); err != nil {
-		srv.log.Error("render", "template", name, "err", err)
-		if name != "error" {
-			srv.errorPage(w, r, http.StatusInternalServerError, "Something went wrong on our side. It has been logged; please try again.")
-		} else {
-			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
-		}
-		return
+	if err := srv.executeInto(buf, name, v); err != nil {
+		return err
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
@@ -115,40 +112,41 @@ func (srv *Server) render(w http.ResponseWriter, r *http.Request, status int, na
 	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+	return nil
 }
 
-// execute renders a page for a visitor who is not signed in and has no message waiting, into a
-// byte slice of its own that may be kept. v.Path must be set.
-func (srv *Server) execute(name string, v view) ([]byte, error) {
+// executeInto executes the page name with the layout into buf.
+func (srv *Server) executeInto(buf *bytes.Buffer, name string, v view) error {
 	t, ok := srv.pages.byName[name]
 	if renderHook != nil {
 		renderHook(name)
 	}
 	if !ok {
-		return nil, fmt.Errorf("web: no template %q", name)
+		return fmt.Errorf("web: no template %q", name)
 	}
+	if err := t.ExecuteTemplate(buf, "layout.html", v); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	return nil
+}
+
+// execute renders a page for a visitor who is not signed in and has no message waiting, into a
+// byte slice of its own that may be kept. v.Path must be set.
+func (srv *Server) execute(name string, v view) ([]byte, error) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	if err := t.ExecuteTemplate(buf, "layout.html", v); err != nil {
+	if err := srv.executeInto(buf, name, v); err != nil {
 		return nil, err
 	}
 	return bytes.Clone(buf.Bytes()), nil
 }
 
-// errorPage renders the error page with a message for a person.
+// errorPage renders the error page with a message for a person; when that page cannot be
+// rendered, a plain-text 500.
 func (srv *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	srv.render(w, r, status, "error", view{Title: statusTitle(status), Data: msg})
-}
-
-// thousands formats n with comma separators: 10000 → "10,000".
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return "-" + thousands(-n)
+	if err := srv.render(w, r, status, "error", view{Title: statusTitle(status), Data: msg}); err != nil {
+		srv.log.Error("render", "template", "error", "err", err)
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

@@ -9,8 +9,9 @@ import (
 // static files, inside the middleware every request passes through.
 func (srv *Server) routes() http.Handler {
 	mux := &siteMux{ServeMux: http.NewServeMux()}
-	member := srv.requireUser
-	admin := srv.requireAdmin
+	page := srv.handle
+	member := func(h handlerFunc) http.HandlerFunc { return srv.handle(srv.requireUser(h)) }
+	admin := func(h handlerFunc) http.HandlerFunc { return srv.handle(srv.requireAdmin(h)) }
 
 	// The process and its files.
 	mux.HandleFunc("GET /healthz", srv.healthz)
@@ -19,15 +20,15 @@ func (srv *Server) routes() http.Handler {
 
 	// For search engines (seo.go).
 	mux.HandleFunc("GET /robots.txt", srv.robots)
-	mux.HandleFunc("GET /sitemap.xml", srv.sitemap)
+	mux.HandleFunc("GET /sitemap.xml", page(srv.sitemap))
 
 	// Product lines and items, for everyone.
-	mux.HandleFunc("GET /{$}", srv.home)
-	mux.HandleFunc("GET /c/{line}", srv.line)
-	mux.HandleFunc("GET /c/{line}/compare", srv.comparePage)
-	mux.HandleFunc("GET /c/{line}/{item}", srv.itemPage)
-	mux.HandleFunc("GET /c/{line}/feed.atom", srv.lineFeed)
-	mux.HandleFunc("GET /c/{line}/{item}/feed.atom", srv.itemFeed)
+	mux.HandleFunc("GET /{$}", page(srv.home))
+	mux.HandleFunc("GET /c/{line}", page(srv.line))
+	mux.HandleFunc("GET /c/{line}/compare", page(srv.comparePage))
+	mux.HandleFunc("GET /c/{line}/{item}", page(srv.itemPage))
+	mux.HandleFunc("GET /c/{line}/feed.atom", page(srv.lineFeed))
+	mux.HandleFunc("GET /c/{line}/{item}/feed.atom", page(srv.itemFeed))
 
 	// Reviews, by members.
 	mux.HandleFunc("POST /c/{line}/{item}/reviews", member(srv.createReview))
@@ -38,11 +39,11 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("POST /reviews/{id}/helpful", member(srv.markHelpful))
 
 	// Accounts: sign-up, sign-in, sign-out and the account page. The API's /me is below.
-	mux.HandleFunc("GET /signup", srv.signupPage)
-	mux.HandleFunc("POST /signup", srv.signup)
-	mux.HandleFunc("GET /login", srv.loginPage)
-	mux.HandleFunc("POST /login", srv.login)
-	mux.HandleFunc("POST /logout", srv.logout)
+	mux.HandleFunc("GET /signup", page(srv.signupPage))
+	mux.HandleFunc("POST /signup", page(srv.signup))
+	mux.HandleFunc("GET /login", page(srv.loginPage))
+	mux.HandleFunc("POST /login", page(srv.login))
+	mux.HandleFunc("POST /logout", page(srv.logout))
 	mux.HandleFunc("GET /account", member(srv.accountPage))
 	mux.HandleFunc("POST /account/name", member(srv.changeDisplayName))
 	mux.HandleFunc("POST /account/password", member(srv.changePassword))
@@ -88,7 +89,7 @@ const apiPrefix = "/api/v1"
 type apiRoute struct {
 	Method  string
 	Path    string // under apiPrefix, with {name} wildcards
-	handler http.HandlerFunc
+	handler handlerFunc
 }
 
 // apiRouteTable returns every route of the JSON API. A member is known by an API token here.
@@ -123,7 +124,7 @@ func (srv *Server) apiRoutes(mux *http.ServeMux) {
 	allowed := map[string][]string{}
 	var paths []string
 	for _, rt := range srv.apiRouteTable() {
-		mux.HandleFunc(rt.Method+" "+apiPrefix+rt.Path, rt.handler)
+		mux.HandleFunc(rt.Method+" "+apiPrefix+rt.Path, srv.handle(rt.handler))
 		if allowed[rt.Path] == nil {
 			paths = append(paths, rt.Path)
 		}

@@ -53,28 +53,25 @@ type sitemapURL struct {
 // what it shows last changed. Past sitemapURLs addresses, /sitemap.xml is an index of
 // /sitemap.xml?page=N, each holding that many. (A sitemap may list only addresses under
 // its own directory, so its pages stay at the root; the router cannot match /sitemap-N.xml.)
-func (srv *Server) sitemap(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	n := 0
 	if p := r.URL.Query().Get("page"); p != "" {
 		var err error
 		if n, err = strconv.Atoi(p); err != nil || n < 1 {
-			srv.notFound(w, r)
-			return
+			return errNotFound
 		}
 	}
 	lineCount, itemCount, err := srv.store.SitemapCounts(ctx)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	base := srv.baseURL(r)
 	total := 1 + lineCount + itemCount
 	per := srv.sitemapURLs
 	pages := (total + per - 1) / per
 	if n > pages {
-		srv.notFound(w, r)
-		return
+		return errNotFound
 	}
 	if n == 0 && pages > 1 {
 		idx := sitemapIndex{}
@@ -82,13 +79,12 @@ func (srv *Server) sitemap(w http.ResponseWriter, r *http.Request) {
 			idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: base + "/sitemap.xml?page=" + strconv.Itoa(i)})
 		}
 		writeSitemap(w, idx)
-		return
+		return nil
 	}
 	n = max(n, 1)
 	lines, err := srv.store.SitemapLines(ctx)
 	if err != nil {
-		srv.serverError(w, r, err)
-		return
+		return err
 	}
 	// The home page and the lines come first, then the items by id.
 	head := make([]sitemapURL, 0, 1+len(lines))
@@ -109,8 +105,7 @@ func (srv *Server) sitemap(w http.ResponseWriter, r *http.Request) {
 		offset := max(from-len(head), 0)
 		items, err := srv.store.SitemapItems(ctx, offset, to-max(from, len(head)))
 		if err != nil {
-			srv.serverError(w, r, err)
-			return
+			return err
 		}
 		for _, it := range items {
 			set.URLs = append(set.URLs, sitemapURL{Loc: base + itemPath(store.Item{CategorySlug: it.LineSlug, Slug: it.ItemSlug}),
@@ -118,6 +113,7 @@ func (srv *Server) sitemap(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeSitemap(w, set)
+	return nil
 }
 
 func writeSitemap(w http.ResponseWriter, v any) {

@@ -13,7 +13,7 @@ import (
 const flashKey = "flash"
 
 // The thanks after a new review travel in a short-lived cookie naming the item, not in the
-// session: saving the session for it was a second database write on every review POST. The
+// session: saving the session for it would be a second database write on every review POST. The
 // cookie can only ever say the one fixed sentence, about the item whose page shows it.
 const (
 	postedCookie = "starboard_posted"
@@ -134,7 +134,7 @@ func (a *sessionAnswer) Unwrap() http.ResponseWriter { return a.ResponseWriter }
 
 // sessionFailed answers a session that could not be loaded or saved.
 func (srv *Server) sessionFailed(w http.ResponseWriter, r *http.Request, err error) {
-	srv.serverError(w, r, err)
+	srv.serveError(w, r, err)
 	if a, ok := w.(*sessionAnswer); ok {
 		a.answered = true
 	}

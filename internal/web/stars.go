@@ -94,11 +94,3 @@ func (p *starPainter) draw(s starRating) starRating {
 	s.HTML = template.HTML(b.String())
 	return s
 }
-
-// plural returns "1 review" or "212 reviews".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
