@@ -135,7 +135,7 @@ func BenchmarkChanceBest(b *testing.B) {
 	for _, n := range []int{8, 50} {
 		b.Run(fmt.Sprintf("items=%d", n), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(uint64(n), 9))
-			line := simulateLineOf(r, alike, n, 50, 300)
+			line := simulateLineOf(r, alikeLines, n, 50, 300)
 			ranked := Rank(line.entries, SortRecommended)
 			scores := make([]Score, len(ranked))
 			for i, rk := range ranked {
@@ -155,7 +155,7 @@ func BenchmarkDecideLine(b *testing.B) {
 	for _, n := range []int{8, 50} {
 		b.Run(fmt.Sprintf("items=%d", n), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(uint64(n), 10))
-			line := simulateLineOf(r, alike, n, 50, 300)
+			line := simulateLineOf(r, alikeLines, n, 50, 300)
 			b.ReportAllocs()
 			for b.Loop() {
 				Decide(line.entries)

@@ -115,11 +115,15 @@ func Decide(entries []Entry) Verdict {
 		return v
 	}
 
-	scores := make([]Score, len(v.Judged))
+	judged := make([]Counts, len(v.Judged))
 	for i, r := range v.Judged {
-		scores[i] = r.Score
+		judged[i] = r.Counts
 	}
-	chances := ChanceBest(scores)
+	newcomers := make([]Counts, len(v.Newcomers))
+	for i, r := range v.Newcomers {
+		newcomers[i] = r.Counts
+	}
+	chances := ChanceBestInLine(judged, newcomers)
 	top := &v.Judged[0]
 	v.Pick, v.RunnerUp, v.Probability = top, &v.Judged[1], chances[0]
 	if v.Probability >= PickConfidence {
