@@ -13,7 +13,7 @@ import (
 // at random, and the verdict's claims checked against the truth. The table in
 // docs/verdict.md is its output:
 //
-//	go test ./internal/rank/ -run TestCalibration -v -calibration.lines=200000
+//	go test ./internal/rank/ -run TestCalibration -v -calibration.lines=100000
 var calibrationLines = flag.Int("calibration.lines", 20000, "simulated product lines in TestCalibration")
 
 // simLine is a simulated product line: the entries as reviewed, and each
