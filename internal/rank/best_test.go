@@ -135,7 +135,7 @@ func BenchmarkChanceBest(b *testing.B) {
 	for _, n := range []int{8, 50} {
 		b.Run(fmt.Sprintf("items=%d", n), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(uint64(n), 9))
-			line := simulateLineOf(r, alike, n, 50, 300)
+			line := simulateLineOf(r, alikeLines, n, 50, 300)
 			ranked := Rank(line.entries, SortRecommended)
 			scores := make([]Score, len(ranked))
 			for i, rk := range ranked {
@@ -149,13 +149,28 @@ func BenchmarkChanceBest(b *testing.B) {
 	}
 }
 
+// BenchmarkChanceBestInLine measures the verdict's chances (ChanceBestInLine,
+// a ChanceBest for each τ of the grid that matters) on the same lines.
+func BenchmarkChanceBestInLine(b *testing.B) {
+	for _, n := range []int{8, 50} {
+		b.Run(fmt.Sprintf("items=%d", n), func(b *testing.B) {
+			r := rand.New(rand.NewPCG(uint64(n), 9))
+			judged, others := splitJudged(simulateLineOf(r, alikeLines, n, 50, 300))
+			b.ReportAllocs()
+			for b.Loop() {
+				ChanceBestInLine(judged, others)
+			}
+		})
+	}
+}
+
 // BenchmarkDecideLine measures a whole verdict of one simulated line of 8 and
 // 50 items (all with enough reviews, all close), as the line page asks for it.
 func BenchmarkDecideLine(b *testing.B) {
 	for _, n := range []int{8, 50} {
 		b.Run(fmt.Sprintf("items=%d", n), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(uint64(n), 10))
-			line := simulateLineOf(r, alike, n, 50, 300)
+			line := simulateLineOf(r, alikeLines, n, 50, 300)
 			b.ReportAllocs()
 			for b.Loop() {
 				Decide(line.entries)

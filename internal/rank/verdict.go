@@ -48,7 +48,7 @@ type Verdict struct {
 	// Chances, beside Tied, is how likely each tied item is to be the best of the judged items.
 	Chances []float64
 	// Probability is how likely Pick is to be the best of the judged items (see
-	// ChanceBest): at least PickConfidence for a pick, 1 for the only item of a
+	// ChanceBestInLine): at least PickConfidence for a pick, 1 for the only item of a
 	// line, below PickConfidence when too close; 0 when there is no Pick.
 	Probability float64
 	BestValue   *Ranked // most stars above 1 per unit of price, possibly the pick itself; see Decide
@@ -61,7 +61,8 @@ type Verdict struct {
 // The items are ranked as by Rank, and the verdict judges those with at least
 // MinReviews reviews. With two or more judged items, the top one by μ is the
 // pick when it is at least PickConfidence likely to be the best of them all
-// (ChanceBest); otherwise the call is too close between the top two and every
+// (ChanceBestInLine, which learns from the line how far apart its items are);
+// otherwise the call is too close between the top two and every
 // other judged item at least TieChance likely to be the best, with each one's
 // chance of being the best in the reason. The only item of a line is the
 // pick by itself once it has MinReviews reviews. Otherwise there are not enough
@@ -115,11 +116,15 @@ func Decide(entries []Entry) Verdict {
 		return v
 	}
 
-	scores := make([]Score, len(v.Judged))
+	judged := make([]Counts, len(v.Judged))
 	for i, r := range v.Judged {
-		scores[i] = r.Score
+		judged[i] = r.Counts
 	}
-	chances := ChanceBest(scores)
+	newcomers := make([]Counts, len(v.Newcomers))
+	for i, r := range v.Newcomers {
+		newcomers[i] = r.Counts
+	}
+	chances := ChanceBestInLine(judged, newcomers)
 	top := &v.Judged[0]
 	v.Pick, v.RunnerUp, v.Probability = top, &v.Judged[1], chances[0]
 	if v.Probability >= PickConfidence {
