@@ -113,7 +113,7 @@ func (e ListItemReviewsParamsSort) Valid() bool {
 	}
 }
 
-// Attributes Up to 30 key/value facts. Keys: up to 40 letters, digits, spaces and - _ . ( ) /, starting with a letter or digit, and not name, description or slug; keys differing only in case are one attribute. Values: text up to 200 characters on one line. Text holds no control or invisible format characters (ZWJ and ZWNJ allowed).
+// Attributes Up to 30 key/value facts. Keys: up to 40 letters, digits, spaces and - _ . ( ) /, starting with a letter or digit, and not name, description or slug; keys differing only in case are one attribute. Values: text up to 200 characters on one line; an empty value (or only spaces) means the item has no such attribute, and it is not stored. Text holds no control or invisible format characters (ZWJ and ZWNJ allowed).
 type Attributes map[string]string
 
 // Category A product line.
@@ -209,7 +209,7 @@ type Item struct {
 
 // ItemCreate defines model for ItemCreate.
 type ItemCreate struct {
-	// Attributes Up to 30 key/value facts. Keys: up to 40 letters, digits, spaces and - _ . ( ) /, starting with a letter or digit, and not name, description or slug; keys differing only in case are one attribute. Values: text up to 200 characters on one line. Text holds no control or invisible format characters (ZWJ and ZWNJ allowed).
+	// Attributes Up to 30 key/value facts. Keys: up to 40 letters, digits, spaces and - _ . ( ) /, starting with a letter or digit, and not name, description or slug; keys differing only in case are one attribute. Values: text up to 200 characters on one line; an empty value (or only spaces) means the item has no such attribute, and it is not stored. Text holds no control or invisible format characters (ZWJ and ZWNJ allowed).
 	Attributes *Attributes `json:"attributes,omitempty"`
 
 	// Category The product line's slug.
@@ -357,21 +357,33 @@ type User struct {
 
 // Verdict defines model for Verdict.
 type Verdict struct {
-	BestValue *int        `json:"best_value"`
-	Kind      VerdictKind `json:"kind"`
+	BestValue *int `json:"best_value"`
+
+	// Judged Ids of the items with enough reviews (5) for the verdict to judge, by score.
+	Judged []int       `json:"judged"`
+	Kind   VerdictKind `json:"kind"`
+
+	// Newcomers Ids of the items with too few reviews to judge, by score; they never block a call.
+	Newcomers []int `json:"newcomers"`
 
 	// Pick The picked item's id.
 	Pick *int `json:"pick"`
 
-	// Probability Chance the top item truly beats the runner-up.
+	// Probability Chance that the pick (or, when too close, the top item) is truly the best of the judged items; 1 for the only item of a line; 0 without a pick.
 	Probability float64 `json:"probability"`
 
 	// Reason The numbers behind the verdict, in words.
 	Reason   string `json:"reason"`
 	RunnerUp *int   `json:"runner_up"`
 
-	// Tied Item ids too close to call.
+	// Tied Item ids too close to call: the top two with enough reviews and every other at least 5% likely to be the best.
 	Tied *[]int `json:"tied,omitempty"`
+
+	// TiedChances Beside tied: the chance that each tied item is truly the best of the judged items.
+	TiedChances *[]float64 `json:"tied_chances,omitempty"`
+
+	// TooNew Names the newcomers ("Too new to judge: iPad mini (3 reviews)."), empty without any.
+	TooNew string `json:"too_new"`
 }
 
 // VerdictKind defines model for Verdict.Kind.
