@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -313,5 +314,64 @@ func TestKeptPagesHeldCompressed(t *testing.T) {
 	ts.srv.pagesKept.mu.Unlock()
 	if grown != len(gz) {
 		t.Errorf("budget grew by %d for a %d-byte gzip variant", grown, len(gz))
+	}
+}
+
+// TestSharedCacheHeaders sweeps the readable pages and API documents: a visitor who is not
+// signed in gets answers a shared cache may keep (public, s-maxage); a signed-in member, by
+// cookie or by token, never does (private or no-store).
+func TestSharedCacheHeaders(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	withDemo(t, s)
+	ts := newTestServer(t, s)
+	po, err := s.ItemBySlug(context.Background(), "tellytubbies", "po")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := newAdmin(t, s, "sweep-admin@example.com")
+	token := apiToken(t, s, admin)
+	anon, member := ts.newClient(), ts.clientFor(t, admin)
+
+	pages := []string{"/", "/c/tellytubbies", "/c/tellytubbies?sort=average", "/c/tellytubbies/po",
+		"/c/tellytubbies/po?sort=highest", "/c/books/compare?items=pride-and-prejudice,nineteen-eighty-four",
+		"/c/tellytubbies/feed.atom", "/c/tellytubbies/po/feed.atom"}
+	api := []string{"/api/v1/categories", "/api/v1/categories/tellytubbies", "/api/v1/categories/tellytubbies/items",
+		"/api/v1/categories/ipads/compare?items=ipad-air-11,ipad-mini", "/api/v1/items/" + itoa(po.ID),
+		"/api/v1/items/" + itoa(po.ID) + "/reviews", "/api/v1/openapi.json"}
+	// Documents whose handlers say their own public freshness (their owners' choice): public is
+	// enough there.
+	ownFreshness := func(p string) bool { return strings.HasSuffix(p, ".atom") || strings.HasSuffix(p, "openapi.json") }
+	for _, p := range append(append([]string{"/login", "/signup"}, pages...), api...) {
+		for _, method := range []string{"GET", "HEAD"} {
+			code, h, _ := ts.send(t, anon, method, p, nil)
+			cc := h.Get("Cache-Control")
+			if code != 200 || !strings.Contains(cc, "public") || (!ownFreshness(p) && !strings.Contains(cc, "s-maxage=")) {
+				t.Errorf("anonymous %s %s: %d, Cache-Control %q", method, p, code, cc)
+			}
+		}
+	}
+	private := func(cc string) bool {
+		return !strings.Contains(cc, "public") && (strings.Contains(cc, "private") || strings.Contains(cc, "no-store"))
+	}
+	for _, p := range append(pages, "/account", "/admin", "/admin/members", "/login") {
+		code, h, _ := ts.send(t, member, "GET", p, nil)
+		if cc := h.Get("Cache-Control"); !private(cc) {
+			t.Errorf("signed-in GET %s: %d, Cache-Control %q", p, code, cc)
+		}
+	}
+	for _, p := range append(api, "/api/v1/me") {
+		code, h, _ := ts.rawCall(t, "GET", p, "", "Authorization", "Bearer "+token)
+		if cc := h.Get("Cache-Control"); !private(cc) {
+			t.Errorf("GET %s with a token: %d, Cache-Control %q", p, code, cc)
+		}
+	}
+	if _, h, _ := ts.send(t, member, "GET", "/account", nil); h.Get("Cache-Control") != "no-store" {
+		t.Errorf("/account: Cache-Control %q, want no-store", h.Get("Cache-Control"))
+	}
+	// A visitor's page that carries a one-time notice differs from everyone else's.
+	_, h, body := ts.send(t, anon, "GET", "/c/tellytubbies/po", nil, "Cookie", postedCookie+"="+postedValue+itoa(po.ID))
+	if cc := h.Get("Cache-Control"); !private(cc) || !strings.Contains(body, "Thank you") {
+		t.Errorf("page with the posted notice: Cache-Control %q", cc)
 	}
 }

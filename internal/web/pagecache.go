@@ -339,8 +339,8 @@ const (
 	privateCache = "private, no-cache"
 )
 
-// sharedCaching makes sure no answer for a signed-in member, or setting a cookie, is marked
-// public, whatever its handler said, and marks the API's anonymous reads public. It runs on
+// sharedCaching makes sure every answer that may be for someone in particular, or sets a
+// cookie, is private (or no-store), whatever its handler said, and marks the API's anonymous reads public. It runs on
 // every answer, as its header is sent. Static files, the same for everyone, are left alone.
 func (srv *Server) sharedCaching(h http.Header, r *http.Request, status int) {
 	if strings.HasPrefix(r.URL.Path, "/static/") {
@@ -348,7 +348,7 @@ func (srv *Server) sharedCaching(h http.Header, r *http.Request, status int) {
 	}
 	cc := h.Get("Cache-Control")
 	if srv.personal(r) || len(h.Values("Set-Cookie")) > 0 {
-		if cc == "" || strings.Contains(cc, "public") {
+		if !strings.Contains(cc, "private") && !strings.Contains(cc, "no-store") {
 			h.Set("Cache-Control", privateCache)
 		}
 		return
