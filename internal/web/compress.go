@@ -135,11 +135,26 @@ func compressible(contentType string) bool {
 	return strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "+xml")
 }
 
-// compressOnce returns body in coding e at level (the coding's own level scale; for zstd a
-// zstd.EncoderLevel), for answers compressed once and kept.
+// compressOnce returns body in coding e at level (the coding's own scale; for zstd a
+// zstd.EncoderLevel), for answers compressed once and kept. Kept pages' levels use pooled
+// encoders: a new brotli or gzip encoder allocates about a megabyte of tables.
 func compressOnce(e encoding, body []byte, level int) []byte {
+	if e == identity {
+		return body
+	}
+	if level == keptLevel(e) {
+		// Compressed into a pooled buffer and copied out at its size: a kept page holds, and the
+		// budget counts, no spare capacity.
+		buf := bufPool.Get().(*bytes.Buffer)
+		buf.Reset()
+		defer bufPool.Put(buf)
+		w := getEncoder(keptEncoders, e, buf)
+		w.Write(body)
+		w.Close()
+		putEncoder(keptEncoders, e, w)
+		return bytes.Clone(buf.Bytes())
+	}
 	var buf bytes.Buffer
-	buf.Grow(len(body) / 4)
 	var w io.WriteCloser
 	switch e {
 	case brotliCoding:
@@ -147,32 +162,22 @@ func compressOnce(e encoding, body []byte, level int) []byte {
 	case gzipCoding:
 		w, _ = gzip.NewWriterLevel(&buf, level)
 	case zstdCoding:
-		return zstdOnce[zstd.EncoderLevel(level)].encoder().EncodeAll(body, make([]byte, 0, len(body)/4))
-	default:
-		return body
+		w, _ = zstd.NewWriter(&buf, zstd.WithEncoderLevel(zstd.EncoderLevel(level)), zstd.WithEncoderConcurrency(1))
 	}
 	w.Write(body)
 	w.Close()
 	return buf.Bytes()
 }
 
-// zstdOnce holds one stateless zstd encoder per level for EncodeAll, which is safe for
-// concurrent use.
-var zstdOnce = map[zstd.EncoderLevel]*lazyZstd{
-	staticZstdLevel: {level: staticZstdLevel}, keptZstdLevel: {level: keptZstdLevel},
-}
-
-type lazyZstd struct {
-	once  sync.Once
-	level zstd.EncoderLevel
-	enc   *zstd.Encoder
-}
-
-func (l *lazyZstd) encoder() *zstd.Encoder {
-	l.once.Do(func() {
-		l.enc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(l.level), zstd.WithEncoderConcurrency(1))
-	})
-	return l.enc
+// keptLevel returns the level kept pages are compressed at in coding e.
+func keptLevel(e encoding) int {
+	switch e {
+	case gzipCoding:
+		return keptGzipLevel
+	case zstdCoding:
+		return int(keptZstdLevel)
+	}
+	return keptBrotliLevel
 }
 
 // decompress returns the identity body of b in coding e.
@@ -215,21 +220,31 @@ type streamEncoder interface {
 	Flush() error
 }
 
-var encoderPools = [numEncodings]sync.Pool{
-	brotliCoding: {New: func() any { return brotli.NewWriterLevel(nil, dynamicBrotliLevel) }},
-	gzipCoding: {New: func() any {
-		w, _ := gzip.NewWriterLevel(nil, dynamicGzipLevel)
-		return w
-	}},
-	zstdCoding: {New: func() any {
-		w, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(dynamicZstdLevel), zstd.WithEncoderConcurrency(1),
-			zstd.WithWindowSize(1<<20), zstd.WithLowerEncoderMem(true))
-		return w
-	}},
+// encoderPools holds reusable encoders, one pool per coding, all at one set of levels.
+type encoderPools [numEncodings]sync.Pool
+
+func newEncoderPools(brLevel, gzLevel int, zsLevel zstd.EncoderLevel) *encoderPools {
+	return &encoderPools{
+		brotliCoding: {New: func() any { return brotli.NewWriterLevel(nil, brLevel) }},
+		gzipCoding: {New: func() any {
+			w, _ := gzip.NewWriterLevel(nil, gzLevel)
+			return w
+		}},
+		zstdCoding: {New: func() any {
+			w, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zsLevel), zstd.WithEncoderConcurrency(1),
+				zstd.WithWindowSize(1<<20), zstd.WithLowerEncoderMem(true))
+			return w
+		}},
+	}
 }
 
-func getEncoder(e encoding, w io.Writer) streamEncoder {
-	switch enc := encoderPools[e].Get().(type) {
+var (
+	dynamicEncoders = newEncoderPools(dynamicBrotliLevel, dynamicGzipLevel, dynamicZstdLevel)
+	keptEncoders    = newEncoderPools(keptBrotliLevel, keptGzipLevel, keptZstdLevel)
+)
+
+func getEncoder(pools *encoderPools, e encoding, w io.Writer) streamEncoder {
+	switch enc := pools[e].Get().(type) {
 	case *brotli.Writer:
 		enc.Reset(w)
 		return enc
@@ -243,7 +258,7 @@ func getEncoder(e encoding, w io.Writer) streamEncoder {
 	return nil
 }
 
-func putEncoder(e encoding, enc streamEncoder) {
+func putEncoder(pools *encoderPools, e encoding, enc streamEncoder) {
 	switch x := enc.(type) {
 	case *brotli.Writer:
 		x.Reset(nil)
@@ -252,7 +267,7 @@ func putEncoder(e encoding, enc streamEncoder) {
 	case *zstd.Encoder:
 		x.Reset(nil)
 	}
-	encoderPools[e].Put(enc)
+	pools[e].Put(enc)
 }
 
 // compressAnswers compresses every text answer on the fly, for clients that ask, unless the
@@ -398,7 +413,7 @@ func (cw *compressWriter) decide(want bool) {
 		if tag := h.Get("ETag"); tag != "" {
 			h.Set("ETag", variantTag(tag, cw.enc))
 		}
-		cw.zw = getEncoder(cw.enc, cw.ResponseWriter)
+		cw.zw = getEncoder(dynamicEncoders, cw.enc, cw.ResponseWriter)
 	}
 	cw.ResponseWriter.WriteHeader(cw.status)
 	if len(cw.buf) > 0 {
@@ -423,7 +438,7 @@ func (cw *compressWriter) finish() {
 	}
 	if cw.zw != nil {
 		cw.zw.Close()
-		putEncoder(cw.enc, cw.zw)
+		putEncoder(dynamicEncoders, cw.enc, cw.zw)
 		cw.zw = nil
 	}
 }

@@ -90,16 +90,6 @@ func newCachedPage(uri, contentType, stamp string, body []byte, want encoding) *
 	return p
 }
 
-func keptLevel(e encoding) int {
-	switch e {
-	case gzipCoding:
-		return keptGzipLevel
-	case zstdCoding:
-		return int(keptZstdLevel)
-	}
-	return keptBrotliLevel
-}
-
 // pageCache keeps rendered pages (item pages, line pages) for anonymous visitors, by request
 // URI, each with the stamp of the state it shows. A request reads the stamp (one indexed query:
 // the item's row, or the line's) and serves the kept page only when the stamps are equal, so a write made through
