@@ -19,6 +19,7 @@ func BenchmarkCompressOnce(b *testing.B) {
 	}{
 		{"br4", brotliCoding, 4}, {"br5", brotliCoding, 5}, {"br6", brotliCoding, 6}, {"br11", brotliCoding, 11},
 		{"gzip6", gzipCoding, 6}, {"gzip9", gzipCoding, 9}, {"zstd-default", zstdCoding, int(keptZstdLevel)},
+		{"zstd-static", zstdCoding, int(staticZstdLevel)},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			var n int
