@@ -7,7 +7,9 @@
 #   SHORT=1 bench/run.sh                      (CI: 2 s per endpoint, 20,000 reviews, no thresholds)
 # Env: DURATION=10s WARMUP=3s THREADS=2 CONNS=32 ITEMS=1000 REVIEWS=100000 MEMBERS=60 PORT=8088
 #      ENDPOINTS="html json line ranking post" (also: spread, every item page in turn, most
-#      not kept rendered; mixed, spread and post at once; or a path)
+#      not kept rendered; mixed, spread and post at once; or a path). NAME-br (html-br,
+#      json-br, line-br, ranking-br, spread-br) is NAME with a browser's Accept-Encoding,
+#      "gzip, deflate, br, zstd"; each line shows the bytes per answer, headers included.
 #      STARBOARD_BIN=path (a binary built already, e.g. an older commit's, instead of building)
 #      KEEP_LOG=path (keep the server's log there)
 #      BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable (server for the
@@ -128,32 +130,37 @@ secs() { case $1 in *ms) echo 0;; *s) echo "${1%s}";; *m) echo $(( ${1%m} * 60 )
 run() { # name mode path
   local name=$1 mode=$2 url=$BASE$3 out mem
   if [ "$mode" != post ]; then
-    WRK_MODE=$mode WRK_THREADS=$THREADS BENCH_ITEMS=$WORK/items wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" "$url" >/dev/null 2>&1 || true
+    WRK_MODE=$mode WRK_THREADS=$THREADS BENCH_ITEMS=$WORK/items BENCH_ENCODING=$ENCODING wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" "$url" >/dev/null 2>&1 || true
   fi
   ( sleep $(( $(secs "$DURATION") / 2 )); rss > "$WORK/rss.$name" ) &
   local sampler=$!
-  out=$(WRK_MODE=$mode WRK_THREADS=$THREADS BENCH_COOKIES=$WORK/cookies BENCH_ITEMS=$WORK/items \
+  out=$(WRK_MODE=$mode WRK_THREADS=$THREADS BENCH_COOKIES=$WORK/cookies BENCH_ITEMS=$WORK/items BENCH_ENCODING=$ENCODING \
     wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$LUA" "$url" 2>&1) || { echo "$name: wrk failed: $out"; FAILED=1; return; }
   wait "$sampler"; mem=$(cat "$WORK/rss.$name")
   # No thresholds on speed, but an endpoint that answered nothing or answered with errors fails
   # the run, so the script cannot rot unnoticed in CI.
   echo "$out" | awk '/^RESULT/ && ($5 > 0 || $7 == 0) { bad = 1 } END { exit bad }' || FAILED=1
   echo "$out" | awk -v n="$name" -v u="$3" -v m="$mem" '/^RESULT/ {
-    printf "%-8s %-34s %9s req/s  p50 %7s ms  p99 %7s ms  errors %5d  sockerr %4d  requests %7d  rss %s\n", n, u, $2, $3, $4, $5, $6, $7, m }'
+    printf "%-10s %-34s %9s req/s  p50 %7s ms  p99 %7s ms  errors %5d  sockerr %4d  requests %7d  bytes/answer %6d  rss %s\n", n, u, $2, $3, $4, $5, $6, $7, $8, m }'
 }
 
 echo "# $(date -u +%FT%TZ) starboard on $DB_KIND, $ITEMS items, $REVIEWS reviews; bench item $ITEM_PATH (id $ITEM_ID, $ITEM_REVIEWS reviews)"
 echo "# start-up to first answered request: $STARTUP ms; binary $(( $(stat -c %s "$WORK/starboard") / 1024 / 1024 )) MiB"
 echo "# wrk -t$THREADS -c$CONNS -d$DURATION (warm-up $WARMUP) loadavg=\"$(cut -d' ' -f1-3 /proc/loadavg)\" nproc=$(nproc)"
 FAILED=0
+ENCODING=""
 for ep in $ENDPOINTS; do
+  ENCODING=""
   case $ep in
-    html)    run html    get  "$ITEM_PATH" ;;
-    json)    run json    get  "/api/v1/items/$ITEM_ID" ;;
-    line)    run line    get  "/c/books" ;;
-    ranking) run ranking get  "/api/v1/categories/books" ;;
+    *-br) ENCODING="gzip, deflate, br, zstd" ;;
+  esac
+  case $ep in
+    html|html-br)       run "$ep" get "$ITEM_PATH" ;;
+    json|json-br)       run "$ep" get "/api/v1/items/$ITEM_ID" ;;
+    line|line-br)       run "$ep" get "/c/books" ;;
+    ranking|ranking-br) run "$ep" get "/api/v1/categories/books" ;;
     post)    run post    post "/" ;;
-    spread)  run spread  spread "/c/*" ;;
+    spread|spread-br)   run "$ep" spread "/c/*" ;;
     mixed)   # spread and post at once, 16 connections each: reads while the writer writes
       ( CONNS=$(( CONNS / 2 )) run spread spread "/c/*"; [ "$FAILED" = 0 ] ) & bg=$!
       sleep "$(secs "$WARMUP")"; CONNS=$(( CONNS / 2 )) run post post "/"; wait "$bg" || FAILED=1 ;;

@@ -6,7 +6,10 @@
 --                  different (member, item) pair, since a member reviews an item once.
 --   WRK_MODE=spread: GET every item page of BENCH_ITEMS in turn (most are not kept rendered: the
 --                  database's read path under load).
+--   BENCH_ENCODING: an Accept-Encoding header to send with every GET (bench/run.sh sends a
+--                  browser's, "gzip, deflate, br, zstd", for the endpoints named NAME-br).
 -- done() prints: RESULT <req/s> <p50 ms> <p99 ms> <non-2xx/3xx> <socket errors> <requests>
+--                <bytes per answer, headers included>
 local mode = os.getenv("WRK_MODE") or "get"
 local nthreads = tonumber(os.getenv("WRK_THREADS") or "") or 2 -- wrk's -t, from bench/run.sh
 local threads = {}
@@ -27,6 +30,8 @@ local function lines(path)
 end
 
 function init(args)
+  local enc = os.getenv("BENCH_ENCODING") or ""
+  if enc ~= "" and mode ~= "post" then wrk.headers["Accept-Encoding"] = enc end
   if mode == "get" then return end
   items = lines(os.getenv("BENCH_ITEMS"))
   if mode ~= "post" then return end
@@ -75,8 +80,9 @@ end
 
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT %.1f %.2f %.2f %d %d %d\n",
+  io.write(string.format("RESULT %.1f %.2f %.2f %d %d %d %.0f\n",
     summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    e.status, e.connect + e.read + e.write + e.timeout, summary.requests))
+    e.status, e.connect + e.read + e.write + e.timeout, summary.requests,
+    summary.bytes / math.max(summary.requests, 1)))
 end

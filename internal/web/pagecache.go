@@ -1,11 +1,13 @@
 package web
 
 import (
+	"errors"
 	"hash/fnv"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/starboard/starboard/internal/store"
 )
@@ -37,22 +39,61 @@ func etag(stamp, uri string) string {
 	return `"` + strconv.FormatUint(h.Sum64(), 36) + `"`
 }
 
-// cachedPage is a page rendered for anonymous visitors.
+// cachedPage is a page rendered for anonymous visitors, held in the codings clients have asked
+// for. A page at least minCompressBytes long is held brotli-compressed from the start (browsers
+// ask for brotli); the other codings, identity included, are made the first time a client asks
+// for them, from the identity body or by decoding the brotli one, and then held too. So each
+// variant is compressed once per state of the page, never per request, and a catalog browsed by
+// browsers costs its brotli bytes alone.
 type cachedPage struct {
+	uri         string
 	contentType string // "" for HTML
 	stamp       string
-	etag        string
-	body        []byte
+	etag        string // the identity variant's; the others add a suffix (variantTag)
 	// itemID and version are set on item pages: the page is still right while the item's
 	// change counter is version.
 	itemID, version int64
+	small           bool // below minCompressBytes: held and sent as it is
+	variants        [numEncodings]atomic.Pointer[[]byte]
+}
+
+// held returns the bytes the page holds.
+func (p *cachedPage) held() int {
+	n := len(p.uri) + 200
+	for i := range p.variants {
+		if b := p.variants[i].Load(); b != nil {
+			n += len(*b)
+		}
+	}
+	return n
+}
+
+// newCachedPage returns a page holding body as it is when small, else brotli-compressed and, when
+// the client that asked for it wants another coding, in that one too.
+func newCachedPage(uri, contentType, stamp string, body []byte, want encoding) *cachedPage {
+	p := &cachedPage{uri: uri, contentType: contentType, stamp: stamp, etag: etag(stamp, uri)}
+	if len(body) < minCompressBytes {
+		p.small = true
+		p.variants[identity].Store(&body)
+		return p
+	}
+	br := compressOnce(brotliCoding, body, keptBrotliLevel)
+	p.variants[brotliCoding].Store(&br)
+	switch want {
+	case identity:
+		p.variants[identity].Store(&body)
+	case zstdCoding, gzipCoding:
+		b := compressOnce(want, body, keptLevel(want))
+		p.variants[want].Store(&b)
+	}
+	return p
 }
 
 // pageCache keeps rendered pages (item pages, line pages) for anonymous visitors, by request
 // URI, each with the stamp of the state it shows. A request reads the stamp (one indexed query:
 // the item's row, or the line's) and serves the kept page only when the stamps are equal, so a write made through
-// any instance shows on the next request to every instance. Size is bounded by bytes; when full,
-// arbitrary entries go.
+// any instance shows on the next request to every instance. Size is bounded by the bytes the
+// pages hold, compressed; when full, arbitrary entries go.
 type pageCache struct {
 	mu    sync.Mutex
 	pages map[string]*cachedPage
@@ -84,26 +125,70 @@ func (c *pageCache) peek(uri string) *cachedPage {
 }
 
 // put keeps a page, making room if needed.
-func (c *pageCache) put(uri string, p *cachedPage) {
-	size := len(p.body) + len(uri) + 200
+func (c *pageCache) put(p *cachedPage) {
+	size := p.held()
 	if size > c.limit/8 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old := c.pages[uri]; old != nil {
-		c.bytes -= len(old.body) + len(uri) + 200
-		delete(c.pages, uri)
+	if old := c.pages[p.uri]; old != nil {
+		c.bytes -= old.held()
+		delete(c.pages, p.uri)
 	}
+	c.makeRoom(size)
+	c.pages[p.uri] = p
+	c.bytes += size
+}
+
+// makeRoom lets pages go until size more bytes fit. c.mu is held.
+func (c *pageCache) makeRoom(size int) {
 	for k, old := range c.pages {
 		if c.bytes+size <= c.limit {
 			break
 		}
-		c.bytes -= len(old.body) + len(k) + 200
+		c.bytes -= old.held()
 		delete(c.pages, k)
 	}
-	c.pages[uri] = p
-	c.bytes += size
+}
+
+// variant returns the page's body in coding e, making it (once) if the page does not hold it yet.
+func (c *pageCache) variant(p *cachedPage, e encoding) ([]byte, error) {
+	if b := p.variants[e].Load(); b != nil {
+		return *b, nil
+	}
+	body, err := p.identityBody()
+	if err != nil {
+		return nil, err
+	}
+	b := body
+	if e != identity {
+		b = compressOnce(e, body, keptLevel(e))
+	}
+	// Variants are added under c.mu, so that what a page holds and what the cache counts agree.
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !p.variants[e].CompareAndSwap(nil, &b) {
+		return *p.variants[e].Load(), nil
+	}
+	if c.pages[p.uri] == p {
+		c.bytes += len(b)
+		c.makeRoom(0)
+	}
+	return b, nil
+}
+
+// identityBody returns the page as rendered, from the identity variant or by decoding another.
+func (p *cachedPage) identityBody() ([]byte, error) {
+	if b := p.variants[identity].Load(); b != nil {
+		return *b, nil
+	}
+	for _, e := range []encoding{brotliCoding, gzipCoding, zstdCoding} {
+		if b := p.variants[e].Load(); b != nil {
+			return decompress(e, *b)
+		}
+	}
+	return nil, errors.New("web: kept page holds no body")
 }
 
 // anonymous reports whether the request comes from a visitor who is not signed in and has no
@@ -155,11 +240,11 @@ func (srv *Server) keepJSON(w http.ResponseWriter, r *http.Request, uri, stamp s
 	if err != nil {
 		return err
 	}
-	p := &cachedPage{contentType: "application/json", stamp: stamp, etag: etag(stamp, uri), body: append(b, '\n')}
+	p := newCachedPage(uri, "application/json", stamp, append(b, '\n'), keptCoding(r))
 	for _, f := range set {
 		f(p)
 	}
-	srv.pagesKept.put(uri, p)
+	srv.pagesKept.put(p)
 	srv.writeKept(w, r, p)
 	return nil
 }
@@ -172,23 +257,48 @@ func (srv *Server) renderKept(w http.ResponseWriter, r *http.Request, name strin
 	if err != nil {
 		return err
 	}
-	p := &cachedPage{stamp: stamp, etag: etag(stamp, uri), body: body}
+	p := newCachedPage(uri, "", stamp, body, keptCoding(r))
 	for _, f := range set {
 		f(p)
 	}
-	srv.pagesKept.put(uri, p)
+	srv.pagesKept.put(p)
 	srv.writeKept(w, r, p)
 	return nil
 }
 
-// writeKept answers with a page kept for anonymous visitors, or 304 Not Modified when the
-// browser already holds it (If-None-Match).
+// keptCoding returns the coding a kept page is sent in to this request. A Range request gets
+// the whole page, as it is.
+func keptCoding(r *http.Request) encoding {
+	if r.Header.Get("Range") != "" {
+		return identity
+	}
+	return negotiate(r.Header.Get("Accept-Encoding"), storedOrder)
+}
+
+// writeKept answers with a page kept for anonymous visitors in the coding the client prefers,
+// or 304 Not Modified when the browser already holds that variant (If-None-Match). A HEAD gets
+// the headers a GET would.
 func (srv *Server) writeKept(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 	h := w.Header()
-	h.Set("ETag", p.etag)
-	h.Set("Cache-Control", "no-cache")
-	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, p.etag) {
+	enc := identity
+	if !p.small {
+		enc = keptCoding(r)
+		addVary(h, "Accept-Encoding")
+	}
+	tag := variantTag(p.etag, enc)
+	h.Set("ETag", tag)
+	if userFrom(r.Context()) != nil {
+		h.Set("Cache-Control", privateCache)
+	} else {
+		h.Set("Cache-Control", publicCache)
+	}
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, tag) {
 		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body, err := srv.pagesKept.variant(p, enc)
+	if err != nil {
+		srv.serveError(w, r, err)
 		return
 	}
 	if p.contentType != "" {
@@ -196,11 +306,57 @@ func (srv *Server) writeKept(w http.ResponseWriter, r *http.Request, p *cachedPa
 	} else {
 		h.Set("Content-Type", "text/html; charset=utf-8")
 	}
-	h.Set("Content-Length", strconv.Itoa(len(p.body)))
+	if enc != identity {
+		h.Set("Content-Encoding", enc.String())
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		w.Write(p.body)
+		w.Write(body)
 	}
+}
+
+// Who may keep a copy of an answer. An answer that is the same for every visitor who is not
+// signed in says publicCache: browsers revalidate it on every use (max-age=0, with its ETag, a
+// 304 when unchanged), while a shared cache (a CDN, nginx proxy_cache, Varnish) may serve it for
+// a minute without asking, and for ten more while it revalidates in the background. An answer
+// for a signed-in member, or one that sets a cookie, says privateCache (or no-store, where it
+// shows secrets), so no shared cache ever keeps it.
+const (
+	publicCache  = "public, max-age=0, s-maxage=60, stale-while-revalidate=600"
+	privateCache = "private, no-cache"
+)
+
+// sharedCaching makes sure every answer that may be for someone in particular, or sets a
+// cookie, is private (or no-store), whatever its handler said, and marks the API's anonymous reads public. It runs on
+// every answer, as its header is sent. Static files, the same for everyone, are left alone.
+func (srv *Server) sharedCaching(h http.Header, r *http.Request, status int) {
+	if strings.HasPrefix(r.URL.Path, "/static/") {
+		return
+	}
+	cc := h.Get("Cache-Control")
+	if srv.personal(r) || len(h.Values("Set-Cookie")) > 0 {
+		if !strings.Contains(cc, "private") && !strings.Contains(cc, "no-store") {
+			h.Set("Cache-Control", privateCache)
+		}
+		return
+	}
+	if cc == "" && status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead) && isAPI(r) {
+		h.Set("Cache-Control", publicCache)
+	}
+}
+
+// personal reports whether a request may be answered for someone in particular: it carries a
+// session or notice cookie (pages) or credentials (API). Such answers are never shared.
+func (srv *Server) personal(r *http.Request) bool {
+	if isAPI(r) {
+		return r.Header.Get("Authorization") != ""
+	}
+	if _, err := r.Cookie(srv.sessions.Cookie.Name); err == nil {
+		return true
+	}
+	_, err := r.Cookie(srv.postedCookieName(r))
+	return err == nil
 }
 
 // etagMatch reports whether an If-None-Match header names the tag (weakly, as RFC 9110 asks

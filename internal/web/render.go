@@ -108,7 +108,15 @@ func (srv *Server) render(w http.ResponseWriter, r *http.Request, status int, na
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	if h.Get("Cache-Control") == "" {
-		h.Set("Cache-Control", "no-cache")
+		switch {
+		case v.User != nil:
+			h.Set("Cache-Control", privateCache)
+		case status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
+			v.Flash == "" && srv.anonymous(r):
+			h.Set("Cache-Control", publicCache)
+		default:
+			h.Set("Cache-Control", "no-cache")
+		}
 	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())

@@ -78,7 +78,7 @@ func (srv *Server) routes() http.Handler {
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(srv.crossOriginDenied))
-	return srv.logRequests(srv.secureHeaders(limitBody(srv.recoverPanics(srv.loadSession(srv.loadUser(cop.Handler(mux)))))))
+	return srv.logRequests(srv.secureHeaders(srv.compressAnswers(limitBody(srv.recoverPanics(srv.loadSession(srv.loadUser(cop.Handler(mux))))))))
 }
 
 // apiPrefix starts every API path.

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -28,6 +29,27 @@ type staticFile struct {
 	body        []byte
 	contentType string
 	etag        string
+	// encoded holds the body compressed once at start-up, in each coding where that is smaller;
+	// nil for files too small or not text.
+	encoded *[numEncodings][]byte
+}
+
+// compressStatic returns body in every coding, as small as the libraries make it, or nil when
+// the file is not worth compressing.
+func compressStatic(body []byte, contentType string) *[numEncodings][]byte {
+	if len(body) < minCompressBytes || !compressible(contentType) {
+		return nil
+	}
+	var out [numEncodings][]byte
+	out[brotliCoding] = compressOnce(brotliCoding, body, staticBrotliLevel)
+	out[zstdCoding] = compressOnce(zstdCoding, body, int(staticZstdLevel))
+	out[gzipCoding] = compressOnce(gzipCoding, body, staticGzipLevel)
+	for e, b := range out {
+		if len(b) >= len(body) {
+			out[e] = nil
+		}
+	}
+	return &out
 }
 
 func loadStatic() (*staticFiles, error) {
@@ -53,7 +75,7 @@ func loadStatic() (*staticFiles, error) {
 			ctype = http.DetectContentType(body)
 		}
 		sf.urls[name] = url
-		sf.byURL[url] = staticFile{body: body, contentType: ctype, etag: `"` + hash + `"`}
+		sf.byURL[url] = staticFile{body: body, contentType: ctype, etag: `"` + hash + `"`, encoded: compressStatic(body, ctype)}
 		return nil
 	})
 	if err != nil {
@@ -72,16 +94,46 @@ func (sf *staticFiles) URL(name string) (string, error) {
 	return u, nil
 }
 
+// ServeHTTP answers with a file in the coding the client prefers among those made at start-up,
+// or as it is (with ranges) when it asks for none of them or for a range.
 func (sf *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f, ok := sf.byURL[r.URL.Path]
 	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	w.Header().Set("Content-Type", f.contentType)
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	w.Header().Set("ETag", f.etag)
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.body))
+	h := w.Header()
+	h.Set("Content-Type", f.contentType)
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	enc := identity
+	if f.encoded != nil {
+		addVary(h, "Accept-Encoding")
+		if r.Header.Get("Range") == "" {
+			enc = negotiate(r.Header.Get("Accept-Encoding"), storedOrder)
+		}
+		if enc != identity && f.encoded[enc] == nil {
+			enc = identity
+		}
+	}
+	if enc == identity {
+		h.Set("ETag", f.etag)
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.body))
+		return
+	}
+	tag := variantTag(f.etag, enc)
+	h.Set("ETag", tag)
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, tag) {
+		h.Del("Content-Type")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := f.encoded[enc]
+	h.Set("Content-Encoding", enc.String())
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
 }
 
 // minifyCSS drops comments and the whitespace CSS does not need: runs of spaces and line breaks
