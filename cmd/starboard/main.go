@@ -1,5 +1,5 @@
 // Command starboard runs the Starboard review site and its operator tasks: serve, migrate, demo,
-// copy, import, healthcheck.
+// copy, backup, import, healthcheck.
 package main
 
 import (
@@ -45,6 +45,7 @@ Usage:
   starboard user create --email E [--name N] [--admin] [--db PATH|URL]   (password on stdin, or asked)
   starboard user list   [--db PATH|URL]
   starboard copy    --from PATH|URL --to PATH|URL [--force] [--sessions]
+  starboard backup  [--db PATH|URL] [--to FILE]   (a verified SQLite copy, while the site runs)
   starboard import  FILE.csv|FILE.json --line SLUG [--create-line NAME] [--db PATH|URL] [--dry-run]
   starboard healthcheck [--url URL]
 
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.user(ctx, args[2:])
 	case "copy":
 		err = e.copyData(ctx, args[2:])
+	case "backup":
+		err = e.backup(ctx, args[2:])
 	case "import":
 		err = e.importItems(ctx, args[2:])
 	case "healthcheck":
