@@ -88,23 +88,38 @@ func (s *Store) ReportReview(ctx context.Context, rep *Report) error {
 		return wrap("report review", fmt.Errorf("%w: reason %q", ErrInvalid, rep.Reason))
 	}
 	t := now()
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var author int64
-		if err := tx.QueryRowContext(ctx, `SELECT user_id FROM reviews WHERE id = $1`, rep.ReviewID).Scan(&author); err != nil {
-			return err
-		}
-		if author == rep.UserID {
-			return ErrOwnReview
-		}
-		return tx.QueryRowContext(ctx,
-			`INSERT INTO review_reports (review_id, user_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			rep.ReviewID, rep.UserID, string(rep.Reason), rep.Note, t).Scan(&rep.ID)
-	})
+	err := s.tx(ctx, func(tx *sql.Tx) error { return insertReport(ctx, tx, rep, t) })
 	if err != nil {
 		return wrap("report review", err)
 	}
 	rep.CreatedAt, rep.DismissedAt = t, nil
 	return nil
+}
+
+// ReportReview records rep like Store.ReportReview, inside the transaction.
+func (t *Tx) ReportReview(rep *Report) error {
+	if !rep.Reason.Valid() {
+		return fmt.Errorf("%w: reason %q", ErrInvalid, rep.Reason)
+	}
+	if err := insertReport(t.ctx, t.tx, rep, t.t); err != nil {
+		return translate(err)
+	}
+	rep.CreatedAt, rep.DismissedAt = t.t, nil
+	return nil
+}
+
+// insertReport inserts rep unless its review is the reporter's own, and sets its ID.
+func insertReport(ctx context.Context, tx *sql.Tx, rep *Report, t time.Time) error {
+	var author int64
+	if err := tx.QueryRowContext(ctx, `SELECT user_id FROM reviews WHERE id = $1`, rep.ReviewID).Scan(&author); err != nil {
+		return err
+	}
+	if author == rep.UserID {
+		return ErrOwnReview
+	}
+	return tx.QueryRowContext(ctx,
+		`INSERT INTO review_reports (review_id, user_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		rep.ReviewID, rep.UserID, string(rep.Reason), rep.Note, t).Scan(&rep.ID)
 }
 
 // ReportsBy returns which of the given reviews the member has reported, open or dismissed.

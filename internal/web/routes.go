@@ -100,6 +100,7 @@ type apiRoute struct {
 func (srv *Server) apiRouteTable() []apiRoute {
 	member := srv.requireUser
 	admin := srv.requireAPIAdmin
+	moderator := func(h handlerFunc) handlerFunc { return srv.requireAPIAdminTo("read and settle reports", h) }
 	return []apiRoute{
 		{"GET", "/categories", srv.apiCategories},
 		{"POST", "/categories", admin(srv.apiCreateCategory)},
@@ -117,6 +118,10 @@ func (srv *Server) apiRouteTable() []apiRoute {
 		{"GET", "/reviews/{id}", srv.apiReview},
 		{"PATCH", "/reviews/{id}", member(srv.apiUpdateReview)},
 		{"DELETE", "/reviews/{id}", member(srv.apiDeleteReview)},
+		{"POST", "/reviews/{id}/reports", member(srv.apiReportReview)},
+		{"GET", "/reports", moderator(srv.apiReports)},
+		{"GET", "/reports/{id}", moderator(srv.apiReportedReview)},
+		{"DELETE", "/reports/{id}", moderator(srv.apiDismissReports)},
 		{"GET", "/me", member(srv.apiMe)},
 		{"GET", "/openapi.json", srv.apiOpenAPI},
 	}
