@@ -95,7 +95,7 @@ func (srv *Server) reportEntryOf(rr store.ReportedReview) reportEntry {
 	e := reportEntry{ReviewID: rr.Review.ID, Item: rr.ItemName, Line: rr.LineName,
 		ItemHref: itemPath(store.Item{CategorySlug: rr.LineSlug, Slug: rr.ItemSlug}) + "#review-" + id,
 		LineHref: "/c/" + url.PathEscape(rr.LineSlug),
-		Author: rr.Review.UserName, Stars: srv.stars.rating(rr.Review.Rating), Summary: rr.Review.Summary,
+		Author:   rr.Review.UserName, Stars: srv.stars.rating(rr.Review.Rating), Summary: rr.Review.Summary,
 		Excerpt: excerpt(rr.Review.Details, excerptMax), Count: rr.Count(),
 		First: rr.FirstReported.UTC().Format("2006-01-02T15:04:05Z"), FirstText: longDate(rr.FirstReported),
 		DismissAction: "/admin/reports/" + id + "/dismiss", RemoveHref: "/admin/reviews/" + id + "/remove?next=/admin/reports"}
