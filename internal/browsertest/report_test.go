@@ -46,7 +46,7 @@ func TestReportReachesTheQueue(t *testing.T) {
 			t.Errorf("the queue does not show %q:\n%s", want, text)
 		}
 	}
-	res = submit(t, boss, chromedp.Click(chromedp.CSS(`.report-actions button`)))
+	res = submit(t, boss, chromedp.Click(chromedp.CSS(`.report-queue .actions button`)))
 	if res.Status != 200 || !strings.HasSuffix(res.URL, "/admin/reports") {
 		t.Fatalf("dismiss answered %d at %s", res.Status, res.URL)
 	}

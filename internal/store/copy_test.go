@@ -35,26 +35,6 @@ func seedExtras(t *testing.T, s *store.Store, opt store.Options) {
 			t.Fatal(err)
 		}
 	}
-	// Reports: two of the first review, one of them dismissed (a NULL and a set dismissed_at).
-	for _, u := range users[:2] {
-		if u.ID == reviews[0].UserID {
-			continue
-		}
-		rep := store.Report{ReviewID: reviews[0].ID, UserID: u.ID, Reason: store.ReasonOffTopic, Note: "Not about " + items[0].Name}
-		if err := s.ReportReview(ctx, &rep); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := s.DismissReports(ctx, reviews[0].ID); err != nil {
-		t.Fatal(err)
-	}
-	for _, u := range users[:3] {
-		if u.ID != reviews[1].UserID {
-			if err := s.ReportReview(ctx, &store.Report{ReviewID: reviews[1].ID, UserID: u.ID, Reason: store.ReasonSpam}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
 	expiry := time.Date(2031, 5, 6, 7, 8, 9, 123456789, time.UTC)
 	for _, token := range []string{"b-token", "B-token", "a_token", "Ä-token"} {
 		if err := s.SessionCommit(ctx, token, []byte("data of "+token), expiry, users[0].ID); err != nil {
@@ -92,6 +72,42 @@ func seedExtras(t *testing.T, s *store.Store, opt store.Options) {
 	}
 }
 
+// seedReports reports two of the first line's first item's reviews, and dismisses the reports of
+// one (so dismissed_at is both NULL and set).
+func seedReports(t *testing.T, s *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	users, err := s.Users(ctx)
+	if err != nil || len(users) < 3 {
+		t.Fatalf("users: %d, %v", len(users), err)
+	}
+	cats, _ := s.Categories(ctx)
+	items, _ := s.ItemsByCategory(ctx, cats[0].ID)
+	reviews, err := s.Reviews(ctx, store.ReviewQuery{ItemID: items[0].ID, Limit: 3})
+	if err != nil || len(reviews) < 2 {
+		t.Fatalf("reviews: %d, %v", len(reviews), err)
+	}
+	for _, u := range users[:2] {
+		if u.ID == reviews[0].UserID {
+			continue
+		}
+		rep := store.Report{ReviewID: reviews[0].ID, UserID: u.ID, Reason: store.ReasonOffTopic, Note: "Not about " + items[0].Name}
+		if err := s.ReportReview(ctx, &rep); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.DismissReports(ctx, reviews[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users[:3] {
+		if u.ID != reviews[1].UserID {
+			if err := s.ReportReview(ctx, &store.Report{ReviewID: reviews[1].ID, UserID: u.ID, Reason: store.ReasonSpam}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
 func copyOK(t *testing.T, from, to *store.Store, opt store.CopyOptions) store.CopyReport {
 	t.Helper()
 	rep, err := store.Copy(context.Background(), from, to, opt)
@@ -125,6 +141,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	seedExtras(t, lite, liteOpt)
+	seedReports(t, lite)
 	renamed := renameFirst(t, lite)
 	pg := storetest.Open(t, store.Postgres)
 	back := storetest.Open(t, store.SQLite)
