@@ -14,10 +14,8 @@ import (
 	"github.com/starboard/starboard/internal/store/storetest"
 )
 
-// seedExtras adds what the demo lacks: helpful votes, API tokens (one never used, so a NULL
-// time), stored idempotent answers, and sessions with nanosecond expiries and text keys whose
-// byte order differs from a locale's.
-func seedExtras(t *testing.T, s *store.Store, opt store.Options) {
+// demoRows returns the demo's members, its first line's items and three reviews of the first.
+func demoRows(t *testing.T, s *store.Store) ([]store.User, []store.Item, []store.Review) {
 	t.Helper()
 	ctx := context.Background()
 	users, err := s.Users(ctx)
@@ -30,6 +28,16 @@ func seedExtras(t *testing.T, s *store.Store, opt store.Options) {
 	if err != nil || len(reviews) < 2 {
 		t.Fatalf("reviews: %d, %v", len(reviews), err)
 	}
+	return users, items, reviews
+}
+
+// seedExtras adds what the demo lacks: helpful votes, API tokens (one never used, so a NULL
+// time), stored idempotent answers, and sessions with nanosecond expiries and text keys whose
+// byte order differs from a locale's.
+func seedExtras(t *testing.T, s *store.Store, opt store.Options) {
+	t.Helper()
+	ctx := context.Background()
+	users, _, reviews := demoRows(t, s)
 	for _, r := range reviews {
 		if err := s.MarkHelpful(ctx, r.ID, users[2].ID); err != nil {
 			t.Fatal(err)
@@ -77,16 +85,7 @@ func seedExtras(t *testing.T, s *store.Store, opt store.Options) {
 func seedReports(t *testing.T, s *store.Store) {
 	t.Helper()
 	ctx := context.Background()
-	users, err := s.Users(ctx)
-	if err != nil || len(users) < 3 {
-		t.Fatalf("users: %d, %v", len(users), err)
-	}
-	cats, _ := s.Categories(ctx)
-	items, _ := s.ItemsByCategory(ctx, cats[0].ID)
-	reviews, err := s.Reviews(ctx, store.ReviewQuery{ItemID: items[0].ID, Limit: 3})
-	if err != nil || len(reviews) < 2 {
-		t.Fatalf("reviews: %d, %v", len(reviews), err)
-	}
+	users, items, reviews := demoRows(t, s)
 	for _, u := range users[:2] {
 		if u.ID == reviews[0].UserID {
 			continue

@@ -124,34 +124,7 @@ func insertReport(ctx context.Context, tx *sql.Tx, rep *Report, t time.Time) err
 
 // ReportsBy returns which of the given reviews the member has reported, open or dismissed.
 func (s *Store) ReportsBy(ctx context.Context, userID int64, reviewIDs []int64) (map[int64]bool, error) {
-	out := make(map[int64]bool, len(reviewIDs))
-	if len(reviewIDs) == 0 {
-		return out, nil
-	}
-	var b strings.Builder
-	b.WriteString(`SELECT review_id FROM review_reports WHERE user_id = $1 AND review_id IN (`)
-	args := []any{userID}
-	for i, id := range reviewIDs {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		args = append(args, id)
-		b.WriteString(placeholder(len(args)))
-	}
-	b.WriteString(`)`)
-	rows, err := s.r.QueryContext(ctx, b.String(), args...)
-	if err != nil {
-		return nil, wrap("reports by", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, wrap("reports by", err)
-		}
-		out[id] = true
-	}
-	return out, wrap("reports by", rows.Err())
+	return s.reviewsMarked(ctx, "reports by", "review_reports", userID, reviewIDs)
 }
 
 // OpenReportCount returns how many reviews have open reports: the length of the queue.
