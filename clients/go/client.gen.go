@@ -41,6 +41,30 @@ func (e CategoryDetailSort) Valid() bool {
 	}
 }
 
+// Defines values for ReportReason.
+const (
+	Abuse    ReportReason = "abuse"
+	OffTopic ReportReason = "off-topic"
+	Other    ReportReason = "other"
+	Spam     ReportReason = "spam"
+)
+
+// Valid indicates whether the value is a known member of the ReportReason enum.
+func (e ReportReason) Valid() bool {
+	switch e {
+	case Abuse:
+		return true
+	case OffTopic:
+		return true
+	case Other:
+		return true
+	case Spam:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for VerdictKind.
 const (
 	NoItems          VerdictKind = "no_items"
@@ -292,6 +316,83 @@ type Ranked struct {
 	UpperBound float64 `json:"upper_bound"`
 }
 
+// ReasonCount defines model for ReasonCount.
+type ReasonCount struct {
+	Count int `json:"count"`
+
+	// Reason Why a review was reported: spam (or advertising), abuse (abusive, hateful or harassing), off-topic (not about the item), other.
+	Reason ReportReason `json:"reason"`
+}
+
+// Report A report as its reporter sent it.
+type Report struct {
+	CreatedAt time.Time `json:"created_at"`
+	Id        int       `json:"id"`
+	Note      string    `json:"note"`
+
+	// Reason Why a review was reported: spam (or advertising), abuse (abusive, hateful or harassing), off-topic (not about the item), other.
+	Reason   ReportReason `json:"reason"`
+	ReviewId int          `json:"review_id"`
+}
+
+// ReportCreate defines model for ReportCreate.
+type ReportCreate struct {
+	// Note Anything that helps the admins decide; trimmed. Optional.
+	Note *string `json:"note,omitempty"`
+
+	// Reason Why a review was reported: spam (or advertising), abuse (abusive, hateful or harassing), off-topic (not about the item), other.
+	Reason ReportReason `json:"reason"`
+}
+
+// ReportEntry One open report of a review, with who sent it.
+type ReportEntry struct {
+	CreatedAt time.Time `json:"created_at"`
+	Id        int       `json:"id"`
+	Note      string    `json:"note"`
+
+	// Reason Why a review was reported: spam (or advertising), abuse (abusive, hateful or harassing), off-topic (not about the item), other.
+	Reason ReportReason `json:"reason"`
+
+	// Reporter The reporter's display name.
+	Reporter string `json:"reporter"`
+}
+
+// ReportList defines model for ReportList.
+type ReportList struct {
+	Page    Page             `json:"page"`
+	Reports []ReportedReview `json:"reports"`
+}
+
+// ReportReason Why a review was reported: spam (or advertising), abuse (abusive, hateful or harassing), off-topic (not about the item), other.
+type ReportReason string
+
+// ReportedItem The item a reported review is about.
+type ReportedItem struct {
+	// Category The item's product line, by its slug.
+	Category string `json:"category"`
+	Id       int    `json:"id"`
+	Name     string `json:"name"`
+	Slug     string `json:"slug"`
+}
+
+// ReportedReview One entry of the moderation queue: a review with open reports.
+type ReportedReview struct {
+	FirstReportedAt time.Time `json:"first_reported_at"`
+
+	// Item The item a reported review is about.
+	Item ReportedItem `json:"item"`
+
+	// Reasons The open reports counted by reason, in the order spam, abuse, off-topic, other; reasons nobody gave are left out.
+	Reasons []ReasonCount `json:"reasons"`
+
+	// ReportCount How many open reports the review has.
+	ReportCount int `json:"report_count"`
+
+	// Reports The open reports, oldest first.
+	Reports []ReportEntry `json:"reports"`
+	Review  Review        `json:"review"`
+}
+
 // Review defines model for Review.
 type Review struct {
 	// Author The reviewer's display name.
@@ -425,6 +526,9 @@ type NotFound = Problem
 // TooLarge An RFC 9457 problem document.
 type TooLarge = Problem
 
+// TooManyRequests An RFC 9457 problem document.
+type TooManyRequests = Problem
+
 // Unauthorized An RFC 9457 problem document.
 type Unauthorized = Problem
 
@@ -517,6 +621,21 @@ type CreateReviewParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ListReportsParams defines parameters for ListReports.
+type ListReportsParams struct {
+	// Limit Entries per page, 1 to 100 (default 20).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Page Page number from 1.
+	Page *PageNumber `form:"page,omitempty" json:"page,omitempty"`
+}
+
+// ReportReviewParams defines parameters for ReportReview.
+type ReportReviewParams struct {
+	// IdempotencyKey 1 to 255 visible ASCII characters, such as a UUID. The first successful response is kept for 24 hours for this key and member: a retry of the same request (method, path and body) returns it again (with Idempotent-Replayed: true) without creating a second thing, even while the first is still running; the same key with another request is a 422. Refused requests are not kept.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // CreateCategoryJSONRequestBody defines body for CreateCategory for application/json ContentType.
 type CreateCategoryJSONRequestBody = CategoryCreate
 
@@ -534,6 +653,9 @@ type CreateReviewJSONRequestBody = ReviewCreate
 
 // UpdateReviewJSONRequestBody defines body for UpdateReview for application/json ContentType.
 type UpdateReviewJSONRequestBody = ReviewPatch
+
+// ReportReviewJSONRequestBody defines body for ReportReview for application/json ContentType.
+type ReportReviewJSONRequestBody = ReportCreate
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -729,9 +851,28 @@ type ClientInterface interface {
 	// Corresponds with GET /openapi.json (the `GetOpenAPI` operationId).
 	GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListReports The moderation queue: reviews with open reports, the one first reported longest ago first (admins)
+	//
+	// Each entry is a review with its open reports, counted by reason. Settle one by dismissing its reports (DELETE /reports/{id}) or removing the review (DELETE /reviews/{id}, which recounts the item's stars and takes the reports along).
+	//
+	// Corresponds with GET /reports (the `ListReports` operationId).
+	ListReports(ctx context.Context, params *ListReportsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DismissReports Dismiss a review's open reports, keeping the review (admins)
+	//
+	// The reports are closed, not deleted: their members cannot report the review again. To remove the review instead, DELETE /reviews/{id}.
+	//
+	// Corresponds with DELETE /reports/{id} (the `DismissReports` operationId).
+	DismissReports(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetReportedReview One review's entry in the moderation queue (admins)
+	//
+	// Corresponds with GET /reports/{id} (the `GetReportedReview` operationId).
+	GetReportedReview(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DeleteReview Delete your own review, or any review as an admin
 	//
-	// Another member's review is a 404 for a member. The item's star counts follow.
+	// Another member's review is a 404 for a member. The item's star counts follow, and the review's reports go with it.
 	//
 	// Corresponds with DELETE /reviews/{id} (the `DeleteReview` operationId).
 	DeleteReview(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -758,6 +899,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /reviews/{id} (the `UpdateReview` operationId).
 	UpdateReview(ctx context.Context, id Id, body UpdateReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReportReviewWithBody Report another member's review to the admins (once per member and review)
+	//
+	// The review's author cannot report it (403); a second report of one review by one member is a 409, even after the admins dismissed the first. A member may send 20 reports an hour; more is a 429.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /reviews/{id}/reports (the `ReportReview` operationId).
+	ReportReviewWithBody(ctx context.Context, id Id, params *ReportReviewParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReportReview Report another member's review to the admins (once per member and review)
+	//
+	// The review's author cannot report it (403); a second report of one review by one member is a 409, even after the admins dismissed the first. A member may send 20 reports an hour; more is a 429.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /reviews/{id}/reports (the `ReportReview` operationId).
+	ReportReview(ctx context.Context, id Id, params *ReportReviewParams, body ReportReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListCategories Every product line
@@ -1080,9 +1239,58 @@ func (c *Client) GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) 
 	return c.Client.Do(req)
 }
 
+// ListReports The moderation queue: reviews with open reports, the one first reported longest ago first (admins)
+//
+// Each entry is a review with its open reports, counted by reason. Settle one by dismissing its reports (DELETE /reports/{id}) or removing the review (DELETE /reviews/{id}, which recounts the item's stars and takes the reports along).
+//
+// Corresponds with GET /reports (the `ListReports` operationId).
+func (c *Client) ListReports(ctx context.Context, params *ListReportsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListReportsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DismissReports Dismiss a review's open reports, keeping the review (admins)
+//
+// The reports are closed, not deleted: their members cannot report the review again. To remove the review instead, DELETE /reviews/{id}.
+//
+// Corresponds with DELETE /reports/{id} (the `DismissReports` operationId).
+func (c *Client) DismissReports(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDismissReportsRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetReportedReview One review's entry in the moderation queue (admins)
+//
+// Corresponds with GET /reports/{id} (the `GetReportedReview` operationId).
+func (c *Client) GetReportedReview(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetReportedReviewRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // DeleteReview Delete your own review, or any review as an admin
 //
-// Another member's review is a 404 for a member. The item's star counts follow.
+// Another member's review is a 404 for a member. The item's star counts follow, and the review's reports go with it.
 //
 // Corresponds with DELETE /reviews/{id} (the `DeleteReview` operationId).
 func (c *Client) DeleteReview(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1140,6 +1348,44 @@ func (c *Client) UpdateReviewWithBody(ctx context.Context, id Id, contentType st
 // Corresponds with PATCH /reviews/{id} (the `UpdateReview` operationId).
 func (c *Client) UpdateReview(ctx context.Context, id Id, body UpdateReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateReviewRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReportReviewWithBody Report another member's review to the admins (once per member and review)
+//
+// The review's author cannot report it (403); a second report of one review by one member is a 409, even after the admins dismissed the first. A member may send 20 reports an hour; more is a 429.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /reviews/{id}/reports (the `ReportReview` operationId).
+func (c *Client) ReportReviewWithBody(ctx context.Context, id Id, params *ReportReviewParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReportReviewRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReportReview Report another member's review to the admins (once per member and review)
+//
+// The review's author cannot report it (403); a second report of one review by one member is a 409, even after the admins dismissed the first. A member may send 20 reports an hour; more is a 429.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /reviews/{id}/reports (the `ReportReview` operationId).
+func (c *Client) ReportReview(ctx context.Context, id Id, params *ReportReviewParams, body ReportReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReportReviewRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1980,6 +2226,140 @@ func NewGetOpenAPIRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewListReportsRequest constructs an http.Request for the ListReports method
+func NewListReportsRequest(server string, params *ListReportsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/reports")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDismissReportsRequest constructs an http.Request for the DismissReports method
+func NewDismissReportsRequest(server string, id int) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/reports/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetReportedReviewRequest constructs an http.Request for the GetReportedReview method
+func NewGetReportedReviewRequest(server string, id int) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/reports/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewDeleteReviewRequest constructs an http.Request for the DeleteReview method
 func NewDeleteReviewRequest(server string, id Id) (*http.Request, error) {
 	var err error
@@ -2091,6 +2471,68 @@ func NewUpdateReviewRequestWithBody(server string, id Id, contentType string, bo
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewReportReviewRequest calls the generic ReportReview builder with application/json body
+func NewReportReviewRequest(server string, id Id, params *ReportReviewParams, body ReportReviewJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReportReviewRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewReportReviewRequestWithBody constructs an http.Request for the ReportReview method, with any body, and a specified content type
+func NewReportReviewRequestWithBody(server string, id Id, params *ReportReviewParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/reviews/%s/reports", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -2279,9 +2721,34 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /openapi.json (the `GetOpenAPI` operationId).
 	GetOpenAPIWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIResponse, error)
 
+	// ListReportsWithResponse The moderation queue: reviews with open reports, the one first reported longest ago first (admins)
+	//
+	// Each entry is a review with its open reports, counted by reason. Settle one by dismissing its reports (DELETE /reports/{id}) or removing the review (DELETE /reviews/{id}, which recounts the item's stars and takes the reports along).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /reports (the `ListReports` operationId).
+	ListReportsWithResponse(ctx context.Context, params *ListReportsParams, reqEditors ...RequestEditorFn) (*ListReportsResponse, error)
+
+	// DismissReportsWithResponse Dismiss a review's open reports, keeping the review (admins)
+	//
+	// The reports are closed, not deleted: their members cannot report the review again. To remove the review instead, DELETE /reviews/{id}.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /reports/{id} (the `DismissReports` operationId).
+	DismissReportsWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DismissReportsResponse, error)
+
+	// GetReportedReviewWithResponse One review's entry in the moderation queue (admins)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /reports/{id} (the `GetReportedReview` operationId).
+	GetReportedReviewWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetReportedReviewResponse, error)
+
 	// DeleteReviewWithResponse Delete your own review, or any review as an admin
 	//
-	// Another member's review is a 404 for a member. The item's star counts follow.
+	// Another member's review is a 404 for a member. The item's star counts follow, and the review's reports go with it.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2312,6 +2779,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PATCH /reviews/{id} (the `UpdateReview` operationId).
 	UpdateReviewWithResponse(ctx context.Context, id Id, body UpdateReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateReviewResponse, error)
+
+	// ReportReviewWithBodyWithResponse Report another member's review to the admins (once per member and review)
+	//
+	// The review's author cannot report it (403); a second report of one review by one member is a 409, even after the admins dismissed the first. A member may send 20 reports an hour; more is a 429.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /reviews/{id}/reports (the `ReportReview` operationId).
+	ReportReviewWithBodyWithResponse(ctx context.Context, id Id, params *ReportReviewParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReportReviewResponse, error)
+
+	// ReportReviewWithResponse Report another member's review to the admins (once per member and review)
+	//
+	// The review's author cannot report it (403); a second report of one review by one member is a 409, even after the admins dismissed the first. A member may send 20 reports an hour; more is a 429.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /reviews/{id}/reports (the `ReportReview` operationId).
+	ReportReviewWithResponse(ctx context.Context, id Id, params *ReportReviewParams, body ReportReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*ReportReviewResponse, error)
 }
 
 // ListCategoriesResponse405Headers the declared response headers of an HTTP 405 response for ListCategories
@@ -3555,6 +4040,227 @@ func (r GetOpenAPIResponse) ContentType() string {
 	return ""
 }
 
+// ListReportsResponse405Headers the declared response headers of an HTTP 405 response for ListReports
+type ListReportsResponse405Headers struct {
+	Allow *string
+}
+
+type ListReportsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReportList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *MethodNotAllowed
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *ListReportsResponse405Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListReportsResponse) GetJSON200() *ReportList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListReportsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListReportsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListReportsResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r ListReportsResponse) GetApplicationproblemJSON405() *MethodNotAllowed {
+	return r.ApplicationproblemJSON405
+}
+
+// GetBody returns the raw response body bytes
+func (r ListReportsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListReportsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListReportsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListReportsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DismissReportsResponse405Headers the declared response headers of an HTTP 405 response for DismissReports
+type DismissReportsResponse405Headers struct {
+	Allow *string
+}
+
+type DismissReportsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *MethodNotAllowed
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *DismissReportsResponse405Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DismissReportsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DismissReportsResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DismissReportsResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r DismissReportsResponse) GetApplicationproblemJSON405() *MethodNotAllowed {
+	return r.ApplicationproblemJSON405
+}
+
+// GetBody returns the raw response body bytes
+func (r DismissReportsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DismissReportsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DismissReportsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DismissReportsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetReportedReviewResponse405Headers the declared response headers of an HTTP 405 response for GetReportedReview
+type GetReportedReviewResponse405Headers struct {
+	Allow *string
+}
+
+type GetReportedReviewResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReportedReview
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *MethodNotAllowed
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *GetReportedReviewResponse405Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetReportedReviewResponse) GetJSON200() *ReportedReview {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetReportedReviewResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetReportedReviewResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetReportedReviewResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r GetReportedReviewResponse) GetApplicationproblemJSON405() *MethodNotAllowed {
+	return r.ApplicationproblemJSON405
+}
+
+// GetBody returns the raw response body bytes
+func (r GetReportedReviewResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetReportedReviewResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetReportedReviewResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetReportedReviewResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // DeleteReviewResponse405Headers the declared response headers of an HTTP 405 response for DeleteReview
 type DeleteReviewResponse405Headers struct {
 	Allow *string
@@ -3770,6 +4476,139 @@ func (r UpdateReviewResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpdateReviewResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReportReviewResponse201Headers the declared response headers of an HTTP 201 response for ReportReview
+type ReportReviewResponse201Headers struct {
+	IdempotentReplayed *string
+	Location           *string
+}
+
+// ReportReviewResponse405Headers the declared response headers of an HTTP 405 response for ReportReview
+type ReportReviewResponse405Headers struct {
+	Allow *string
+}
+
+// ReportReviewResponse429Headers the declared response headers of an HTTP 429 response for ReportReview
+type ReportReviewResponse429Headers struct {
+	RetryAfter *int
+}
+
+type ReportReviewResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Report
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *MethodNotAllowed
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *ReportReviewResponse201Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *ReportReviewResponse405Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReportReviewResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r ReportReviewResponse) GetJSON201() *Report {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReportReviewResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ReportReviewResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ReportReviewResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ReportReviewResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r ReportReviewResponse) GetApplicationproblemJSON405() *MethodNotAllowed {
+	return r.ApplicationproblemJSON405
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ReportReviewResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ReportReviewResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ReportReviewResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ReportReviewResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ReportReviewResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r ReportReviewResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReportReviewResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReportReviewResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReportReviewResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -4036,9 +4875,52 @@ func (c *ClientWithResponses) GetOpenAPIWithResponse(ctx context.Context, reqEdi
 	return ParseGetOpenAPIResponse(rsp)
 }
 
+// ListReportsWithResponse The moderation queue: reviews with open reports, the one first reported longest ago first (admins)
+//
+// Each entry is a review with its open reports, counted by reason. Settle one by dismissing its reports (DELETE /reports/{id}) or removing the review (DELETE /reviews/{id}, which recounts the item's stars and takes the reports along).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /reports (the `ListReports` operationId).
+func (c *ClientWithResponses) ListReportsWithResponse(ctx context.Context, params *ListReportsParams, reqEditors ...RequestEditorFn) (*ListReportsResponse, error) {
+	rsp, err := c.ListReports(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListReportsResponse(rsp)
+}
+
+// DismissReportsWithResponse Dismiss a review's open reports, keeping the review (admins)
+//
+// The reports are closed, not deleted: their members cannot report the review again. To remove the review instead, DELETE /reviews/{id}.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /reports/{id} (the `DismissReports` operationId).
+func (c *ClientWithResponses) DismissReportsWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DismissReportsResponse, error) {
+	rsp, err := c.DismissReports(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDismissReportsResponse(rsp)
+}
+
+// GetReportedReviewWithResponse One review's entry in the moderation queue (admins)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /reports/{id} (the `GetReportedReview` operationId).
+func (c *ClientWithResponses) GetReportedReviewWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetReportedReviewResponse, error) {
+	rsp, err := c.GetReportedReview(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetReportedReviewResponse(rsp)
+}
+
 // DeleteReviewWithResponse Delete your own review, or any review as an admin
 //
-// Another member's review is a 404 for a member. The item's star counts follow.
+// Another member's review is a 404 for a member. The item's star counts follow, and the review's reports go with it.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4092,6 +4974,36 @@ func (c *ClientWithResponses) UpdateReviewWithResponse(ctx context.Context, id I
 		return nil, err
 	}
 	return ParseUpdateReviewResponse(rsp)
+}
+
+// ReportReviewWithBodyWithResponse Report another member's review to the admins (once per member and review)
+//
+// The review's author cannot report it (403); a second report of one review by one member is a 409, even after the admins dismissed the first. A member may send 20 reports an hour; more is a 429.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /reviews/{id}/reports (the `ReportReview` operationId).
+func (c *ClientWithResponses) ReportReviewWithBodyWithResponse(ctx context.Context, id Id, params *ReportReviewParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReportReviewResponse, error) {
+	rsp, err := c.ReportReviewWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReportReviewResponse(rsp)
+}
+
+// ReportReviewWithResponse Report another member's review to the admins (once per member and review)
+//
+// The review's author cannot report it (403); a second report of one review by one member is a 409, even after the admins dismissed the first. A member may send 20 reports an hour; more is a 429.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /reviews/{id}/reports (the `ReportReview` operationId).
+func (c *ClientWithResponses) ReportReviewWithResponse(ctx context.Context, id Id, params *ReportReviewParams, body ReportReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*ReportReviewResponse, error) {
+	rsp, err := c.ReportReview(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReportReviewResponse(rsp)
 }
 
 // ParseListCategoriesResponse parses an HTTP response from a ListCategoriesWithResponse call
@@ -5251,6 +6163,203 @@ func ParseGetOpenAPIResponse(rsp *http.Response) (*GetOpenAPIResponse, error) {
 	return response, nil
 }
 
+// ParseListReportsResponse parses an HTTP response from a ListReportsWithResponse call
+func ParseListReportsResponse(rsp *http.Response) (*ListReportsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListReportsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReportList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 405:
+		var headers ListReportsResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDismissReportsResponse parses an HTTP response from a DismissReportsWithResponse call
+func ParseDismissReportsResponse(rsp *http.Response) (*DismissReportsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DismissReportsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 405:
+		var headers DismissReportsResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetReportedReviewResponse parses an HTTP response from a GetReportedReviewWithResponse call
+func ParseGetReportedReviewResponse(rsp *http.Response) (*GetReportedReviewResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetReportedReviewResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReportedReview
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 405:
+		var headers GetReportedReviewResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseDeleteReviewResponse parses an HTTP response from a DeleteReviewWithResponse call
 func ParseDeleteReviewResponse(rsp *http.Response) (*DeleteReviewResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -5443,6 +6552,142 @@ func ParseUpdateReviewResponse(rsp *http.Response) (*UpdateReviewResponse, error
 			headers.Allow = &value
 		}
 		response.Headers405 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReportReviewResponse parses an HTTP response from a ReportReviewWithResponse call
+func ParseReportReviewResponse(rsp *http.Response) (*ReportReviewResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReportReviewResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Report
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers ReportReviewResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 405:
+		var headers ReportReviewResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReportReviewResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil

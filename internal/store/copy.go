@@ -94,6 +94,9 @@ var copyTables = []copyTable{
 			"helpful_count int", "created_at time", "updated_at time")},
 	{name: "helpful_votes", key: []string{"review_id", "user_id"},
 		columns: cols("review_id int", "user_id int", "created_at time")},
+	{name: "review_reports", key: []string{"id"}, identity: true,
+		columns: cols("id int", "review_id int", "user_id int", "reason text", "note text", "created_at time",
+			"dismissed_at time?")},
 	{name: "api_tokens", key: []string{"id"}, identity: true,
 		columns: cols("id int", "user_id int", "name text", "token_hash text", "created_at time", "last_used_at time?")},
 	// Stored answers to API POSTs: ids are kept, so they stay true on the target, and a client

@@ -14,10 +14,8 @@ import (
 	"github.com/starboard/starboard/internal/store/storetest"
 )
 
-// seedExtras adds what the demo lacks: helpful votes, API tokens (one never used, so a NULL
-// time), stored idempotent answers, and sessions with nanosecond expiries and text keys whose
-// byte order differs from a locale's.
-func seedExtras(t *testing.T, s *store.Store, opt store.Options) {
+// demoRows returns the demo's members, its first line's items and three reviews of the first.
+func demoRows(t *testing.T, s *store.Store) ([]store.User, []store.Item, []store.Review) {
 	t.Helper()
 	ctx := context.Background()
 	users, err := s.Users(ctx)
@@ -30,6 +28,16 @@ func seedExtras(t *testing.T, s *store.Store, opt store.Options) {
 	if err != nil || len(reviews) < 2 {
 		t.Fatalf("reviews: %d, %v", len(reviews), err)
 	}
+	return users, items, reviews
+}
+
+// seedExtras adds what the demo lacks: helpful votes, API tokens (one never used, so a NULL
+// time), stored idempotent answers, and sessions with nanosecond expiries and text keys whose
+// byte order differs from a locale's.
+func seedExtras(t *testing.T, s *store.Store, opt store.Options) {
+	t.Helper()
+	ctx := context.Background()
+	users, _, reviews := demoRows(t, s)
 	for _, r := range reviews {
 		if err := s.MarkHelpful(ctx, r.ID, users[2].ID); err != nil {
 			t.Fatal(err)
@@ -72,6 +80,33 @@ func seedExtras(t *testing.T, s *store.Store, opt store.Options) {
 	}
 }
 
+// seedReports reports two of the first line's first item's reviews, and dismisses the reports of
+// one (so dismissed_at is both NULL and set).
+func seedReports(t *testing.T, s *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	users, items, reviews := demoRows(t, s)
+	for _, u := range users[:2] {
+		if u.ID == reviews[0].UserID {
+			continue
+		}
+		rep := store.Report{ReviewID: reviews[0].ID, UserID: u.ID, Reason: store.ReasonOffTopic, Note: "Not about " + items[0].Name}
+		if err := s.ReportReview(ctx, &rep); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.DismissReports(ctx, reviews[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users[:3] {
+		if u.ID != reviews[1].UserID {
+			if err := s.ReportReview(ctx, &store.Report{ReviewID: reviews[1].ID, UserID: u.ID, Reason: store.ReasonSpam}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
 func copyOK(t *testing.T, from, to *store.Store, opt store.CopyOptions) store.CopyReport {
 	t.Helper()
 	rep, err := store.Copy(context.Background(), from, to, opt)
@@ -105,6 +140,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	seedExtras(t, lite, liteOpt)
+	seedReports(t, lite)
 	renamed := renameFirst(t, lite)
 	pg := storetest.Open(t, store.Postgres)
 	back := storetest.Open(t, store.SQLite)
@@ -113,8 +149,8 @@ func TestCopyRoundTrip(t *testing.T) {
 	first := copyOK(t, lite, pg, store.CopyOptions{Sessions: true, Progress: func(p store.CopyProgress) { steps = append(steps, p) }})
 	second := copyOK(t, pg, back, store.CopyOptions{Sessions: true})
 
-	want := []string{"categories", "category_versions", "items", "item_stats", "category_redirects", "item_redirects", "users", "reviews", "helpful_votes", "api_tokens",
-		"idempotency_keys", "sessions"}
+	want := []string{"categories", "category_versions", "items", "item_stats", "category_redirects", "item_redirects", "users", "reviews", "helpful_votes", "review_reports",
+		"api_tokens", "idempotency_keys", "sessions"}
 	var got []string
 	for _, c := range first.Tables {
 		got = append(got, c.Table)
@@ -130,7 +166,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		counts[c.Table] = c.SourceRows
 	}
 	if counts["reviews"] < 300 || counts["sessions"] != 5 || counts["api_tokens"] != 2 || counts["helpful_votes"] < 2 ||
-		counts["idempotency_keys"] != 1 || counts["item_stats"] != 15 {
+		counts["idempotency_keys"] != 1 || counts["item_stats"] != 15 || counts["review_reports"] < 3 {
 		t.Errorf("row counts %v", counts)
 	}
 	if len(first.Skipped) != 1 || first.Skipped[0].Table != "rate_limits" {
@@ -174,6 +210,11 @@ func TestCopyRoundTrip(t *testing.T) {
 		}
 		if data, ok, err := s.SessionFind(ctx, "empty"); err != nil || !ok || len(data) != 0 {
 			t.Errorf("%s empty session: %q %v %v", s.Dialect(), data, ok, err)
+		}
+		queue, n, err := s.ReportQueue(ctx, 10, 0)
+		wantQueue, wantN, _ := lite.ReportQueue(ctx, 10, 0)
+		if err != nil || n != 1 || n != wantN || !reflect.DeepEqual(queue, wantQueue) {
+			t.Errorf("%s report queue (%d, %v):\n%+v\nwant (%d)\n%+v", s.Dialect(), n, err, queue, wantN, wantQueue)
 		}
 		wantMoved(t, s, renamed[0], renamed[1], renamed[2], renamed[3])
 		if drift, err := s.StatsDrift(ctx); err != nil || len(drift) > 0 {
@@ -252,7 +293,7 @@ func TestCopyEmptyDatabases(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, dst *store.Store) {
 		rep := copyOK(t, storetest.Open(t, store.SQLite), dst, store.CopyOptions{})
-		if rep.Rows != 0 || len(rep.Tables) != 11 {
+		if rep.Rows != 0 || len(rep.Tables) != 12 {
 			t.Errorf("report %+v", rep)
 		}
 	})

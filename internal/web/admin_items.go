@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/starboard/starboard/internal/catalog"
 	"github.com/starboard/starboard/internal/store"
@@ -243,12 +244,17 @@ func (srv *Server) adminConfirmRemoveReview(w http.ResponseWriter, r *http.Reque
 	if err != nil {
 		return err
 	}
-	return srv.render(w, r, http.StatusOK, "admin_confirm", view{Title: "Remove this review?", Data: confirmView{
+	cv := confirmView{
 		Question: fmt.Sprintf("Remove %s's review of %s: %d stars, %q?", rv.UserName, it.Name, rv.Rating, rv.Summary),
 		Warning:  "The review is deleted for good and " + it.Name + "'s stars are counted without it.",
 		Action:   "/admin/reviews/" + strconv.FormatInt(rv.ID, 10) + "/remove", Button: "Remove the review",
 		Cancel: "/admin/items/" + strconv.FormatInt(it.ID, 10),
-	}})
+	}
+	if next := removeReviewNext(r); next != "" {
+		cv.Action += "?next=" + url.QueryEscape(next)
+		cv.Cancel = next
+	}
+	return srv.render(w, r, http.StatusOK, "admin_confirm", view{Title: "Remove this review?", Data: cv})
 }
 
 // adminRemoveReview removes any member's review; the item's counts follow in the same
@@ -262,6 +268,19 @@ func (srv *Server) adminRemoveReview(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	srv.setFlash(r, "Removed "+rv.UserName+"'s review of "+it.Name+".")
-	http.Redirect(w, r, "/admin/items/"+strconv.FormatInt(it.ID, 10), http.StatusSeeOther)
+	back := "/admin/items/" + strconv.FormatInt(it.ID, 10)
+	if next := removeReviewNext(r); next != "" {
+		back = next
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
 	return nil
+}
+
+// removeReviewNext returns the admin page a review's removal was asked from (?next=, the queue
+// of reported reviews) to go back to, or "" for the item's admin page.
+func removeReviewNext(r *http.Request) string {
+	if next := safeNext(r.URL.Query().Get("next")); strings.HasPrefix(next, "/admin/") {
+		return next
+	}
+	return ""
 }

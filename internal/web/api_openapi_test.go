@@ -622,10 +622,10 @@ func TestOpenAPIConditionalAndMethods(t *testing.T) {
 		if p == "/categories/{line}/compare" {
 			path += "?items=po,dipsy"
 		}
-		code, h, _ := ts.get(t, path)
-		if p == "/me" {
-			return // needs a token; it sends no ETag either way
+		if len(asSlice(op["security"])) > 0 {
+			return // needs a token (/me, the admins' reports); it sends no ETag either way
 		}
+		code, h, _ := ts.get(t, path)
 		if code != http.StatusOK {
 			t.Errorf("GET %s = %d", path, code)
 			return
@@ -695,6 +695,9 @@ func TestAPIListsHonourPaging(t *testing.T) {
 		takes := map[string]bool{}
 		for _, prm := range asSlice(op["parameters"]) {
 			takes[fmt.Sprint(o.resolve(obj(prm))["name"])] = true
+		}
+		if len(asSlice(op["security"])) > 0 {
+			return // a list behind a token is paged in its own test (TestAPIReports)
 		}
 		if !takes["limit"] || !takes["page"] {
 			if schema := o.resolve(obj(obj(obj(obj(obj(op["responses"])["200"])["content"])["application/json"])["schema"])); obj(schema["properties"])["page"] != nil {

@@ -28,9 +28,14 @@ const idempotencyKeyMax = 255
 // the catalog routes are public knowledge (they are in the OpenAPI document), so hiding them
 // would only make a missing admin right look like a wrong address.
 func (srv *Server) requireAPIAdmin(next handlerFunc) handlerFunc {
+	return srv.requireAPIAdminTo("change product lines and items", next)
+}
+
+// requireAPIAdminTo is requireAPIAdmin, its 403 saying what only admins may do.
+func (srv *Server) requireAPIAdminTo(what string, next handlerFunc) handlerFunc {
 	return srv.requireUser(func(w http.ResponseWriter, r *http.Request) error {
 		if !userFrom(r.Context()).IsAdmin {
-			return problemOf(http.StatusForbidden, "", "Only admins may change product lines and items; this token's account is not an admin.")
+			return problemOf(http.StatusForbidden, "", "Only admins may "+what+"; this token's account is not an admin.")
 		}
 		return next(w, r)
 	})

@@ -71,6 +71,8 @@ type reviewView struct {
 	Edited       bool // changed noticeably after it was written
 	Mine         bool // written by the signed-in member
 	Voted        bool // marked helpful by the signed-in member
+	CanReport    bool // the signed-in member may report it: not theirs
+	Reported     bool // reported by the signed-in member
 }
 
 // sortOption is one choice of the review order.
@@ -173,13 +175,16 @@ func (srv *Server) loadItemPage(r *http.Request, it store.Item, rq reviewQuery) 
 
 	u := userFrom(ctx)
 	v.SignedIn = u != nil
-	voted := map[int64]bool{}
+	voted, reported := map[int64]bool{}, map[int64]bool{}
 	if u != nil {
 		ids := make([]int64, len(reviews))
 		for i, rv := range reviews {
 			ids[i] = rv.ID
 		}
 		if voted, err = srv.store.HelpfulVotes(ctx, u.ID, ids); err != nil {
+			return itemPageView{}, err
+		}
+		if reported, err = srv.store.ReportsBy(ctx, u.ID, ids); err != nil {
 			return itemPageView{}, err
 		}
 		switch mine, err := srv.store.ReviewByUser(ctx, it.ID, u.ID); {
@@ -193,6 +198,7 @@ func (srv *Server) loadItemPage(r *http.Request, it store.Item, rq reviewQuery) 
 	v.Reviews = make([]reviewView, len(reviews))
 	for i, rv := range reviews {
 		v.Reviews[i] = srv.viewOf(rv, u, voted[rv.ID])
+		v.Reviews[i].Reported = reported[rv.ID]
 	}
 	return v, nil
 }
@@ -202,7 +208,8 @@ func (srv *Server) viewOf(rv store.Review, u *store.User, voted bool) reviewView
 	return reviewView{ID: rv.ID, Rating: rv.Rating, Summary: rv.Summary, Details: rv.Details, Author: rv.UserName,
 		HelpfulCount: rv.HelpfulCount, Date: isoDate(rv.CreatedAt), DateText: longDate(rv.CreatedAt),
 		Stars: srv.stars.rating(rv.Rating), Voted: voted, Mine: u != nil && u.ID == rv.UserID,
-		Edited: rv.UpdatedAt.Sub(rv.CreatedAt) > time.Minute}
+		CanReport: u != nil && u.ID != rv.UserID,
+		Edited:    rv.UpdatedAt.Sub(rv.CreatedAt) > time.Minute}
 }
 
 // attributesOf returns an item's attributes sorted by name.

@@ -31,6 +31,9 @@ type view struct {
 	// Canonical is the page's canonical address (canonicalURL), for pages whose address has
 	// variants; "" for none.
 	Canonical string
+	// OpenReports is the length of the moderation queue, for the admin nav on admin pages; -1
+	// when it could not be read.
+	OpenReports int
 }
 
 // templateFuncs are the functions every template may call. {{template "stars" (stars mean count)}}
@@ -42,6 +45,8 @@ func templateFuncs(static *staticFiles, stars *starPainter) template.FuncMap {
 		// The item page and the review forms (page_item.go).
 		"itemPath": itemPath,
 		"plural":   plural,
+		// The admin pages' nav (admin_reports.go).
+		"adminNav": adminNav,
 	}
 }
 
@@ -99,6 +104,7 @@ func (srv *Server) render(w http.ResponseWriter, r *http.Request, status int, na
 		v.Flash = srv.popFlash(r)
 	}
 	v.Path = r.URL.RequestURI()
+	v.OpenReports = srv.openReports(r, v.User)
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)

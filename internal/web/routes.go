@@ -37,6 +37,8 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("GET /reviews/{id}/delete", member(srv.confirmDeleteReview))
 	mux.HandleFunc("POST /reviews/{id}/delete", member(srv.deleteReview))
 	mux.HandleFunc("POST /reviews/{id}/helpful", member(srv.markHelpful))
+	mux.HandleFunc("GET /reviews/{id}/report", member(srv.reportPage))
+	mux.HandleFunc("POST /reviews/{id}/report", member(srv.reportReview))
 
 	// Accounts: sign-up, sign-in, sign-out and the account page. The API's /me is below.
 	mux.HandleFunc("GET /signup", page(srv.signupPage))
@@ -50,7 +52,7 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("POST /account/tokens", member(srv.createToken))
 	mux.HandleFunc("POST /account/tokens/{id}/revoke", member(srv.revokeToken))
 
-	// Admin: product lines, items, review removal and members.
+	// Admin: product lines, items, review removal, the queue of reported reviews and members.
 	mux.HandleFunc("GET /admin", admin(srv.adminHome))
 	mux.HandleFunc("GET /admin/lines/new", admin(srv.adminNewLine))
 	mux.HandleFunc("POST /admin/lines", admin(srv.adminCreateLine))
@@ -66,6 +68,8 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/items/{id}/delete", admin(srv.adminDeleteItem))
 	mux.HandleFunc("GET /admin/reviews/{id}/remove", admin(srv.adminConfirmRemoveReview))
 	mux.HandleFunc("POST /admin/reviews/{id}/remove", admin(srv.adminRemoveReview))
+	mux.HandleFunc("GET /admin/reports", admin(srv.adminReports))
+	mux.HandleFunc("POST /admin/reports/{id}/dismiss", admin(srv.adminDismissReports))
 	mux.HandleFunc("GET /admin/members", admin(srv.adminMembers))
 	mux.HandleFunc("POST /admin/members/{id}/role", admin(srv.adminSetRole))
 	mux.HandleFunc("POST /admin/members/{id}/status", admin(srv.adminSetStatus))
@@ -96,6 +100,7 @@ type apiRoute struct {
 func (srv *Server) apiRouteTable() []apiRoute {
 	member := srv.requireUser
 	admin := srv.requireAPIAdmin
+	moderator := func(h handlerFunc) handlerFunc { return srv.requireAPIAdminTo("read and settle reports", h) }
 	return []apiRoute{
 		{"GET", "/categories", srv.apiCategories},
 		{"POST", "/categories", admin(srv.apiCreateCategory)},
@@ -113,6 +118,10 @@ func (srv *Server) apiRouteTable() []apiRoute {
 		{"GET", "/reviews/{id}", srv.apiReview},
 		{"PATCH", "/reviews/{id}", member(srv.apiUpdateReview)},
 		{"DELETE", "/reviews/{id}", member(srv.apiDeleteReview)},
+		{"POST", "/reviews/{id}/reports", member(srv.apiReportReview)},
+		{"GET", "/reports", moderator(srv.apiReports)},
+		{"GET", "/reports/{id}", moderator(srv.apiReportedReview)},
+		{"DELETE", "/reports/{id}", moderator(srv.apiDismissReports)},
 		{"GET", "/me", member(srv.apiMe)},
 		{"GET", "/openapi.json", srv.apiOpenAPI},
 	}

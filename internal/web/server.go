@@ -29,6 +29,8 @@ type Options struct {
 	// SignInLimit bounds sign-in, sign-up and password-change attempts per client address and
 	// per account; zero means auth.SignInLimit (10 per 5 minutes).
 	SignInLimit auth.Limit
+	// ReportLimit bounds how many reviews one member reports; zero means 20 per hour.
+	ReportLimit auth.Limit
 }
 
 // Server holds what every handler needs.
@@ -58,6 +60,9 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	}
 	if opt.SignInLimit.Attempts <= 0 || opt.SignInLimit.Window <= 0 {
 		opt.SignInLimit = auth.SignInLimit
+	}
+	if opt.ReportLimit.Attempts <= 0 || opt.ReportLimit.Window <= 0 {
+		opt.ReportLimit = defaultReportLimit
 	}
 	static, err := loadStatic()
 	if err != nil {
