@@ -104,7 +104,7 @@ func (srv *Server) changePassword(w http.ResponseWriter, r *http.Request) error 
 	}
 	updated := *u
 	updated.SessionVersion = version
-	if err := srv.signIn(r, updated); err != nil {
+	if err := srv.signIn(w, r, updated); err != nil {
 		return err
 	}
 	srv.setFlash(r, "Password changed. Every other browser signed in to your account has been signed out.")

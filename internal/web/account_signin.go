@@ -25,6 +25,7 @@ func keepText(s string, limit int) string {
 // signupForm is the sign-up form as posted. The passwords are never rendered back.
 type signupForm struct {
 	Email, DisplayName, Next  string
+	SetupToken                string // set on the setup page, which makes the first admin
 	Password, PasswordConfirm string
 	Errors                    fieldErrors // "form" holds a message about the form as a whole
 }
@@ -150,7 +151,7 @@ func (srv *Server) signup(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The hash comes first in both outcomes, so a taken email answers no faster than a new one.
 	u := store.User{Email: f.Email, DisplayName: f.DisplayName, PasswordHash: auth.HashPassword(f.Password)}
-	err = srv.store.CreateAccount(r.Context(), &u)
+	err = srv.store.CreateUser(r.Context(), &u)
 	if errors.Is(err, store.ErrConflict) {
 		f.Errors.add("email", signupRefused)
 		return page(http.StatusUnprocessableEntity)
@@ -158,15 +159,11 @@ func (srv *Server) signup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := srv.signIn(r, u); err != nil {
+	if err := srv.signIn(w, r, u); err != nil {
 		return err
 	}
-	msg := "Welcome to Starboard, " + u.DisplayName + "."
-	if u.IsAdmin {
-		msg += " Yours is the site's first account, so you are its admin."
-	}
-	srv.setFlash(r, msg)
-	srv.log.Info("account created", "user", u.ID, "admin", u.IsAdmin)
+	srv.setFlash(r, "Welcome to Starboard, "+u.DisplayName+".")
+	srv.log.Info("account created", "user", u.ID)
 	http.Redirect(w, r, safeNext(f.Next), http.StatusSeeOther)
 	return nil
 }
@@ -221,7 +218,7 @@ func (srv *Server) login(w http.ResponseWriter, r *http.Request) error {
 			srv.log.Warn("rehash password", "user", u.ID, "err", err)
 		}
 	}
-	if err := srv.signIn(r, u); err != nil {
+	if err := srv.signIn(w, r, u); err != nil {
 		return err
 	}
 	srv.setFlash(r, "Signed in. Welcome back, "+u.DisplayName+".")

@@ -94,6 +94,16 @@ func (ts *testServer) logIn(t *testing.T, c *http.Client, email, pw string) {
 	}
 }
 
+// setCookie returns the Set-Cookie header of an answer that sets the cookie name, or "".
+func setCookie(h http.Header, name string) string {
+	for _, v := range h.Values("Set-Cookie") {
+		if strings.HasPrefix(v, name+"=") {
+			return v
+		}
+	}
+	return ""
+}
+
 // signedInAs returns the display name the layout shows for the client, or "".
 func (ts *testServer) signedInAs(t *testing.T, c *http.Client) string {
 	t.Helper()
@@ -136,22 +146,24 @@ func TestSignup(t *testing.T) {
 		if code != http.StatusSeeOther || h.Get("Location") != "/c/ipads" {
 			t.Fatalf("sign up = %d to %q, want 303 to /c/ipads\n%s", code, h.Get("Location"), body)
 		}
-		ck := h.Get("Set-Cookie")
+		ck := setCookie(h, "starboard_session")
 		for _, want := range []string{"starboard_session=", "HttpOnly", "SameSite=Lax", "Path=/"} {
 			if !strings.Contains(ck, want) {
 				t.Errorf("session cookie %q lacks %s", ck, want)
 			}
 		}
 		_, _, body = ts.get(t, "/")
-		if !strings.Contains(body, ">Ann</a>") || !strings.Contains(body, "you are its admin") {
-			t.Errorf("after sign-up the page does not name Ann as the first, admin account:\n%s", body)
+		if !strings.Contains(body, ">Ann</a>") || strings.Contains(body, `href="/admin"`) {
+			t.Errorf("after sign-up the page does not name Ann, or names her an admin:\n%s", body)
 		}
+		// The first account of a site is a member like any other: the setup address makes the
+		// admin (TestFirstStart).
 		u, err := s.UserByEmail(context.Background(), "ann@example.com")
-		if err != nil || !u.IsAdmin || !strings.HasPrefix(u.PasswordHash, "$argon2id$") {
+		if err != nil || u.IsAdmin || !strings.HasPrefix(u.PasswordHash, "$argon2id$") {
 			t.Errorf("stored account %+v, %v", u, err)
 		}
 
-		// The second account is a member, and next defaults to /.
+		// So is the second, and next defaults to /.
 		other := ts.newClient()
 		code, h, _ = ts.send(t, other, http.MethodPost, "/signup", signupValues("bob@example.com", "Bob", goodPassword))
 		if code != http.StatusSeeOther || h.Get("Location") != "/" {
@@ -478,7 +490,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 			return ts.send(t, api, http.MethodGet, "/api/v1/me", nil, "Authorization", "Bearer "+tok)
 		}
 		code, _, body = bearer(token)
-		if code != 200 || !strings.Contains(body, `"email":"ann@example.com"`) || !strings.Contains(body, `"is_admin":true`) {
+		if code != 200 || !strings.Contains(body, `"email":"ann@example.com"`) || !strings.Contains(body, `"is_admin":false`) {
 			t.Errorf("GET /api/v1/me with the token = %d %s", code, body)
 		}
 		if tokens, _ := s.APITokens(ctx, ann.ID); tokens[0].LastUsedAt == nil {
@@ -719,14 +731,20 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 			t.Error("HSTS without a trusted proxy")
 		}
 		_, h, _ = proxied.send(t, proxied.newClient(), "POST", "/signup", signupValues("ann@example.com", "Ann", goodPassword), "X-Forwarded-Proto", "https")
-		ck := h.Get("Set-Cookie")
+		ck := setCookie(h, "__Host-starboard_session")
 		for _, want := range []string{"__Host-starboard_session=", "Secure", "HttpOnly", "SameSite=Lax", "Path=/"} {
 			if !strings.Contains(ck, want) {
 				t.Errorf("HTTPS session cookie %q lacks %s", ck, want)
 			}
 		}
-		if strings.Contains(ck, "Domain=") {
-			t.Errorf("__Host- cookie with a Domain: %q", ck)
+		device := setCookie(h, "__Host-starboard_device")
+		for _, want := range []string{"Secure", "HttpOnly", "SameSite=Strict", "Path=/"} {
+			if !strings.Contains(device, want) {
+				t.Errorf("HTTPS device cookie %q lacks %s", device, want)
+			}
+		}
+		if strings.Contains(ck, "Domain=") || strings.Contains(device, "Domain=") {
+			t.Errorf("__Host- cookie with a Domain: %q, %q", ck, device)
 		}
 	})
 }

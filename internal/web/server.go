@@ -46,6 +46,8 @@ type Server struct {
 	handler   http.Handler
 	// sitemapURLs is the most addresses one sitemap holds (seo.go).
 	sitemapURLs int
+	// devices holds the key of device cookies (device.go).
+	devices deviceKeys
 	// htmlPatterns are the routes of the HTML pages, feeds and health checks, for tests.
 	htmlPatterns []string
 }

@@ -54,7 +54,7 @@ func (ts *testServer) newClient() *http.Client {
 func (ts *testServer) signInAs(t *testing.T, u store.User) {
 	t.Helper()
 	h := ts.srv.loadSession(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := ts.srv.signIn(r, u); err != nil {
+		if err := ts.srv.signIn(w, r, u); err != nil {
 			t.Error(err)
 		}
 	}))
