@@ -138,7 +138,7 @@ func TestSetDisplayNameAndPassword(t *testing.T) {
 		if err := s.SetDisplayName(ctx, 999999, "Nobody"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SetDisplayName of nobody: %v", err)
 		}
-		v, err := s.SetPassword(ctx, f.alice.ID, "new-hash")
+		v, err := s.SetPassword(ctx, f.alice.ID, "new-hash", false)
 		if err != nil || v != 2 {
 			t.Fatalf("SetPassword = %d, %v; want version 2", v, err)
 		}
@@ -146,7 +146,7 @@ func TestSetDisplayNameAndPassword(t *testing.T) {
 		if u.DisplayName != "Alice B." || u.PasswordHash != "new-hash" || u.SessionVersion != 2 {
 			t.Errorf("after changes: %+v", u)
 		}
-		if _, err := s.SetPassword(ctx, 999999, "h"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.SetPassword(ctx, 999999, "h", true); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SetPassword of nobody: %v", err)
 		}
 		// A rehash replaces only the hash it was computed from, and keeps sessions.

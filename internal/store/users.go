@@ -133,14 +133,22 @@ func (s *Store) SetDisplayName(ctx context.Context, userID int64, name string) e
 }
 
 // SetPassword replaces a member's password hash and ends all their sessions by moving the session
-// version on, in one statement. It returns the new session version, which the session that made
-// the change takes on to stay signed in.
-func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) (int64, error) {
+// version on, and with revokeTokens deletes every API token of theirs, in one transaction. It
+// returns the new session version, which the session that made the change takes on to stay
+// signed in.
+func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, revokeTokens bool) (int64, error) {
 	var version int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx,
+		if err := tx.QueryRowContext(ctx,
 			`UPDATE users SET password_hash = $1, session_version = session_version + 1, updated_at = $2
-			 WHERE id = $3 RETURNING session_version`, hash, now(), userID).Scan(&version)
+			 WHERE id = $3 RETURNING session_version`, hash, now(), userID).Scan(&version); err != nil {
+			return err
+		}
+		if !revokeTokens {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, userID)
+		return err
 	})
 	return version, wrap("set password", err)
 }

@@ -468,14 +468,12 @@ func TestAPITokenLifecycle(t *testing.T) {
 		if code, _, body := ts.post(t, "/account/tokens", url.Values{"name": {""}}); code != 422 || !strings.Contains(body, `id="token_name-error"`) {
 			t.Errorf("nameless token = %d", code)
 		}
-		code, h, _ := ts.post(t, "/account/tokens", url.Values{"name": {"laptop script"}})
-		if code != http.StatusSeeOther || h.Get("Location") != "/account" {
-			t.Fatalf("create token = %d", code)
-		}
-		code, h, body := ts.get(t, "/account")
+		// The answer to the POST shows the token; nothing else ever does.
+		code, h, body := ts.post(t, "/account/tokens", url.Values{"name": {"laptop script"}})
 		token := regexp.MustCompile(`sb_[A-Za-z0-9_-]{43}`).FindString(body)
-		if code != 200 || token == "" || !strings.Contains(body, "laptop script") || !strings.Contains(h.Get("Cache-Control"), "no-store") {
-			t.Fatalf("account page after creating a token = %d, token %q, Cache-Control %q", code, token, h.Get("Cache-Control"))
+		if code != 200 || token == "" || !strings.Contains(body, "laptop script") || !strings.Contains(body, "Copy it now") ||
+			h.Get("Cache-Control") != "no-store" {
+			t.Fatalf("create token = %d, token %q, Cache-Control %q", code, token, h.Get("Cache-Control"))
 		}
 		if _, _, body := ts.get(t, "/account"); strings.Contains(body, token) {
 			t.Error("the token is shown a second time")
@@ -535,6 +533,103 @@ func TestAPITokenLifecycle(t *testing.T) {
 		}
 		if code, _, _ := bearer(token); code != http.StatusUnauthorized {
 			t.Errorf("revoked token = %d, want 401", code)
+		}
+	})
+}
+
+// TestSignInStartsAfresh: Alice creates an API token and leaves a message in her session; Bob
+// signs in on the same browser. Bob sees neither, and no session ever holds a plaintext token.
+func TestSignInStartsAfresh(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ts := newTestServerWith(t, s, manyAttempts)
+		bob := store.User{Email: "bob@example.com", DisplayName: "Bob", PasswordHash: auth.HashPassword(goodPassword)}
+		if err := s.CreateUser(context.Background(), &bob); err != nil {
+			t.Fatal(err)
+		}
+		ts.signUp(t, ts.client, "alice@example.com", "Alice")
+		ts.get(t, "/") // the welcome is shown and gone
+		code, _, body := ts.post(t, "/account/tokens", url.Values{"name": {"alice's script"}})
+		token := regexp.MustCompile(`sb_[A-Za-z0-9_-]{43}`).FindString(body)
+		if code != 200 || token == "" {
+			t.Fatalf("create token = %d", code)
+		}
+		if data := ts.sessionData(t); strings.Contains(string(data), "sb_") || strings.Contains(string(data), token[3:]) {
+			t.Errorf("Alice's session holds her token: %q", data)
+		}
+		// Alice leaves a one-time message unread, and Bob signs in before any page shows it.
+		if code, _, _ := ts.post(t, "/account/name", url.Values{"display_name": {"Alice A."}}); code != http.StatusSeeOther {
+			t.Fatalf("change name = %d", code)
+		}
+		aliceSession := ts.sessionCookie(ts.client)
+		ts.logIn(t, ts.client, "bob@example.com", goodPassword)
+		if ts.sessionCookie(ts.client) == aliceSession {
+			t.Error("Bob signed in under Alice's session id")
+		}
+		_, _, body = ts.get(t, "/account")
+		if !strings.Contains(body, "bob@example.com") || strings.Contains(body, token) || strings.Contains(body, "sb_") ||
+			strings.Contains(body, "Alice") {
+			t.Errorf("Bob's account page shows something of Alice's:\n%s", body)
+		}
+		if data := ts.sessionData(t); strings.Contains(string(data), "sb_") || strings.Contains(string(data), "Alice") {
+			t.Errorf("Bob's session holds Alice's values: %q", data)
+		}
+		// The token still works for Alice's programs: it was shown, not lost.
+		if code, _, _ := ts.send(t, ts.newClient(), http.MethodGet, "/api/v1/me", nil, "Authorization", "Bearer "+token); code != 200 {
+			t.Errorf("Alice's token = %d", code)
+		}
+	})
+}
+
+// A password change revokes every API token when its box is ticked (as it is by default), and
+// keeps them when it is not.
+func TestChangePasswordRevokesTokens(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ts := newTestServerWith(t, s, manyAttempts)
+		ts.signUp(t, ts.client, "ann@example.com", "Ann")
+		_, _, body := ts.get(t, "/account")
+		if !strings.Contains(body, `name="revoke_tokens" type="checkbox" value="1" checked>`) {
+			t.Errorf("the revoke box is not ticked by default:\n%s", body)
+		}
+		newToken := func() string {
+			t.Helper()
+			_, _, body := ts.post(t, "/account/tokens", url.Values{"name": {"script"}})
+			return regexp.MustCompile(`sb_[A-Za-z0-9_-]{43}`).FindString(body)
+		}
+		me := func(token string) int {
+			code, _, _ := ts.send(t, ts.newClient(), http.MethodGet, "/api/v1/me", nil, "Authorization", "Bearer "+token)
+			return code
+		}
+		change := func(from, to string, revoke bool) {
+			t.Helper()
+			f := url.Values{"current_password": {from}, "password": {to}, "password_confirm": {to}}
+			if revoke {
+				f.Set("revoke_tokens", "1")
+			}
+			if code, _, body := ts.post(t, "/account/password", f); code != http.StatusSeeOther {
+				t.Fatalf("change password = %d\n%s", code, body)
+			}
+		}
+		kept := newToken()
+		change(goodPassword, "second fine passphrase", false)
+		if code := me(kept); code != 200 {
+			t.Errorf("token after a change with the box unticked = %d, want 200", code)
+		}
+		// An error keeps the box as it was sent.
+		f := url.Values{"current_password": {"wrong one"}, "password": {"x"}}
+		if _, _, body := ts.post(t, "/account/password", f); strings.Contains(body, `value="1" checked>`) {
+			t.Error("the revoke box came back ticked after it was sent unticked")
+		}
+		gone := newToken()
+		change("second fine passphrase", "third fine passphrase", true)
+		for _, tok := range []string{kept, gone} {
+			if code := me(tok); code != http.StatusUnauthorized {
+				t.Errorf("token after a change with the box ticked = %d, want 401", code)
+			}
+		}
+		if _, _, body := ts.get(t, "/account"); !strings.Contains(body, "Every API token has been revoked too.") || !strings.Contains(body, "You have no API tokens.") {
+			t.Errorf("after revoking:\n%s", body)
 		}
 	})
 }

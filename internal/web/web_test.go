@@ -357,7 +357,7 @@ func TestSessionUserLifecycle(t *testing.T) {
 			t.Error("the session does not hold on a second instance")
 		}
 		// A password change moves the session version on, which ends every session.
-		if _, err := s.SetPassword(context.Background(), u.ID, auth.HashPassword("another-good-password")); err != nil {
+		if _, err := s.SetPassword(context.Background(), u.ID, auth.HashPassword("another-good-password"), false); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, body := ts.get(t, "/"); strings.Contains(body, ">ann</a>") {
