@@ -88,8 +88,12 @@ func (srv *Server) changePassword(w http.ResponseWriter, r *http.Request) error 
 		errs.add("current_password", "Enter your current password.")
 	} else {
 		// Someone at an unattended signed-in browser may not guess the current password either.
-		if done, err := srv.limitAttempts(w, r, "password", u.Email, &errs, page); done {
+		wait, err := srv.hit(r, srv.opt.SignInLimit, auth.AddressKey("password", srv.remoteAddress(r)), auth.AccountKey("password", u.Email))
+		if err != nil {
 			return err
+		}
+		if wait > 0 {
+			return srv.refuseAttempt(w, r, "password", wait, &errs, page)
 		}
 		if !auth.VerifyPassword(current, u.PasswordHash) {
 			errs.add("current_password", "That is not your current password.")

@@ -146,8 +146,13 @@ func (srv *Server) signup(w http.ResponseWriter, r *http.Request) error {
 	if !f.validate() {
 		return page(http.StatusUnprocessableEntity)
 	}
-	if done, err := srv.limitAttempts(w, r, "signup", f.Email, &f.Errors, page); done {
+	// Per address only: see ratelimit.go.
+	wait, err := srv.hit(r, srv.opt.SignInLimit, auth.AddressKey("signup", srv.remoteAddress(r)))
+	if err != nil {
 		return err
+	}
+	if wait > 0 {
+		return srv.refuseAttempt(w, r, "signup", wait, &f.Errors, page)
 	}
 	// The hash comes first in both outcomes, so a taken email answers no faster than a new one.
 	u := store.User{Email: f.Email, DisplayName: f.DisplayName, PasswordHash: auth.HashPassword(f.Password)}
@@ -191,8 +196,12 @@ func (srv *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if !f.validate() {
 		return page(http.StatusUnprocessableEntity)
 	}
-	if done, err := srv.limitAttempts(w, r, "login", f.Email, &f.Errors, page); done {
+	attempt, wait, err := srv.countSignIn(r, f.Email)
+	if err != nil {
 		return err
+	}
+	if wait > 0 {
+		return srv.refuseAttempt(w, r, "login", wait, &f.Errors, page)
 	}
 	u, err := srv.store.UserByEmail(r.Context(), f.Email)
 	switch {
@@ -205,14 +214,7 @@ func (srv *Server) login(w http.ResponseWriter, r *http.Request) error {
 		f.Errors.add("form", wrongCredentials)
 		return page(http.StatusUnprocessableEntity)
 	}
-	// Success: the account's counter starts afresh, and the address gets its attempt back, so
-	// the address counter counts failures and many people behind one NAT can still sign in.
-	if err := srv.store.ClearRateLimit(r.Context(), auth.AccountKey("login", f.Email)); err != nil {
-		srv.log.Warn("clear rate limit", "err", err)
-	}
-	if err := srv.store.UndoRateLimitHit(r.Context(), auth.AddressKey("login", srv.remoteAddress(r))); err != nil {
-		srv.log.Warn("undo rate limit hit", "err", err)
-	}
+	srv.signInSucceeded(r, attempt)
 	if auth.NeedsRehash(u.PasswordHash) {
 		if err := srv.store.RehashPassword(r.Context(), u.ID, u.PasswordHash, auth.HashPassword(f.Password)); err != nil {
 			srv.log.Warn("rehash password", "user", u.ID, "err", err)
