@@ -40,6 +40,11 @@ func (s *Store) CreateSetupToken(ctx context.Context, hash string, at, staleBefo
 	return created, wrap("create setup token", err)
 }
 
+// setupTokenWorks asks whether the setup token with hash $1, made at or after $2, still works:
+// only while the site has no admin.
+const setupTokenWorks = `SELECT EXISTS (SELECT 1 FROM setup_tokens WHERE token_hash = $1 AND created_at >= $2)
+	AND NOT EXISTS (SELECT 1 FROM users WHERE is_admin)`
+
 // SetupTokenValid reports whether hash is that of a setup token made at or after since, on a
 // site that still has no admin.
 func (s *Store) SetupTokenValid(ctx context.Context, hash string, since time.Time) (bool, error) {
@@ -48,8 +53,7 @@ func (s *Store) SetupTokenValid(ctx context.Context, hash string, since time.Tim
 	}
 	var ok bool
 	err := s.r.QueryRowContext(ctx,
-		`SELECT EXISTS (SELECT 1 FROM setup_tokens WHERE token_hash = $1 AND created_at >= $2)
-		 AND NOT EXISTS (SELECT 1 FROM users WHERE is_admin)`, hash, since.UTC()).Scan(&ok)
+		setupTokenWorks, hash, since.UTC()).Scan(&ok)
 	return ok, wrap("setup token valid", err)
 }
 
@@ -69,8 +73,7 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, hash string, since time.Ti
 		}
 		var ok bool
 		if err := tx.QueryRowContext(ctx,
-			`SELECT EXISTS (SELECT 1 FROM setup_tokens WHERE token_hash = $1 AND created_at >= $2)
-			 AND NOT EXISTS (SELECT 1 FROM users WHERE is_admin)`, hash, since.UTC()).Scan(&ok); err != nil {
+			setupTokenWorks, hash, since.UTC()).Scan(&ok); err != nil {
 			return err
 		}
 		if !ok {
