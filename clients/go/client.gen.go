@@ -287,8 +287,11 @@ type Problem struct {
 	// Detail What went wrong and what to do, for a person.
 	Detail *string `json:"detail,omitempty"`
 
-	// Errors The fields (body fields, parameters or headers) at fault.
+	// Errors The fields (body fields, parameters or headers) at fault, in the order found: at most 20 of them (more_errors counts the rest). Each field name and message is at most 200 characters.
 	Errors *[]FieldError `json:"errors,omitempty"`
+
+	// MoreErrors How many more fields were at fault than errors lists; absent when it lists them all.
+	MoreErrors *int32 `json:"more_errors,omitempty"`
 
 	// Status The HTTP status code.
 	Status int `json:"status"`

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/starboard/starboard/internal/auth"
 	"github.com/starboard/starboard/internal/config"
 	"github.com/starboard/starboard/internal/demo"
 	"github.com/starboard/starboard/internal/store"
@@ -271,6 +272,9 @@ func (e env) serve(ctx context.Context, args []string) error {
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("starboard listening", "url", "http://"+ln.Addr().String(), "database", string(s.Dialect()),
 		"dsn", store.Redact(opt.DSN))
+	if err := e.announceSetup(ctx, s, log, siteAddress(cfg.BaseURL, ln.Addr())); err != nil {
+		log.Warn("no setup address", "err", err)
+	}
 
 	select {
 	case err := <-errc:
@@ -285,6 +289,41 @@ func (e env) serve(ctx context.Context, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// announceSetup makes a one-time setup address when the site has no admin, and logs it and
+// prints it on standard error: whoever can read this instance's output may create the first
+// admin (`starboard user create --admin` does the same). The token is stored hashed in the
+// database, so any instance answers it; each start makes a new one, and one older than
+// auth.SetupTokenLifetime stops working.
+func (e env) announceSetup(ctx context.Context, s *store.Store, log *slog.Logger, base string) error {
+	token, hash := auth.NewSetupToken()
+	now := time.Now()
+	made, err := s.CreateSetupToken(ctx, hash, now, now.Add(-auth.SetupTokenLifetime))
+	if err != nil || !made {
+		return err
+	}
+	link := base + web.SetupPath(token)
+	log.Warn("this site has no admin yet: open the setup address to create one (it works once, for 24 hours)", "setup_url", link)
+	fmt.Fprintf(e.stderr, "\nThis site has no admin yet. To create one, open\n\n    %s\n\n"+
+		"(it works once, for 24 hours), or run: starboard user create --admin --email YOU@EXAMPLE.COM\n\n", link)
+	return nil
+}
+
+// siteAddress returns the base of the site's absolute addresses: BASE_URL when set, else the
+// address the server listens on (localhost for all interfaces).
+func siteAddress(baseURL string, addr net.Addr) string {
+	if baseURL != "" {
+		return baseURL
+	}
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // sweepExpired deletes expired sessions, stale rate-limit counters and expired idempotency keys

@@ -5,11 +5,12 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/starboard/starboard/internal/auth"
 	"github.com/starboard/starboard/internal/store"
 	"github.com/starboard/starboard/internal/store/storetest"
 )
@@ -123,7 +124,8 @@ func TestServeStopsCleanly(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	env := map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "s.db"), "LOG_FORMAT": "json"}
+	opt := storetest.Options(t, store.SQLite)
+	env := map[string]string{"DATABASE_URL": "sqlite:" + opt.DSN, "LOG_FORMAT": "json"}
 	done := make(chan struct {
 		code   int
 		stderr string
@@ -158,5 +160,23 @@ func TestServeStopsCleanly(t *testing.T) {
 		if !strings.Contains(got.stderr, want) {
 			t.Errorf("log lacks %s:\n%s", want, got.stderr)
 		}
+	}
+
+	// The demo site has members but no admin: serve logged a setup address, and printed it for
+	// a person too, whose token the database knows (hashed).
+	m := regexp.MustCompile(`"setup_url":"(http://` + regexp.QuoteMeta(addr) + `/setup\?token=([A-Za-z0-9_-]{43}))"`).FindStringSubmatch(got.stderr)
+	if m == nil {
+		t.Fatalf("no setup address logged:\n%s", got.stderr)
+	}
+	if !strings.Contains(got.stderr, "\n    "+m[1]+"\n") {
+		t.Errorf("the setup address is not printed on a line of its own:\n%s", got.stderr)
+	}
+	s, err := store.Open(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if ok, err := s.SetupTokenValid(context.Background(), auth.HashToken(m[2]), time.Now().Add(-time.Hour)); err != nil || !ok {
+		t.Errorf("the logged setup token is not valid: %v, %v", ok, err)
 	}
 }

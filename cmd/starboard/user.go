@@ -66,11 +66,7 @@ func (e env) userCreate(ctx context.Context, args []string) error {
 	}
 	defer s.Close()
 	u := store.User{Email: email, DisplayName: name, PasswordHash: auth.HashPassword(pw), IsAdmin: admin}
-	if admin {
-		err = s.CreateUser(ctx, &u)
-	} else {
-		err = s.CreateAccount(ctx, &u) // the first account of a site without an admin becomes one
-	}
+	err = s.CreateUser(ctx, &u)
 	if errors.Is(err, store.ErrConflict) {
 		return usageError{fmt.Errorf("an account with the email %s already exists", email)}
 	}

@@ -96,12 +96,16 @@ func TestUserCreateAndList(t *testing.T) {
 	}
 }
 
-// The first account of an empty site is an admin even without --admin.
-func TestUserCreateFirstIsAdmin(t *testing.T) {
+// The first account of an empty site is a member without --admin, and an admin with it.
+func TestUserCreateFirstIsMember(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{"DATABASE_URL": "sqlite:" + storetest.Options(t, store.SQLite).DSN}
 	code, out, errOut := runWithInput(t, env, "a long operator passphrase\n", "user", "create", "--email", "first@example.com")
-	if code != 0 || !strings.Contains(out, "created admin first@example.com") {
+	if code != 0 || !strings.Contains(out, "created member first@example.com") {
 		t.Errorf("first account: %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = runWithInput(t, env, "a long operator passphrase\n", "user", "create", "--email", "boss@example.com", "--admin")
+	if code != 0 || !strings.Contains(out, "created admin boss@example.com") {
+		t.Errorf("with --admin: %d %q %q", code, out, errOut)
 	}
 }

@@ -128,7 +128,8 @@ func TestKeys(t *testing.T) {
 		"::ffff:203.0.113.9":   "login:ip:203.0.113.9",
 		"2001:db8:1:2:3:4:5:6": "login:ip:2001:db8:1:2::/64",
 		"2001:db8:1:2:ff::1":   "login:ip:2001:db8:1:2::/64",
-		"not-an-ip":            "login:ip:not-an-ip",
+		"fe80::1%eth0":         "login:ip:fe80::/64",
+		"not-an-ip":            "login:ip:h" + "f5f62736e24bd225db003180430b11ba", // hashed: no key grows with its input
 	} {
 		if got := AddressKey("login", in); got != want {
 			t.Errorf("AddressKey(%q) = %q, want %q", in, got, want)
@@ -230,4 +231,34 @@ func FuzzAccountFields(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestDeviceCookie(t *testing.T) {
+	t.Parallel()
+	key, other := []byte("a key of the site, 32 bytes long"), []byte("another site's key, also 32 long")
+	v := NewDeviceCookie(key, "Ann@Example.com")
+	id, ok := KnownDevice(key, v, " ann@example.com")
+	if !ok || len(id) != 32 {
+		t.Fatalf("KnownDevice of a fresh cookie = %q, %v", id, ok)
+	}
+	if again, _ := KnownDevice(key, NewDeviceCookie(key, "ann@example.com"), "ann@example.com"); again == id {
+		t.Error("two devices got one id")
+	}
+	tampered := []byte(v)
+	tampered[5] ^= 1
+	for name, c := range map[string]struct {
+		key          []byte
+		value, email string
+	}{
+		"another account": {key, v, "bob@example.com"},
+		"another key":     {other, v, "ann@example.com"},
+		"tampered":        {key, string(tampered), "ann@example.com"},
+		"truncated":       {key, v[:len(v)-1], "ann@example.com"},
+		"empty":           {key, "", "ann@example.com"},
+		"long":            {key, v + v, "ann@example.com"},
+	} {
+		if _, ok := KnownDevice(c.key, c.value, c.email); ok {
+			t.Errorf("%s: accepted", name)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
+	"time"
 )
 
 // TokenPrefix starts every API token, so a leaked one is easy to recognise (and to scan for).
@@ -25,4 +26,17 @@ func NewToken() (token, hash string) {
 func HashToken(token string) string {
 	sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
 	return hex.EncodeToString(sum[:])
+}
+
+// SetupTokenLifetime is how long a setup address works, at most: serve makes a new one at each
+// start while the site has no admin.
+const SetupTokenLifetime = 24 * time.Hour
+
+// NewSetupToken returns a one-time setup token (32 random bytes, base64url) and the hash to
+// store for it. Unlike an API token it has no prefix: it is never a credential for the API.
+func NewSetupToken() (token, hash string) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, HashToken(token)
 }

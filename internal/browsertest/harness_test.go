@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/starboard/starboard/internal/auth"
 	"github.com/starboard/starboard/internal/demo"
 	"github.com/starboard/starboard/internal/store"
 	"github.com/starboard/starboard/internal/store/storetest"
@@ -204,6 +205,26 @@ type member struct {
 func signUp(t *testing.T, ctx context.Context, s *site, m member, next string) {
 	t.Helper()
 	open(t, ctx, s, "/signup?next="+url.QueryEscape(next))
+	fillAccountForm(t, ctx, m, next)
+}
+
+// setUp makes the site's first admin through the setup page, as its operator would with the
+// address serve logs, which signs the browser in and lands on /admin.
+func setUp(t *testing.T, ctx context.Context, s *site, m member) {
+	t.Helper()
+	token, hash := auth.NewSetupToken()
+	now := time.Now()
+	if _, err := s.store.CreateSetupToken(context.Background(), hash, now, now.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	checkPage(t, ctx, "/setup", open(t, ctx, s, web.SetupPath(token)))
+	fillAccountForm(t, ctx, m, "/admin")
+}
+
+// fillAccountForm fills in and submits the open sign-up or setup form, and wants to land on next
+// signed in as m.
+func fillAccountForm(t *testing.T, ctx context.Context, m member, next string) {
+	t.Helper()
 	res := submit(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), m.Email),
 		chromedp.SendKeys(chromedp.CSS(`input[name="display_name"]`), m.Name),
@@ -212,10 +233,10 @@ func signUp(t *testing.T, ctx context.Context, s *site, m member, next string) {
 		chromedp.Submit(chromedp.CSS(`input[name="email"]`)),
 	)
 	if res.Status != 200 || !strings.HasSuffix(strings.TrimSuffix(res.URL, "#"), next) {
-		t.Fatalf("sign-up answered %d at %s, want 200 at %s", res.Status, res.URL, next)
+		t.Fatalf("the account form answered %d at %s, want 200 at %s", res.Status, res.URL, next)
 	}
 	if signedIn := eval[bool](t, ctx, `document.body.textContent.includes(`+jsString(m.Name)+`)`); !signedIn {
-		t.Fatalf("after sign-up the page does not name %s", m.Name)
+		t.Fatalf("after creating the account the page does not name %s", m.Name)
 	}
 }
 

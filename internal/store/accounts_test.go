@@ -12,76 +12,117 @@ import (
 	"github.com/starboard/starboard/internal/store/storetest"
 )
 
-func TestCreateAccountFirstIsAdmin(t *testing.T) {
+// TestSetupTokens: a setup token works only while the site has no admin and only while fresh;
+// the first admin made with one uses up every one; a taken email is a conflict and uses up
+// nothing.
+func TestSetupTokens(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		first := store.User{Email: "First@Example.com", DisplayName: "First", PasswordHash: "x"}
-		if err := s.CreateAccount(ctx, &first); err != nil {
+		t0 := time.Now().UTC()
+		since := t0.Add(-time.Hour)
+		newFixture(t, s) // alice and bob, members
+		if has, err := s.HasAdmin(ctx); err != nil || has {
+			t.Fatalf("HasAdmin on a site of members = %v, %v", has, err)
+		}
+		for _, tok := range []struct {
+			hash string
+			at   time.Time
+		}{{"old", t0.Add(-2 * time.Hour)}, {"one", t0}, {"two", t0}} {
+			if made, err := s.CreateSetupToken(ctx, tok.hash, tok.at, since); err != nil || !made {
+				t.Fatalf("CreateSetupToken(%s) = %v, %v", tok.hash, made, err)
+			}
+		}
+		for hash, want := range map[string]bool{"old": false, "one": true, "two": true, "none": false, "bad\x00": false} {
+			if ok, err := s.SetupTokenValid(ctx, hash, since); err != nil || ok != want {
+				t.Errorf("SetupTokenValid(%q) = %v, %v; want %v", hash, ok, err, want)
+			}
+		}
+		taken := store.User{Email: "ALICE@example.com", DisplayName: "Alice", PasswordHash: "x"}
+		if err := s.CreateFirstAdmin(ctx, "one", since, &taken); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("first admin with a taken email: %v, want ErrConflict", err)
+		}
+		stale := store.User{Email: "stale@example.com", DisplayName: "Stale", PasswordHash: "x"}
+		if err := s.CreateFirstAdmin(ctx, "old", since, &stale); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("first admin with a stale token: %v, want ErrNotFound", err)
+		}
+		boss := store.User{Email: "Boss@example.com", DisplayName: "Boss", PasswordHash: "x"}
+		if err := s.CreateFirstAdmin(ctx, "one", since, &boss); err != nil {
 			t.Fatal(err)
 		}
-		second := store.User{Email: "second@example.com", DisplayName: "Second", PasswordHash: "x"}
-		if err := s.CreateAccount(ctx, &second); err != nil {
-			t.Fatal(err)
+		if u, err := s.User(ctx, boss.ID); err != nil || !u.IsAdmin || u.Email != "boss@example.com" || u.SessionVersion != 1 {
+			t.Errorf("first admin stored as %+v, %v", u, err)
 		}
-		if !first.IsAdmin || second.IsAdmin || first.Email != "first@example.com" || first.SessionVersion != 1 {
-			t.Errorf("first %+v, second %+v: want only the first an admin", first, second)
+		again := store.User{Email: "again@example.com", DisplayName: "Again", PasswordHash: "x"}
+		for _, hash := range []string{"one", "two"} {
+			if err := s.CreateFirstAdmin(ctx, hash, since, &again); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("token %s after the first admin: %v, want ErrNotFound", hash, err)
+			}
+			if ok, _ := s.SetupTokenValid(ctx, hash, since); ok {
+				t.Errorf("token %s still valid after the first admin", hash)
+			}
 		}
-		if u, _ := s.User(ctx, first.ID); !u.IsAdmin {
-			t.Error("the first account is not stored as an admin")
+		if made, err := s.CreateSetupToken(ctx, "three", t0, since); err != nil || made {
+			t.Errorf("CreateSetupToken with an admin = %v, %v; want none made", made, err)
 		}
-		again := store.User{Email: "FIRST@example.com", DisplayName: "Again", PasswordHash: "x"}
-		if err := s.CreateAccount(ctx, &again); !errors.Is(err, store.ErrConflict) {
-			t.Errorf("taken email in another case: %v, want ErrConflict", err)
+		if has, _ := s.HasAdmin(ctx); !has {
+			t.Error("HasAdmin false after the first admin")
 		}
 	})
 }
 
-// Members loaded without an admin (the demo data) do not stop the first sign-up becoming one.
-func TestCreateAccountAdminWhenNoneYet(t *testing.T) {
+// Two setups at once, with two tokens, make one admin.
+func TestCreateFirstAdminRace(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		newFixture(t, s) // alice and bob, neither an admin
-		u := store.User{Email: "owner@example.com", DisplayName: "Owner", PasswordHash: "x"}
-		if err := s.CreateAccount(ctx, &u); err != nil || !u.IsAdmin {
-			t.Errorf("first account on a site with no admin: admin %v, %v", u.IsAdmin, err)
+		now := time.Now()
+		const n = 6
+		for i := range n {
+			if _, err := s.CreateSetupToken(ctx, fmt.Sprint("token", i), now, now.Add(-time.Hour)); err != nil {
+				t.Fatal(err)
+			}
 		}
-	})
-}
-
-func TestCreateAccountRaceMakesOneAdmin(t *testing.T) {
-	t.Parallel()
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		const n = 8
 		var wg sync.WaitGroup
 		errs := make(chan error, n)
 		for i := range n {
 			wg.Go(func() {
 				u := store.User{Email: fmt.Sprintf("racer%d@example.com", i), DisplayName: "Racer", PasswordHash: "x"}
-				errs <- s.CreateAccount(ctx, &u)
+				errs <- s.CreateFirstAdmin(ctx, fmt.Sprint("token", i), now.Add(-time.Hour), &u)
 			})
 		}
 		wg.Wait()
 		close(errs)
+		made := 0
 		for err := range errs {
-			if err != nil {
-				t.Fatal(err)
+			switch {
+			case err == nil:
+				made++
+			case !errors.Is(err, store.ErrNotFound):
+				t.Error(err)
 			}
 		}
 		users, err := s.Users(ctx)
-		if err != nil {
-			t.Fatal(err)
+		if err != nil || made != 1 || len(users) != 1 || !users[0].IsAdmin {
+			t.Errorf("%d setups succeeded, %d accounts (%v); want one admin", made, len(users), err)
 		}
-		admins := 0
-		for _, u := range users {
-			if u.IsAdmin {
-				admins++
-			}
+	})
+}
+
+// SiteKey stores the first secret offered and returns it ever after.
+func TestSiteKey(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		first, err := s.SiteKey(ctx, "device-cookie", "first")
+		if err != nil || first != "first" {
+			t.Fatalf("SiteKey = %q, %v", first, err)
 		}
-		if len(users) != n || admins != 1 {
-			t.Errorf("%d accounts with %d admins, want %d with 1", len(users), admins, n)
+		if again, err := s.SiteKey(ctx, "device-cookie", "second"); err != nil || again != "first" {
+			t.Errorf("SiteKey again = %q, %v; want the first", again, err)
+		}
+		if other, _ := s.SiteKey(ctx, "other", "second"); other != "second" {
+			t.Errorf("another name = %q", other)
 		}
 	})
 }
@@ -97,7 +138,7 @@ func TestSetDisplayNameAndPassword(t *testing.T) {
 		if err := s.SetDisplayName(ctx, 999999, "Nobody"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SetDisplayName of nobody: %v", err)
 		}
-		v, err := s.SetPassword(ctx, f.alice.ID, "new-hash")
+		v, err := s.SetPassword(ctx, f.alice.ID, "new-hash", false)
 		if err != nil || v != 2 {
 			t.Fatalf("SetPassword = %d, %v; want version 2", v, err)
 		}
@@ -105,7 +146,7 @@ func TestSetDisplayNameAndPassword(t *testing.T) {
 		if u.DisplayName != "Alice B." || u.PasswordHash != "new-hash" || u.SessionVersion != 2 {
 			t.Errorf("after changes: %+v", u)
 		}
-		if _, err := s.SetPassword(ctx, 999999, "h"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.SetPassword(ctx, 999999, "h", true); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SetPassword of nobody: %v", err)
 		}
 		// A rehash replaces only the hash it was computed from, and keeps sessions.

@@ -109,7 +109,9 @@ var copyTables = []copyTable{
 
 // transientTables are never copied: their rows only matter for minutes and refill by themselves.
 var transientTables = map[string]string{
-	"rate_limits": "transient counters that refill by themselves",
+	"rate_limits":  "transient counters that refill by themselves",
+	"setup_tokens": "one-time setup addresses, made again at start while a site has no admin",
+	"site_keys":    "the device-cookie key, made again when missing: browsers sign in once more as unknown devices",
 }
 
 // CopyOptions say what Copy moves and how it reports.
@@ -301,7 +303,9 @@ func (s *Store) emptyTarget(ctx context.Context, tx *sql.Tx, force bool) error {
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+name+`)`).Scan(&hasRows); err != nil {
 			return wrap("copy: check target", err)
 		}
-		if hasRows {
+		// Transient rows are no data to lose: a target that only served its setup page or
+		// counted a sign-in is still empty.
+		if _, transient := transientTables[name]; hasRows && !transient {
 			full = append(full, name)
 		}
 	}

@@ -118,38 +118,6 @@ func (s *Store) CreateUsers(ctx context.Context, users []User) error {
 	return wrap("create users", err)
 }
 
-// CreateAccount inserts u like CreateUser, except that the account is made an admin when the site
-// has no admin yet: the first account of a new site runs it. u.IsAdmin reports which it became.
-// Concurrent first sign-ups make exactly one admin.
-func (s *Store) CreateAccount(ctx context.Context, u *User) error {
-	t := now()
-	u.Email = normalizeEmail(u.Email)
-	if u.SessionVersion == 0 {
-		u.SessionVersion = 1
-	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var hasAdmin bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE is_admin)`).Scan(&hasAdmin); err != nil {
-			return err
-		}
-		if !hasAdmin {
-			// Only a site without an admin pays for the lock; see lockUsers.
-			if err := s.lockUsers(ctx, tx); err != nil {
-				return err
-			}
-		}
-		return tx.QueryRowContext(ctx,
-			`INSERT INTO users (email, display_name, password_hash, is_admin, disabled, session_version, created_at, updated_at)
-			 VALUES ($1, $2, $3, NOT EXISTS (SELECT 1 FROM users WHERE is_admin), $4, $5, $6, $6) RETURNING id, is_admin`,
-			u.Email, u.DisplayName, u.PasswordHash, u.Disabled, u.SessionVersion, t).Scan(&u.ID, &u.IsAdmin)
-	})
-	if err != nil {
-		return wrap("create account", err)
-	}
-	u.CreatedAt, u.UpdatedAt = t, t
-	return nil
-}
-
 // SetDisplayName changes a member's display name, or returns ErrNotFound.
 func (s *Store) SetDisplayName(ctx context.Context, userID int64, name string) error {
 	return wrap("set display name", s.tx(ctx, func(tx *sql.Tx) error {
@@ -165,14 +133,22 @@ func (s *Store) SetDisplayName(ctx context.Context, userID int64, name string) e
 }
 
 // SetPassword replaces a member's password hash and ends all their sessions by moving the session
-// version on, in one statement. It returns the new session version, which the session that made
-// the change takes on to stay signed in.
-func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) (int64, error) {
+// version on, and with revokeTokens deletes every API token of theirs, in one transaction. It
+// returns the new session version, which the session that made the change takes on to stay
+// signed in.
+func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, revokeTokens bool) (int64, error) {
 	var version int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx,
+		if err := tx.QueryRowContext(ctx,
 			`UPDATE users SET password_hash = $1, session_version = session_version + 1, updated_at = $2
-			 WHERE id = $3 RETURNING session_version`, hash, now(), userID).Scan(&version)
+			 WHERE id = $3 RETURNING session_version`, hash, now(), userID).Scan(&version); err != nil {
+			return err
+		}
+		if !revokeTokens {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, userID)
+		return err
 	})
 	return version, wrap("set password", err)
 }

@@ -15,17 +15,20 @@ type accountView struct {
 	TokenName      string // the new-token form's value
 	TokenErrors    fieldErrors
 	Tokens         []store.APIToken
-	NewToken       string // a token just created, shown this once
-	Problem        string // what went wrong, shown at the top: the form may be far down the page
+	// KeepTokens unticks "revoke every API token" on the password form, which is ticked by
+	// default.
+	KeepTokens bool
+	// NewToken is a token just created, shown this once: on the answer to the POST that made
+	// it, never kept anywhere (not in the session either).
+	NewToken string
+	Notice   string // what was just done, shown as the page's one-time message
+	Problem  string // what went wrong, shown at the top: the form may be far down the page
 }
-
-const newTokenKey = "new_token"
 
 // accountPage shows the signed-in member's account.
 func (srv *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
 	u := userFrom(r.Context())
-	return srv.renderAccount(w, r, http.StatusOK, accountView{DisplayName: u.DisplayName,
-		NewToken: srv.sessions.PopString(r.Context(), newTokenKey)})
+	return srv.renderAccount(w, r, http.StatusOK, accountView{DisplayName: u.DisplayName})
 }
 
 // renderAccount renders the account page with the member's tokens. It is never cached: it can
@@ -40,7 +43,7 @@ func (srv *Server) renderAccount(w http.ResponseWriter, r *http.Request, status 
 		v.DisplayName = userFrom(r.Context()).DisplayName
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return srv.render(w, r, status, "account", view{Title: "Your account", Data: v})
+	return srv.render(w, r, status, "account", view{Title: "Your account", Flash: v.Notice, Data: v})
 }
 
 // changeDisplayName sets the name shown beside the member's reviews.
@@ -74,17 +77,23 @@ func (srv *Server) changePassword(w http.ResponseWriter, r *http.Request) error 
 	}
 	u := userFrom(r.Context())
 	current, pw, confirm := form.Get("current_password"), form.Get("password"), form.Get("password_confirm")
+	// An unticked box sends nothing: only a ticked one revokes.
+	revokeTokens := form.Get("revoke_tokens") != ""
 	var errs fieldErrors
 	page := func(status int) error {
-		return srv.renderAccount(w, r, status, accountView{PasswordErrors: errs,
+		return srv.renderAccount(w, r, status, accountView{PasswordErrors: errs, KeepTokens: !revokeTokens,
 			Problem: "Your password was not changed: see the Password section below."})
 	}
 	if current == "" {
 		errs.add("current_password", "Enter your current password.")
 	} else {
 		// Someone at an unattended signed-in browser may not guess the current password either.
-		if done, err := srv.limitAttempts(w, r, "password", u.Email, &errs, page); done {
+		wait, err := srv.hit(r, srv.opt.SignInLimit, auth.AddressKey("password", srv.remoteAddress(r)), auth.AccountKey("password", u.Email))
+		if err != nil {
 			return err
+		}
+		if wait > 0 {
+			return srv.refuseAttempt(w, r, "password", wait, &errs, page)
 		}
 		if !auth.VerifyPassword(current, u.PasswordHash) {
 			errs.add("current_password", "That is not your current password.")
@@ -98,21 +107,27 @@ func (srv *Server) changePassword(w http.ResponseWriter, r *http.Request) error 
 	if len(errs) > 0 {
 		return page(http.StatusUnprocessableEntity)
 	}
-	version, err := srv.store.SetPassword(r.Context(), u.ID, auth.HashPassword(pw))
+	version, err := srv.store.SetPassword(r.Context(), u.ID, auth.HashPassword(pw), revokeTokens)
 	if err != nil {
 		return err
 	}
 	updated := *u
 	updated.SessionVersion = version
-	if err := srv.signIn(r, updated); err != nil {
+	if err := srv.signIn(w, r, updated); err != nil {
 		return err
 	}
-	srv.setFlash(r, "Password changed. Every other browser signed in to your account has been signed out.")
+	msg := "Password changed. Every other browser signed in to your account has been signed out."
+	if revokeTokens {
+		msg += " Every API token has been revoked too."
+	}
+	srv.setFlash(r, msg)
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
 	return nil
 }
 
-// createToken makes an API token and shows it once, on the account page.
+// createToken makes an API token and shows it once, on the account page this POST answers:
+// the plaintext token is never stored, in the session or anywhere else, so no later request,
+// and nobody who signs in on this browser next, can see it.
 func (srv *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	form, err := parseAccountForm(r)
 	if err != nil {
@@ -130,10 +145,8 @@ func (srv *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err := srv.store.CreateAPIToken(r.Context(), &t); err != nil {
 		return err
 	}
-	srv.sessions.Put(r.Context(), newTokenKey, token)
-	srv.setFlash(r, "Token \""+name+"\" created. Copy it now: it will not be shown again.")
-	http.Redirect(w, r, "/account", http.StatusSeeOther)
-	return nil
+	return srv.renderAccount(w, r, http.StatusOK, accountView{NewToken: token,
+		Notice: "Token \"" + name + "\" created. Copy it now: it will not be shown again."})
 }
 
 // revokeToken deletes one of the member's tokens. Another member's token is 404, as if it did

@@ -25,6 +25,7 @@ func keepText(s string, limit int) string {
 // signupForm is the sign-up form as posted. The passwords are never rendered back.
 type signupForm struct {
 	Email, DisplayName, Next  string
+	SetupToken                string // set on the setup page, which makes the first admin
 	Password, PasswordConfirm string
 	Errors                    fieldErrors // "form" holds a message about the form as a whole
 }
@@ -145,12 +146,17 @@ func (srv *Server) signup(w http.ResponseWriter, r *http.Request) error {
 	if !f.validate() {
 		return page(http.StatusUnprocessableEntity)
 	}
-	if done, err := srv.limitAttempts(w, r, "signup", f.Email, &f.Errors, page); done {
+	// Per address only: see ratelimit.go.
+	wait, err := srv.hit(r, srv.opt.SignInLimit, auth.AddressKey("signup", srv.remoteAddress(r)))
+	if err != nil {
 		return err
+	}
+	if wait > 0 {
+		return srv.refuseAttempt(w, r, "signup", wait, &f.Errors, page)
 	}
 	// The hash comes first in both outcomes, so a taken email answers no faster than a new one.
 	u := store.User{Email: f.Email, DisplayName: f.DisplayName, PasswordHash: auth.HashPassword(f.Password)}
-	err = srv.store.CreateAccount(r.Context(), &u)
+	err = srv.store.CreateUser(r.Context(), &u)
 	if errors.Is(err, store.ErrConflict) {
 		f.Errors.add("email", signupRefused)
 		return page(http.StatusUnprocessableEntity)
@@ -158,15 +164,11 @@ func (srv *Server) signup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := srv.signIn(r, u); err != nil {
+	if err := srv.signIn(w, r, u); err != nil {
 		return err
 	}
-	msg := "Welcome to Starboard, " + u.DisplayName + "."
-	if u.IsAdmin {
-		msg += " Yours is the site's first account, so you are its admin."
-	}
-	srv.setFlash(r, msg)
-	srv.log.Info("account created", "user", u.ID, "admin", u.IsAdmin)
+	srv.setFlash(r, "Welcome to Starboard, "+u.DisplayName+".")
+	srv.log.Info("account created", "user", u.ID)
 	http.Redirect(w, r, safeNext(f.Next), http.StatusSeeOther)
 	return nil
 }
@@ -194,8 +196,12 @@ func (srv *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if !f.validate() {
 		return page(http.StatusUnprocessableEntity)
 	}
-	if done, err := srv.limitAttempts(w, r, "login", f.Email, &f.Errors, page); done {
+	attempt, wait, err := srv.countSignIn(r, f.Email)
+	if err != nil {
 		return err
+	}
+	if wait > 0 {
+		return srv.refuseAttempt(w, r, "login", wait, &f.Errors, page)
 	}
 	u, err := srv.store.UserByEmail(r.Context(), f.Email)
 	switch {
@@ -208,20 +214,13 @@ func (srv *Server) login(w http.ResponseWriter, r *http.Request) error {
 		f.Errors.add("form", wrongCredentials)
 		return page(http.StatusUnprocessableEntity)
 	}
-	// Success: the account's counter starts afresh, and the address gets its attempt back, so
-	// the address counter counts failures and many people behind one NAT can still sign in.
-	if err := srv.store.ClearRateLimit(r.Context(), auth.AccountKey("login", f.Email)); err != nil {
-		srv.log.Warn("clear rate limit", "err", err)
-	}
-	if err := srv.store.UndoRateLimitHit(r.Context(), auth.AddressKey("login", srv.remoteAddress(r))); err != nil {
-		srv.log.Warn("undo rate limit hit", "err", err)
-	}
+	srv.signInSucceeded(r, attempt)
 	if auth.NeedsRehash(u.PasswordHash) {
 		if err := srv.store.RehashPassword(r.Context(), u.ID, u.PasswordHash, auth.HashPassword(f.Password)); err != nil {
 			srv.log.Warn("rehash password", "user", u.ID, "err", err)
 		}
 	}
-	if err := srv.signIn(r, u); err != nil {
+	if err := srv.signIn(w, r, u); err != nil {
 		return err
 	}
 	srv.setFlash(r, "Signed in. Welcome back, "+u.DisplayName+".")

@@ -94,6 +94,16 @@ func (ts *testServer) logIn(t *testing.T, c *http.Client, email, pw string) {
 	}
 }
 
+// setCookie returns the Set-Cookie header of an answer that sets the cookie name, or "".
+func setCookie(h http.Header, name string) string {
+	for _, v := range h.Values("Set-Cookie") {
+		if strings.HasPrefix(v, name+"=") {
+			return v
+		}
+	}
+	return ""
+}
+
 // signedInAs returns the display name the layout shows for the client, or "".
 func (ts *testServer) signedInAs(t *testing.T, c *http.Client) string {
 	t.Helper()
@@ -136,22 +146,24 @@ func TestSignup(t *testing.T) {
 		if code != http.StatusSeeOther || h.Get("Location") != "/c/ipads" {
 			t.Fatalf("sign up = %d to %q, want 303 to /c/ipads\n%s", code, h.Get("Location"), body)
 		}
-		ck := h.Get("Set-Cookie")
+		ck := setCookie(h, "starboard_session")
 		for _, want := range []string{"starboard_session=", "HttpOnly", "SameSite=Lax", "Path=/"} {
 			if !strings.Contains(ck, want) {
 				t.Errorf("session cookie %q lacks %s", ck, want)
 			}
 		}
 		_, _, body = ts.get(t, "/")
-		if !strings.Contains(body, ">Ann</a>") || !strings.Contains(body, "you are its admin") {
-			t.Errorf("after sign-up the page does not name Ann as the first, admin account:\n%s", body)
+		if !strings.Contains(body, ">Ann</a>") || strings.Contains(body, `href="/admin"`) {
+			t.Errorf("after sign-up the page does not name Ann, or names her an admin:\n%s", body)
 		}
+		// The first account of a site is a member like any other: the setup address makes the
+		// admin (TestFirstStart).
 		u, err := s.UserByEmail(context.Background(), "ann@example.com")
-		if err != nil || !u.IsAdmin || !strings.HasPrefix(u.PasswordHash, "$argon2id$") {
+		if err != nil || u.IsAdmin || !strings.HasPrefix(u.PasswordHash, "$argon2id$") {
 			t.Errorf("stored account %+v, %v", u, err)
 		}
 
-		// The second account is a member, and next defaults to /.
+		// So is the second, and next defaults to /.
 		other := ts.newClient()
 		code, h, _ = ts.send(t, other, http.MethodPost, "/signup", signupValues("bob@example.com", "Bob", goodPassword))
 		if code != http.StatusSeeOther || h.Get("Location") != "/" {
@@ -456,14 +468,12 @@ func TestAPITokenLifecycle(t *testing.T) {
 		if code, _, body := ts.post(t, "/account/tokens", url.Values{"name": {""}}); code != 422 || !strings.Contains(body, `id="token_name-error"`) {
 			t.Errorf("nameless token = %d", code)
 		}
-		code, h, _ := ts.post(t, "/account/tokens", url.Values{"name": {"laptop script"}})
-		if code != http.StatusSeeOther || h.Get("Location") != "/account" {
-			t.Fatalf("create token = %d", code)
-		}
-		code, h, body := ts.get(t, "/account")
+		// The answer to the POST shows the token; nothing else ever does.
+		code, h, body := ts.post(t, "/account/tokens", url.Values{"name": {"laptop script"}})
 		token := regexp.MustCompile(`sb_[A-Za-z0-9_-]{43}`).FindString(body)
-		if code != 200 || token == "" || !strings.Contains(body, "laptop script") || !strings.Contains(h.Get("Cache-Control"), "no-store") {
-			t.Fatalf("account page after creating a token = %d, token %q, Cache-Control %q", code, token, h.Get("Cache-Control"))
+		if code != 200 || token == "" || !strings.Contains(body, "laptop script") || !strings.Contains(body, "Copy it now") ||
+			h.Get("Cache-Control") != "no-store" {
+			t.Fatalf("create token = %d, token %q, Cache-Control %q", code, token, h.Get("Cache-Control"))
 		}
 		if _, _, body := ts.get(t, "/account"); strings.Contains(body, token) {
 			t.Error("the token is shown a second time")
@@ -478,7 +488,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 			return ts.send(t, api, http.MethodGet, "/api/v1/me", nil, "Authorization", "Bearer "+tok)
 		}
 		code, _, body = bearer(token)
-		if code != 200 || !strings.Contains(body, `"email":"ann@example.com"`) || !strings.Contains(body, `"is_admin":true`) {
+		if code != 200 || !strings.Contains(body, `"email":"ann@example.com"`) || !strings.Contains(body, `"is_admin":false`) {
 			t.Errorf("GET /api/v1/me with the token = %d %s", code, body)
 		}
 		if tokens, _ := s.APITokens(ctx, ann.ID); tokens[0].LastUsedAt == nil {
@@ -527,6 +537,103 @@ func TestAPITokenLifecycle(t *testing.T) {
 	})
 }
 
+// TestSignInStartsAfresh: Alice creates an API token and leaves a message in her session; Bob
+// signs in on the same browser. Bob sees neither, and no session ever holds a plaintext token.
+func TestSignInStartsAfresh(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ts := newTestServerWith(t, s, manyAttempts)
+		bob := store.User{Email: "bob@example.com", DisplayName: "Bob", PasswordHash: auth.HashPassword(goodPassword)}
+		if err := s.CreateUser(context.Background(), &bob); err != nil {
+			t.Fatal(err)
+		}
+		ts.signUp(t, ts.client, "alice@example.com", "Alice")
+		ts.get(t, "/") // the welcome is shown and gone
+		code, _, body := ts.post(t, "/account/tokens", url.Values{"name": {"alice's script"}})
+		token := regexp.MustCompile(`sb_[A-Za-z0-9_-]{43}`).FindString(body)
+		if code != 200 || token == "" {
+			t.Fatalf("create token = %d", code)
+		}
+		if data := ts.sessionData(t); strings.Contains(string(data), "sb_") || strings.Contains(string(data), token[3:]) {
+			t.Errorf("Alice's session holds her token: %q", data)
+		}
+		// Alice leaves a one-time message unread, and Bob signs in before any page shows it.
+		if code, _, _ := ts.post(t, "/account/name", url.Values{"display_name": {"Alice A."}}); code != http.StatusSeeOther {
+			t.Fatalf("change name = %d", code)
+		}
+		aliceSession := ts.sessionCookie(ts.client)
+		ts.logIn(t, ts.client, "bob@example.com", goodPassword)
+		if ts.sessionCookie(ts.client) == aliceSession {
+			t.Error("Bob signed in under Alice's session id")
+		}
+		_, _, body = ts.get(t, "/account")
+		if !strings.Contains(body, "bob@example.com") || strings.Contains(body, token) || strings.Contains(body, "sb_") ||
+			strings.Contains(body, "Alice") {
+			t.Errorf("Bob's account page shows something of Alice's:\n%s", body)
+		}
+		if data := ts.sessionData(t); strings.Contains(string(data), "sb_") || strings.Contains(string(data), "Alice") {
+			t.Errorf("Bob's session holds Alice's values: %q", data)
+		}
+		// The token still works for Alice's programs: it was shown, not lost.
+		if code, _, _ := ts.send(t, ts.newClient(), http.MethodGet, "/api/v1/me", nil, "Authorization", "Bearer "+token); code != 200 {
+			t.Errorf("Alice's token = %d", code)
+		}
+	})
+}
+
+// A password change revokes every API token when its box is ticked (as it is by default), and
+// keeps them when it is not.
+func TestChangePasswordRevokesTokens(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ts := newTestServerWith(t, s, manyAttempts)
+		ts.signUp(t, ts.client, "ann@example.com", "Ann")
+		_, _, body := ts.get(t, "/account")
+		if !strings.Contains(body, `name="revoke_tokens" type="checkbox" value="1" checked>`) {
+			t.Errorf("the revoke box is not ticked by default:\n%s", body)
+		}
+		newToken := func() string {
+			t.Helper()
+			_, _, body := ts.post(t, "/account/tokens", url.Values{"name": {"script"}})
+			return regexp.MustCompile(`sb_[A-Za-z0-9_-]{43}`).FindString(body)
+		}
+		me := func(token string) int {
+			code, _, _ := ts.send(t, ts.newClient(), http.MethodGet, "/api/v1/me", nil, "Authorization", "Bearer "+token)
+			return code
+		}
+		change := func(from, to string, revoke bool) {
+			t.Helper()
+			f := url.Values{"current_password": {from}, "password": {to}, "password_confirm": {to}}
+			if revoke {
+				f.Set("revoke_tokens", "1")
+			}
+			if code, _, body := ts.post(t, "/account/password", f); code != http.StatusSeeOther {
+				t.Fatalf("change password = %d\n%s", code, body)
+			}
+		}
+		kept := newToken()
+		change(goodPassword, "second fine passphrase", false)
+		if code := me(kept); code != 200 {
+			t.Errorf("token after a change with the box unticked = %d, want 200", code)
+		}
+		// An error keeps the box as it was sent.
+		f := url.Values{"current_password": {"wrong one"}, "password": {"x"}}
+		if _, _, body := ts.post(t, "/account/password", f); strings.Contains(body, `value="1" checked>`) {
+			t.Error("the revoke box came back ticked after it was sent unticked")
+		}
+		gone := newToken()
+		change("second fine passphrase", "third fine passphrase", true)
+		for _, tok := range []string{kept, gone} {
+			if code := me(tok); code != http.StatusUnauthorized {
+				t.Errorf("token after a change with the box ticked = %d, want 401", code)
+			}
+		}
+		if _, _, body := ts.get(t, "/account"); !strings.Contains(body, "Every API token has been revoked too.") || !strings.Contains(body, "You have no API tokens.") {
+			t.Errorf("after revoking:\n%s", body)
+		}
+	})
+}
+
 // Sign in through the real form on one instance, act on another sharing the database.
 func TestSessionAcrossInstances(t *testing.T) {
 	t.Parallel()
@@ -564,32 +671,30 @@ func TestSignInRateLimit(t *testing.T) {
 		if err := s.CreateUser(ctx, &ann); err != nil {
 			t.Fatal(err)
 		}
-		// Two instances behind a proxy, sharing the counters; each attempt from a new address.
-		a := newTestServerWith(t, s, Options{TrustProxy: true})
-		b := newTestServerWith(t, s, Options{TrustProxy: true})
+		// One address guessing is stopped after SignInLimit failures, and the form keeps the
+		// email and drops the password.
+		c := newTestServer(t, s)
 		wrong := url.Values{"email": {"ann@example.com"}, "password": {"guess number n"}}
 		for i := range 10 {
-			ts := []*testServer{a, b}[i%2]
-			addr := "198.51.100." + itoa(int64(i+1))
-			if code, _, _ := ts.post(t, "/login", wrong, "X-Forwarded-For", addr); code != http.StatusUnprocessableEntity {
+			if code, _, _ := c.send(t, c.newClient(), http.MethodPost, "/login", wrong); code != http.StatusUnprocessableEntity {
 				t.Fatalf("attempt %d = %d, want 422", i+1, code)
 			}
 		}
-		// The 11th, even with the right password and from a fresh address, waits.
-		right := url.Values{"email": {"ann@example.com"}, "password": {goodPassword}}
-		code, h, body := a.post(t, "/login", right, "X-Forwarded-For", "198.51.100.99")
+		code, h, body := c.send(t, c.newClient(), http.MethodPost, "/login", wrong)
 		if code != http.StatusTooManyRequests || !strings.Contains(body, "Too many attempts") || h.Get("Retry-After") == "" {
 			t.Fatalf("11th attempt = %d, Retry-After %q\n%s", code, h.Get("Retry-After"), body)
 		}
 		if n, err := strconv.Atoi(h.Get("Retry-After")); err != nil || n < 1 || n > 300 {
 			t.Errorf("Retry-After %q, want seconds up to 300", h.Get("Retry-After"))
 		}
-		if !strings.Contains(body, `value="ann@example.com"`) || strings.Contains(body, goodPassword) {
+		if !strings.Contains(body, `value="ann@example.com"`) || strings.Contains(body, "guess number n") {
 			t.Error("the rate-limited form must keep the email and drop the password")
+		}
+		if err := s.ClearRateLimit(ctx, auth.AddressKey("login", "127.0.0.1")); err != nil {
+			t.Fatal(err)
 		}
 
 		// Per address: one address trying many accounts is stopped too, on sign-up as well.
-		c := newTestServer(t, s)
 		for i := range 10 {
 			email := "spray" + itoa(int64(i)) + "@example.com"
 			if code, _, _ := c.post(t, "/signup", signupValues(email, "Spray", goodPassword)); code != http.StatusSeeOther {
@@ -719,14 +824,20 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 			t.Error("HSTS without a trusted proxy")
 		}
 		_, h, _ = proxied.send(t, proxied.newClient(), "POST", "/signup", signupValues("ann@example.com", "Ann", goodPassword), "X-Forwarded-Proto", "https")
-		ck := h.Get("Set-Cookie")
+		ck := setCookie(h, "__Host-starboard_session")
 		for _, want := range []string{"__Host-starboard_session=", "Secure", "HttpOnly", "SameSite=Lax", "Path=/"} {
 			if !strings.Contains(ck, want) {
 				t.Errorf("HTTPS session cookie %q lacks %s", ck, want)
 			}
 		}
-		if strings.Contains(ck, "Domain=") {
-			t.Errorf("__Host- cookie with a Domain: %q", ck)
+		device := setCookie(h, "__Host-starboard_device")
+		for _, want := range []string{"Secure", "HttpOnly", "SameSite=Strict", "Path=/"} {
+			if !strings.Contains(device, want) {
+				t.Errorf("HTTPS device cookie %q lacks %s", device, want)
+			}
+		}
+		if strings.Contains(ck, "Domain=") || strings.Contains(device, "Domain=") {
+			t.Errorf("__Host- cookie with a Domain: %q, %q", ck, device)
 		}
 	})
 }
@@ -863,4 +974,159 @@ func TestLoginUpgradesOldHash(t *testing.T) {
 			t.Error("the rehash ended the session")
 		}
 	})
+}
+
+// TestNoLockOutByStrangers: guesses at an account from elsewhere never keep its owner out. One
+// address is stopped quickly; many addresses together get a slow, bounded number of guesses;
+// the owner signs in from a new browser at another address straight after a flood from one
+// address, and from a browser that signed in before whatever the flood.
+func TestNoLockOutByStrangers(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		ann := store.User{Email: "ann@example.com", DisplayName: "Ann", PasswordHash: auth.HashPassword(goodPassword)}
+		mallory := store.User{Email: "mallory@example.com", DisplayName: "Mallory", PasswordHash: auth.HashPassword(goodPassword)}
+		for _, u := range []*store.User{&ann, &mallory} {
+			if err := s.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Two instances behind a proxy, sharing the counters.
+		a := newTestServerWith(t, s, Options{TrustProxy: true})
+		b := newTestServerWith(t, s, Options{TrustProxy: true})
+		login := func(ts *testServer, c *http.Client, addr, pw string) int {
+			t.Helper()
+			code, _, _ := ts.send(t, c, http.MethodPost, "/login", url.Values{"email": {"ann@example.com"}, "password": {pw}},
+				"X-Forwarded-For", addr)
+			return code
+		}
+
+		// Ann's laptop signs in once, and out: it is a known device from now on.
+		laptop := a.newClient()
+		if code := login(a, laptop, "192.0.2.10", goodPassword); code != http.StatusSeeOther {
+			t.Fatalf("the laptop's first sign-in = %d", code)
+		}
+		a.send(t, laptop, http.MethodPost, "/logout", url.Values{})
+
+		// 50 wrong passwords from address A, each from a fresh browser: 10 are checked, the rest
+		// refused unchecked.
+		checked := 0
+		for i := range 50 {
+			switch code := login([]*testServer{a, b}[i%2], a.newClient(), "198.51.100.1", "guess "+itoa(int64(i))); code {
+			case http.StatusUnprocessableEntity:
+				checked++
+			case http.StatusTooManyRequests:
+			default:
+				t.Fatalf("guess %d from A = %d", i+1, code)
+			}
+		}
+		if checked != 10 {
+			t.Errorf("address A had %d of 50 guesses checked, want 10", checked)
+		}
+		// At once, Ann signs in from address B in a browser that never signed in before.
+		if code := login(b, b.newClient(), "203.0.113.7", goodPassword); code != http.StatusSeeOther {
+			t.Errorf("the owner from another address after 50 guesses from A = %d, want 303", code)
+		}
+
+		// Now 30 addresses guess together: together they get UnknownDeviceLimit (20 an hour)
+		// guesses in all, A's included, however many addresses they have.
+		for i := range 30 {
+			addr := "198.51.100." + itoa(int64(i+20))
+			for range 2 {
+				switch code := login([]*testServer{a, b}[i%2], a.newClient(), addr, "guess"); code {
+				case http.StatusUnprocessableEntity:
+					checked++
+				case http.StatusTooManyRequests:
+				default:
+					t.Fatalf("guess from %s = %d", addr, code)
+				}
+			}
+		}
+		if checked != auth.UnknownDeviceLimit.Attempts {
+			t.Errorf("%d guesses checked from 31 addresses, want %d", checked, auth.UnknownDeviceLimit.Attempts)
+		}
+		// A new browser is refused for now, even with the right password: that is the price of
+		// the bound, and the owner's known browsers do not pay it.
+		code, h, _ := b.send(t, b.newClient(), http.MethodPost, "/login", url.Values{"email": {"ann@example.com"}, "password": {goodPassword}},
+			"X-Forwarded-For", "203.0.113.8")
+		if code != http.StatusTooManyRequests || h.Get("Retry-After") == "" {
+			t.Errorf("a new browser during the flood = %d, want 429", code)
+		}
+		// The laptop signs in, from an address of its own or one of the attacker's.
+		for _, addr := range []string{"192.0.2.11", "198.51.100.1"} {
+			if code := login(b, laptop, addr, goodPassword); code != http.StatusSeeOther {
+				t.Errorf("the known laptop during the flood, from %s = %d, want 303", addr, code)
+			}
+			a.send(t, laptop, http.MethodPost, "/logout", url.Values{})
+		}
+		// A device cookie proves a browser for its own account only, and a forged one nothing.
+		mine := a.newClient()
+		if code, _, _ := a.send(t, mine, http.MethodPost, "/login", url.Values{"email": {"mallory@example.com"}, "password": {goodPassword}},
+			"X-Forwarded-For", "198.51.100.200"); code != http.StatusSeeOther {
+			t.Fatalf("mallory's own sign-in = %d", code)
+		}
+		if code := login(a, mine, "198.51.100.200", "guess"); code != http.StatusTooManyRequests {
+			t.Errorf("mallory's device guessing at ann = %d, want 429", code)
+		}
+		forged := a.newClient()
+		u, _ := url.Parse(a.URL)
+		forged.Jar.SetCookies(u, []*http.Cookie{{Name: deviceCookie, Value: strings.Repeat("A", 86)}})
+		if code := login(a, forged, "198.51.100.201", goodPassword); code != http.StatusTooManyRequests {
+			t.Errorf("a forged device cookie = %d, want 429", code)
+		}
+		// The known browser's own guesses are limited too, per device.
+		for i := range 10 {
+			if code := login(a, laptop, "192.0.2.12", "laptop guess"); code != http.StatusUnprocessableEntity {
+				t.Fatalf("laptop guess %d = %d, want 422", i+1, code)
+			}
+		}
+		if code := login(a, laptop, "192.0.2.12", goodPassword); code != http.StatusTooManyRequests {
+			t.Errorf("the laptop after 10 of its own failures = %d, want 429", code)
+		}
+	})
+}
+
+// Behind a trusted proxy only a valid IP address in X-Forwarded-For counts as the client's;
+// anything else, however long, counts as the connection's address, and no key grows with it.
+func TestForwardedForBounded(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ts := newTestServerWith(t, s, Options{TrustProxy: true})
+		junk := []string{strings.Repeat("x", 20000), "1.2.3.4.5", "fe80::1%" + strings.Repeat("e", 5000), "not an address", ""}
+		for i := range 10 {
+			f := url.Values{"email": {"ghost" + itoa(int64(i)) + "@example.com"}, "password": {"guess"}}
+			if code, _, _ := ts.post(t, "/login", f, "X-Forwarded-For", "192.0.2.1, "+junk[i%len(junk)]); code != http.StatusUnprocessableEntity {
+				t.Fatalf("failure %d = %d, want 422", i+1, code)
+			}
+		}
+		// All ten counted against the connection's address (the test's own), whose limit is up.
+		f := url.Values{"email": {"ghost@example.com"}, "password": {"guess"}}
+		if code, _, _ := ts.post(t, "/login", f, "X-Forwarded-For", strings.Repeat("y", 300)); code != http.StatusTooManyRequests {
+			t.Errorf("after 10 failures with junk addresses = %d, want 429", code)
+		}
+		// A real address, with a port or as IPv4-mapped IPv6, is its own.
+		for _, addr := range []string{"198.51.100.9", "198.51.100.10:4711", "::ffff:198.51.100.11", "[2001:db8::1]:443"} {
+			if code, _, _ := ts.post(t, "/login", f, "X-Forwarded-For", addr); code != http.StatusUnprocessableEntity {
+				t.Errorf("from %s = %d, want 422", addr, code)
+			}
+		}
+	})
+}
+
+func TestParseIP(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"192.0.2.1": "192.0.2.1", "192.0.2.1:80": "192.0.2.1", "::ffff:192.0.2.1": "192.0.2.1", "2001:db8::1": "2001:db8::1",
+		"[2001:db8::1]:443": "2001:db8::1", "fe80::1%eth0": "fe80::1", "": "", "x": "", "1.2.3.4.5": "",
+		strings.Repeat("1", 100): "",
+	} {
+		if got, ok := parseIP(in); got != want || ok != (want != "") {
+			t.Errorf("parseIP(%.20q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, addr := range []string{strings.Repeat("z", 10000), "fe80::1%" + strings.Repeat("e", 500)} {
+		if k := auth.AddressKey("login", addr); len(k) > 60 {
+			t.Errorf("AddressKey of a long string is %d bytes long", len(k))
+		}
+	}
 }

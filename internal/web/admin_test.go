@@ -19,7 +19,7 @@ func (ts *testServer) clientFor(t *testing.T, u store.User) *http.Client {
 	t.Helper()
 	c := ts.newClient()
 	h := ts.srv.loadSession(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := ts.srv.signIn(r, u); err != nil {
+		if err := ts.srv.signIn(w, r, u); err != nil {
 			t.Error(err)
 		}
 	}))

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"reflect"
@@ -11,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/starboard/starboard/internal/catalog"
+	"github.com/starboard/starboard/internal/store"
+	"github.com/starboard/starboard/internal/store/storetest"
 )
 
 func TestCheckReview(t *testing.T) {
@@ -168,6 +171,56 @@ func FuzzItemJSON(f *testing.F) {
 		_, round, perr := decodeItem(b, catalog.Item{}, false)
 		if perr != nil || round.Slug != in.Slug || round.Name != in.Name || !maps.Equal(round.AttributeMap(), attrs) {
 			t.Fatalf("round trip of %+v = %+v, %+v", in, round, perr)
+		}
+	})
+}
+
+// TestProblemStaysSmall: however much is wrong with a request, its problem document names at
+// most 20 fields, counts the rest, lists the allowed fields once, and stays a few KiB.
+func TestProblemStaysSmall(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newAPIFixture(t, s)
+		var b strings.Builder
+		b.WriteString(`{"rating":4,"summary":"Fine enough","details":""`)
+		for i := range 80000 {
+			fmt.Fprintf(&b, `,"f%d":10`, i)
+		}
+		b.WriteString("}")
+		long := `{"` + strings.Repeat("n", 500000) + `":1,"attributes":{"` + strings.Repeat("a", 400000) + `":"x"}}`
+		for _, tt := range []struct{ name, path, body string }{
+			{"80,000 unknown fields", f.poPath + "/reviews", b.String()},
+			{"a 500,000-character field name", f.poPath + "/reviews", long},
+		} {
+			if len(tt.body) < 900000 || len(tt.body) > MaxBodyBytes {
+				t.Fatalf("%s: the body is %d bytes", tt.name, len(tt.body))
+			}
+			code, h, body := f.ts.call(t, f.annTok, "POST", tt.path, tt.body)
+			if code != http.StatusUnprocessableEntity || h.Get("Content-Type") != "application/problem+json" {
+				t.Fatalf("%s: %d %s", tt.name, code, h.Get("Content-Type"))
+			}
+			if len(body) > 4096 {
+				t.Errorf("%s: a problem of %d bytes, want under 4 KiB", tt.name, len(body))
+			}
+			var p struct {
+				Detail     string       `json:"detail"`
+				Errors     []fieldError `json:"errors"`
+				MoreErrors int          `json:"more_errors"`
+			}
+			if err := json.Unmarshal([]byte(body), &p); err != nil {
+				t.Fatal(err)
+			}
+			if tt.name == "80,000 unknown fields" {
+				if len(p.Errors) != 20 || p.MoreErrors != 79980 || !strings.Contains(p.Detail, "79980 more") ||
+					p.Errors[0].Field != "f0" || p.Errors[19].Field != "f19" {
+					t.Errorf("%s: %d errors, %d more, %q", tt.name, len(p.Errors), p.MoreErrors, p.Detail)
+				}
+				if n := strings.Count(body, "rating, summary"); n != 1 {
+					t.Errorf("%s: the allowed fields are listed %d times, want once:\n%s", tt.name, n, body)
+				}
+			} else if p.MoreErrors != 0 || len(p.Errors) == 0 || len(p.Errors[0].Field) > 4*maxProblemText {
+				t.Errorf("%s: %+v", tt.name, p)
+			}
 		}
 	})
 }

@@ -55,10 +55,17 @@ func (srv *Server) loadUser(next http.Handler) http.Handler {
 	})
 }
 
-// signIn starts a member's session under a new session id, so an id planted before sign-in is
-// worthless after it.
-func (srv *Server) signIn(r *http.Request, u store.User) error {
+// signIn starts a member's session afresh: under a new session id, so an id planted before
+// sign-in is worthless after it, and empty, so nothing the browser's last user left in the
+// session carries over. The browser becomes a known device of the account (device.go).
+func (srv *Server) signIn(w http.ResponseWriter, r *http.Request, u store.User) error {
+	if err := srv.sessions.Clear(r.Context()); err != nil {
+		return err
+	}
 	if err := srv.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	if err := srv.rememberDevice(w, r, u.Email); err != nil {
 		return err
 	}
 	srv.sessions.Put(r.Context(), session.UserID, u.ID)

@@ -3,9 +3,11 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/starboard/starboard/internal/store"
 )
@@ -103,13 +105,44 @@ func (e *fieldErrors) add(field, msg string) {
 	}
 }
 
-// problem is an RFC 9457 problem document; Errors names the fields at fault.
+// problem is an RFC 9457 problem document; Errors names the fields at fault, at most
+// maxProblemErrors of them, and MoreErrors counts the rest.
 type problem struct {
-	Type   string      `json:"type"`
-	Title  string      `json:"title"`
-	Status int         `json:"status"`
-	Detail string      `json:"detail,omitempty"`
-	Errors fieldErrors `json:"errors,omitempty"`
+	Type       string      `json:"type"`
+	Title      string      `json:"title"`
+	Status     int         `json:"status"`
+	Detail     string      `json:"detail,omitempty"`
+	Errors     fieldErrors `json:"errors,omitempty"`
+	MoreErrors int         `json:"more_errors,omitempty"`
+}
+
+// A problem document stays small whatever the request: at most maxProblemErrors field errors,
+// each field name and message cut to maxProblemText characters (they may quote the request).
+const (
+	maxProblemErrors = 20
+	maxProblemText   = 200
+)
+
+// newProblem returns the problem document for an answer, kept small.
+func newProblem(status int, msg string, fields fieldErrors) problem {
+	p := problem{Type: "about:blank", Title: statusTitle(status), Status: status, Detail: cutText(msg, 4*maxProblemText)}
+	if len(fields) > maxProblemErrors {
+		p.MoreErrors = len(fields) - maxProblemErrors
+		p.Detail += fmt.Sprintf(" The first %d are listed; %d more are not.", maxProblemErrors, p.MoreErrors)
+		fields = fields[:maxProblemErrors]
+	}
+	for _, fe := range fields {
+		p.Errors = append(p.Errors, fieldError{Field: cutText(fe.Field, maxProblemText), Detail: cutText(fe.Detail, maxProblemText)})
+	}
+	return p
+}
+
+// cutText returns s cut to at most limit characters, marked with an ellipsis when cut.
+func cutText(s string, limit int) string {
+	if utf8.RuneCountInString(s) <= limit {
+		return s
+	}
+	return keepText(s, limit-1) + "…"
 }
 
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
@@ -127,8 +160,7 @@ func writeProblem(w http.ResponseWriter, status int, msg string, fields fieldErr
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(problem{Type: "about:blank", Title: statusTitle(status), Status: status,
-		Detail: msg, Errors: fields})
+	json.NewEncoder(w).Encode(newProblem(status, msg, fields))
 }
 
 // statusTitle returns the status's reason phrase as RFC 9110 names it; http.StatusText still

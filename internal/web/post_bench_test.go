@@ -58,7 +58,7 @@ func benchmarkReviewPost(b *testing.B, d store.Dialect) {
 		}
 		rec := httptest.NewRecorder()
 		srv.loadSession(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if err := srv.signIn(r, u); err != nil {
+			if err := srv.signIn(w, r, u); err != nil {
 				b.Error(err)
 			}
 		})).ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", nil))

@@ -46,6 +46,8 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("GET /login", page(srv.loginPage))
 	mux.HandleFunc("POST /login", page(srv.login))
 	mux.HandleFunc("POST /logout", page(srv.logout))
+	mux.HandleFunc("GET /setup", page(srv.setupPage))
+	mux.HandleFunc("POST /setup", page(srv.setup))
 	mux.HandleFunc("GET /account", member(srv.accountPage))
 	mux.HandleFunc("POST /account/name", member(srv.changeDisplayName))
 	mux.HandleFunc("POST /account/password", member(srv.changePassword))

@@ -26,11 +26,15 @@ type Options struct {
 	// the absolute addresses of feeds, the sitemap and canonical links; empty in development,
 	// where each request's own scheme and host stand in (baseURL).
 	BaseURL string
-	// SignInLimit bounds sign-in, sign-up and password-change attempts per client address and
-	// per account; zero means auth.SignInLimit (10 per 5 minutes).
+	// SignInLimit bounds sign-in, sign-up and password-change attempts per client address, and
+	// sign-in attempts per (account, address) and per known device; zero means auth.SignInLimit
+	// (10 per 5 minutes). See ratelimit.go.
 	SignInLimit auth.Limit
 	// ReportLimit bounds how many reviews one member reports; zero means 20 per hour.
 	ReportLimit auth.Limit
+	// UnknownDeviceLimit bounds sign-in attempts at one account from browsers that never signed
+	// in to it, from all addresses together; zero means auth.UnknownDeviceLimit (20 an hour).
+	UnknownDeviceLimit auth.Limit
 }
 
 // Server holds what every handler needs.
@@ -48,6 +52,8 @@ type Server struct {
 	handler   http.Handler
 	// sitemapURLs is the most addresses one sitemap holds (seo.go).
 	sitemapURLs int
+	// devices holds the key of device cookies (device.go).
+	devices deviceKeys
 	// htmlPatterns are the routes of the HTML pages, feeds and health checks, for tests.
 	htmlPatterns []string
 }
@@ -63,6 +69,9 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	}
 	if opt.ReportLimit.Attempts <= 0 || opt.ReportLimit.Window <= 0 {
 		opt.ReportLimit = defaultReportLimit
+	}
+	if opt.UnknownDeviceLimit.Attempts <= 0 || opt.UnknownDeviceLimit.Window <= 0 {
+		opt.UnknownDeviceLimit = auth.UnknownDeviceLimit
 	}
 	static, err := loadStatic()
 	if err != nil {

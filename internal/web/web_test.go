@@ -54,7 +54,7 @@ func (ts *testServer) newClient() *http.Client {
 func (ts *testServer) signInAs(t *testing.T, u store.User) {
 	t.Helper()
 	h := ts.srv.loadSession(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := ts.srv.signIn(r, u); err != nil {
+		if err := ts.srv.signIn(w, r, u); err != nil {
 			t.Error(err)
 		}
 	}))
@@ -357,7 +357,7 @@ func TestSessionUserLifecycle(t *testing.T) {
 			t.Error("the session does not hold on a second instance")
 		}
 		// A password change moves the session version on, which ends every session.
-		if _, err := s.SetPassword(context.Background(), u.ID, auth.HashPassword("another-good-password")); err != nil {
+		if _, err := s.SetPassword(context.Background(), u.ID, auth.HashPassword("another-good-password"), false); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, body := ts.get(t, "/"); strings.Contains(body, ">ann</a>") {
