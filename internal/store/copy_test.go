@@ -72,6 +72,26 @@ func seedExtras(t *testing.T, s *store.Store, opt store.Options) {
 	}
 }
 
+// seedAudit adds two audit entries: one by an account (actor_id set), one from the command line
+// (NULL).
+func seedAudit(t *testing.T, s *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	users, err := s.Users(ctx)
+	if err != nil || len(users) < 2 {
+		t.Fatalf("users: %d, %v", len(users), err)
+	}
+	for _, e := range []store.AuditEntry{
+		{Actor: store.ActorOf(users[0]), Action: store.ActionReviewRemove, Target: store.AuditTarget{ID: 424242, Label: "a review"},
+			Detail: "2 stars, “Ça va” → ✗"},
+		{Actor: store.CommandLine, Action: store.ActionMemberCreate, Target: store.AuditTarget{ID: users[1].ID, Label: users[1].Email}},
+	} {
+		if err := s.Audit(ctx, &e); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func copyOK(t *testing.T, from, to *store.Store, opt store.CopyOptions) store.CopyReport {
 	t.Helper()
 	rep, err := store.Copy(context.Background(), from, to, opt)
@@ -105,6 +125,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	seedExtras(t, lite, liteOpt)
+	seedAudit(t, lite)
 	renamed := renameFirst(t, lite)
 	pg := storetest.Open(t, store.Postgres)
 	back := storetest.Open(t, store.SQLite)
@@ -114,7 +135,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	second := copyOK(t, pg, back, store.CopyOptions{Sessions: true})
 
 	want := []string{"categories", "category_versions", "items", "item_stats", "category_redirects", "item_redirects", "users", "reviews", "helpful_votes", "api_tokens",
-		"idempotency_keys", "sessions"}
+		"idempotency_keys", "admin_log", "sessions"}
 	var got []string
 	for _, c := range first.Tables {
 		got = append(got, c.Table)
@@ -130,7 +151,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		counts[c.Table] = c.SourceRows
 	}
 	if counts["reviews"] < 300 || counts["sessions"] != 5 || counts["api_tokens"] != 2 || counts["helpful_votes"] < 2 ||
-		counts["idempotency_keys"] != 1 || counts["item_stats"] != 15 {
+		counts["idempotency_keys"] != 1 || counts["item_stats"] != 15 || counts["admin_log"] != 2 {
 		t.Errorf("row counts %v", counts)
 	}
 	if len(first.Skipped) != 1 || first.Skipped[0].Table != "rate_limits" {
@@ -176,6 +197,12 @@ func TestCopyRoundTrip(t *testing.T) {
 			t.Errorf("%s empty session: %q %v %v", s.Dialect(), data, ok, err)
 		}
 		wantMoved(t, s, renamed[0], renamed[1], renamed[2], renamed[3])
+		logQ := store.AuditQuery{Limit: 10}
+		log, n, err := s.AuditLog(ctx, logQ)
+		wantLog, _, _ := lite.AuditLog(ctx, logQ)
+		if err != nil || n != 2 || !reflect.DeepEqual(log, wantLog) {
+			t.Errorf("%s audit log (%d, %v):\n%+v\nwant\n%+v", s.Dialect(), n, err, log, wantLog)
+		}
 		if drift, err := s.StatsDrift(ctx); err != nil || len(drift) > 0 {
 			t.Errorf("%s stats drift %v %v", s.Dialect(), drift, err)
 		}
@@ -192,6 +219,10 @@ func TestCopyRoundTrip(t *testing.T) {
 		u := store.User{Email: "new@example.com", DisplayName: "New", PasswordHash: "x"}
 		if err := s.CreateUser(ctx, &u); err != nil || u.ID <= wantUsers[len(wantUsers)-1].ID {
 			t.Errorf("%s: new user id %d after copy: %v", s.Dialect(), u.ID, err)
+		}
+		e := store.AuditEntry{Actor: store.CommandLine, Action: store.ActionLineCreate, Target: store.AuditTarget{ID: c.ID}}
+		if err := s.Audit(ctx, &e); err != nil || e.ID <= wantLog[0].ID {
+			t.Errorf("%s: new audit entry id %d after copy: %v", s.Dialect(), e.ID, err)
 		}
 		r := store.Review{ItemID: it.ID, UserID: u.ID, Rating: 4, Summary: "Fine thing"}
 		if err := s.CreateReview(ctx, &r); err != nil || r.ID <= int64(counts["reviews"]) {
@@ -252,7 +283,7 @@ func TestCopyEmptyDatabases(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, dst *store.Store) {
 		rep := copyOK(t, storetest.Open(t, store.SQLite), dst, store.CopyOptions{})
-		if rep.Rows != 0 || len(rep.Tables) != 11 {
+		if rep.Rows != 0 || len(rep.Tables) != 12 {
 			t.Errorf("report %+v", rep)
 		}
 	})
