@@ -50,7 +50,7 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("POST /account/tokens", member(srv.createToken))
 	mux.HandleFunc("POST /account/tokens/{id}/revoke", member(srv.revokeToken))
 
-	// Admin: product lines, items, review removal and members.
+	// Admin: product lines, items, review removal, members and the audit log.
 	mux.HandleFunc("GET /admin", admin(srv.adminHome))
 	mux.HandleFunc("GET /admin/lines/new", admin(srv.adminNewLine))
 	mux.HandleFunc("POST /admin/lines", admin(srv.adminCreateLine))
@@ -69,6 +69,7 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/members", admin(srv.adminMembers))
 	mux.HandleFunc("POST /admin/members/{id}/role", admin(srv.adminSetRole))
 	mux.HandleFunc("POST /admin/members/{id}/status", admin(srv.adminSetStatus))
+	mux.HandleFunc("GET /admin/log", admin(srv.adminLog))
 
 	// The JSON API (its table is below); 405 naming the methods a known HTML address takes, and
 	// 404 for any other path.
