@@ -66,7 +66,19 @@ func (e env) userCreate(ctx context.Context, args []string) error {
 	}
 	defer s.Close()
 	u := store.User{Email: email, DisplayName: name, PasswordHash: auth.HashPassword(pw), IsAdmin: admin}
-	err = s.CreateUser(ctx, &u)
+	if admin {
+		// Making an admin is an admin action: the audit log names the command line as its actor.
+		e := &store.AuditEntry{Actor: store.CommandLine, Action: store.ActionMemberCreate, Detail: "as an admin"}
+		err = s.Audited(ctx, e, func(tx *store.Tx) error {
+			if err := tx.CreateUser(&u); err != nil {
+				return err
+			}
+			e.Target = store.AuditTarget{Kind: store.TargetMember, ID: u.ID, Label: u.DisplayName + " <" + u.Email + ">"}
+			return nil
+		})
+	} else {
+		err = s.CreateUser(ctx, &u)
+	}
 	if errors.Is(err, store.ErrConflict) {
 		return usageError{fmt.Errorf("an account with the email %s already exists", email)}
 	}

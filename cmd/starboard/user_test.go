@@ -48,6 +48,7 @@ func TestUserCreateAndList(t *testing.T) {
 				want        string
 			}{
 				{"taken email", pw, []string{"--email", "ROOT@example.com"}, "already exists"},
+				{"taken email for an admin", pw, []string{"--admin", "--email", "ann@example.com"}, "already exists"},
 				{"no email", pw, nil, "--email"},
 				{"bad email", pw, []string{"--email", "root"}, "--email"},
 				{"common password", "password1\n", []string{"--email", "x@example.com"}, "most common"},
@@ -85,6 +86,13 @@ func TestUserCreateAndList(t *testing.T) {
 			u, err := s.UserByEmail(context.Background(), "root@example.com")
 			if err != nil || !u.IsAdmin || !auth.VerifyPassword(pw, u.PasswordHash) {
 				t.Errorf("stored admin %+v, %v", u, err)
+			}
+			// Only the admin's creation is an admin action, by the command line; the refused
+			// one left nothing.
+			log, n, err := s.AuditLog(context.Background(), store.AuditQuery{Limit: 10})
+			if err != nil || n != 1 || log[0].Actor != store.CommandLine || log[0].Action != store.ActionMemberCreate ||
+				log[0].Target.ID != u.ID || log[0].Target.Label != "Root <root@example.com>" || log[0].Detail != "as an admin" {
+				t.Errorf("audit log %+v (%d), %v", log, n, err)
 			}
 			if code, _, _ := runWithInput(t, env, "", "user", "delete"); code != exitUsage {
 				t.Errorf("unknown user subcommand: exit %d", code)

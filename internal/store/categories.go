@@ -91,18 +91,7 @@ func insertCategory(ctx context.Context, tx *sql.Tx, c *Category, t time.Time) e
 func (s *Store) UpdateCategory(ctx context.Context, c *Category) error {
 	t := now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := recordCategoryRename(ctx, tx, c.ID, c.Slug, t); err != nil {
-			return err
-		}
-		if err := expectOne(tx.ExecContext(ctx,
-			`UPDATE categories SET slug = $1, name = $2, description = $3, updated_at = $4, version = version + 1 WHERE id = $5`,
-			c.Slug, c.Name, c.Description, t, c.ID)); err != nil {
-			return err
-		}
-		// Every item page names its line and lives under the line's slug.
-		_, err := tx.ExecContext(ctx,
-			`UPDATE item_stats SET version = version + 1 WHERE item_id IN (SELECT id FROM items WHERE category_id = $1)`, c.ID)
-		return err
+		return updateCategory(ctx, tx, c, t)
 	})
 	if err != nil {
 		return wrap("update category", err)
@@ -111,11 +100,42 @@ func (s *Store) UpdateCategory(ctx context.Context, c *Category) error {
 	return nil
 }
 
+// UpdateCategory saves c like Store.UpdateCategory, inside the transaction.
+func (t *Tx) UpdateCategory(c *Category) error {
+	if err := updateCategory(t.ctx, t.tx, c, t.t); err != nil {
+		return translate(err)
+	}
+	c.UpdatedAt = t.t
+	return nil
+}
+
+func updateCategory(ctx context.Context, tx *sql.Tx, c *Category, t time.Time) error {
+	if err := recordCategoryRename(ctx, tx, c.ID, c.Slug, t); err != nil {
+		return err
+	}
+	if err := expectOne(tx.ExecContext(ctx,
+		`UPDATE categories SET slug = $1, name = $2, description = $3, updated_at = $4, version = version + 1 WHERE id = $5`,
+		c.Slug, c.Name, c.Description, t, c.ID)); err != nil {
+		return err
+	}
+	// Every item page names its line and lives under the line's slug.
+	_, err := tx.ExecContext(ctx,
+		`UPDATE item_stats SET version = version + 1 WHERE item_id IN (SELECT id FROM items WHERE category_id = $1)`, c.ID)
+	return err
+}
+
 // DeleteCategory removes a product line with its items and their reviews.
 func (s *Store) DeleteCategory(ctx context.Context, id int64) error {
 	return wrap("delete category", s.tx(ctx, func(tx *sql.Tx) error {
-		return expectOne(tx.ExecContext(ctx, `DELETE FROM categories WHERE id = $1`, id))
+		return deleteCategory(ctx, tx, id)
 	}))
+}
+
+// DeleteCategory removes a product line like Store.DeleteCategory, inside the transaction.
+func (t *Tx) DeleteCategory(id int64) error { return translate(deleteCategory(t.ctx, t.tx, id)) }
+
+func deleteCategory(ctx context.Context, tx *sql.Tx, id int64) error {
+	return expectOne(tx.ExecContext(ctx, `DELETE FROM categories WHERE id = $1`, id))
 }
 
 // expectOne turns an Exec result that touched no row into sql.ErrNoRows.

@@ -103,6 +103,11 @@ var copyTables = []copyTable{
 	// retrying across the move still gets its first answer instead of a second item.
 	{name: "idempotency_keys", key: []string{"user_id", "key"},
 		columns: cols("user_id int", "key text", "request text", "status int", "body text", "created_at time")},
+	// The admin audit log (audit.go): entries keep their ids, and their actors' ids while the
+	// accounts exist.
+	{name: "admin_log", key: []string{"id"}, identity: true,
+		columns: cols("id int", "at time", "actor_id int?", "actor_email text", "actor_name text", "action text",
+			"target_kind text", "target_id int?", "target_label text", "detail text")},
 	{name: "sessions", key: []string{"token"}, optional: true,
 		columns: cols("token text", "data bytes", "expiry time", "user_id int?")},
 }

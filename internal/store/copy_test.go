@@ -107,6 +107,26 @@ func seedReports(t *testing.T, s *store.Store) {
 	}
 }
 
+// seedAudit adds two audit entries: one by an account (actor_id set), one from the command line
+// (NULL).
+func seedAudit(t *testing.T, s *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	users, err := s.Users(ctx)
+	if err != nil || len(users) < 2 {
+		t.Fatalf("users: %d, %v", len(users), err)
+	}
+	for _, e := range []store.AuditEntry{
+		{Actor: store.ActorOf(users[0]), Action: store.ActionReviewRemove, Target: store.AuditTarget{ID: 424242, Label: "a review"},
+			Detail: "2 stars, “Ça va” → ✗"},
+		{Actor: store.CommandLine, Action: store.ActionMemberCreate, Target: store.AuditTarget{ID: users[1].ID, Label: users[1].Email}},
+	} {
+		if err := s.Audit(ctx, &e); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func copyOK(t *testing.T, from, to *store.Store, opt store.CopyOptions) store.CopyReport {
 	t.Helper()
 	rep, err := store.Copy(context.Background(), from, to, opt)
@@ -141,6 +161,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	}
 	seedExtras(t, lite, liteOpt)
 	seedReports(t, lite)
+	seedAudit(t, lite)
 	renamed := renameFirst(t, lite)
 	pg := storetest.Open(t, store.Postgres)
 	back := storetest.Open(t, store.SQLite)
@@ -150,7 +171,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	second := copyOK(t, pg, back, store.CopyOptions{Sessions: true})
 
 	want := []string{"categories", "category_versions", "items", "item_stats", "category_redirects", "item_redirects", "users", "reviews", "helpful_votes", "review_reports",
-		"api_tokens", "idempotency_keys", "sessions"}
+		"api_tokens", "idempotency_keys", "admin_log", "sessions"}
 	var got []string
 	for _, c := range first.Tables {
 		got = append(got, c.Table)
@@ -166,7 +187,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		counts[c.Table] = c.SourceRows
 	}
 	if counts["reviews"] < 300 || counts["sessions"] != 5 || counts["api_tokens"] != 2 || counts["helpful_votes"] < 2 ||
-		counts["idempotency_keys"] != 1 || counts["item_stats"] != 15 || counts["review_reports"] < 3 {
+		counts["idempotency_keys"] != 1 || counts["item_stats"] != 15 || counts["review_reports"] < 3 || counts["admin_log"] != 2 {
 		t.Errorf("row counts %v", counts)
 	}
 	var skipped []string
@@ -221,6 +242,12 @@ func TestCopyRoundTrip(t *testing.T) {
 			t.Errorf("%s report queue (%d, %v):\n%+v\nwant (%d)\n%+v", s.Dialect(), n, err, queue, wantN, wantQueue)
 		}
 		wantMoved(t, s, renamed[0], renamed[1], renamed[2], renamed[3])
+		logQ := store.AuditQuery{Limit: 10}
+		log, n, err := s.AuditLog(ctx, logQ)
+		wantLog, _, _ := lite.AuditLog(ctx, logQ)
+		if err != nil || n != 2 || !reflect.DeepEqual(log, wantLog) {
+			t.Errorf("%s audit log (%d, %v):\n%+v\nwant\n%+v", s.Dialect(), n, err, log, wantLog)
+		}
 		if drift, err := s.StatsDrift(ctx); err != nil || len(drift) > 0 {
 			t.Errorf("%s stats drift %v %v", s.Dialect(), drift, err)
 		}
@@ -237,6 +264,10 @@ func TestCopyRoundTrip(t *testing.T) {
 		u := store.User{Email: "new@example.com", DisplayName: "New", PasswordHash: "x"}
 		if err := s.CreateUser(ctx, &u); err != nil || u.ID <= wantUsers[len(wantUsers)-1].ID {
 			t.Errorf("%s: new user id %d after copy: %v", s.Dialect(), u.ID, err)
+		}
+		e := store.AuditEntry{Actor: store.CommandLine, Action: store.ActionLineCreate, Target: store.AuditTarget{ID: c.ID}}
+		if err := s.Audit(ctx, &e); err != nil || e.ID <= wantLog[0].ID {
+			t.Errorf("%s: new audit entry id %d after copy: %v", s.Dialect(), e.ID, err)
 		}
 		r := store.Review{ItemID: it.ID, UserID: u.ID, Rating: 4, Summary: "Fine thing"}
 		if err := s.CreateReview(ctx, &r); err != nil || r.ID <= int64(counts["reviews"]) {

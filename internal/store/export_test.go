@@ -70,3 +70,11 @@ func (s *Store) EndSessions(ctx context.Context, userID int64) error {
 			`UPDATE users SET session_version = session_version + 1, updated_at = $1 WHERE id = $2`, now(), userID))
 	}))
 }
+
+// DeleteUser deletes an account outright, for tests of what outlives it (no feature deletes
+// accounts yet).
+func (s *Store) DeleteUser(ctx context.Context, id int64) error {
+	return wrap("delete user", s.tx(ctx, func(tx *sql.Tx) error {
+		return expectOne(tx.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, id))
+	}))
+}

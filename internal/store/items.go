@@ -162,18 +162,7 @@ func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, it *Item, t time.Tim
 func (s *Store) UpdateItem(ctx context.Context, it *Item) error {
 	t := now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := recordItemRename(ctx, tx, it.ID, it.Slug, t); err != nil {
-			return err
-		}
-		if err := expectOne(tx.ExecContext(ctx,
-			`UPDATE items SET slug = $1, name = $2, description = $3, attributes = $4, updated_at = $5 WHERE id = $6`,
-			it.Slug, it.Name, it.Description, it.Attributes, t, it.ID)); err != nil {
-			return err
-		}
-		if err := bumpItem(ctx, tx, it.ID); err != nil {
-			return err
-		}
-		return s.bumpCategoryOfItem(ctx, tx, it.ID)
+		return s.updateItem(ctx, tx, it, t)
 	})
 	if err != nil {
 		return wrap("update item", err)
@@ -182,14 +171,45 @@ func (s *Store) UpdateItem(ctx context.Context, it *Item) error {
 	return nil
 }
 
+// UpdateItem saves it like Store.UpdateItem, inside the transaction.
+func (t *Tx) UpdateItem(it *Item) error {
+	if err := t.s.updateItem(t.ctx, t.tx, it, t.t); err != nil {
+		return translate(err)
+	}
+	it.UpdatedAt = t.t
+	return nil
+}
+
+func (s *Store) updateItem(ctx context.Context, tx *sql.Tx, it *Item, t time.Time) error {
+	if err := recordItemRename(ctx, tx, it.ID, it.Slug, t); err != nil {
+		return err
+	}
+	if err := expectOne(tx.ExecContext(ctx,
+		`UPDATE items SET slug = $1, name = $2, description = $3, attributes = $4, updated_at = $5 WHERE id = $6`,
+		it.Slug, it.Name, it.Description, it.Attributes, t, it.ID)); err != nil {
+		return err
+	}
+	if err := bumpItem(ctx, tx, it.ID); err != nil {
+		return err
+	}
+	return s.bumpCategoryOfItem(ctx, tx, it.ID)
+}
+
 // DeleteItem removes an item with its reviews and counts.
 func (s *Store) DeleteItem(ctx context.Context, id int64) error {
 	return wrap("delete item", s.tx(ctx, func(tx *sql.Tx) error {
-		if err := s.bumpCategoryOfItem(ctx, tx, id); err != nil {
-			return err
-		}
-		return expectOne(tx.ExecContext(ctx, `DELETE FROM items WHERE id = $1`, id))
+		return s.deleteItem(ctx, tx, id)
 	}))
+}
+
+// DeleteItem removes an item like Store.DeleteItem, inside the transaction.
+func (t *Tx) DeleteItem(id int64) error { return translate(t.s.deleteItem(t.ctx, t.tx, id)) }
+
+func (s *Store) deleteItem(ctx context.Context, tx *sql.Tx, id int64) error {
+	if err := s.bumpCategoryOfItem(ctx, tx, id); err != nil {
+		return err
+	}
+	return expectOne(tx.ExecContext(ctx, `DELETE FROM items WHERE id = $1`, id))
 }
 
 // CreateItems inserts many items, each with empty star counts, in one transaction, for bulk

@@ -67,9 +67,25 @@ func (s *Store) Members(ctx context.Context, q MemberQuery) ([]Member, int, erro
 // (a privilege change starts a new session), in the same statement; asking for what already holds
 // changes nothing. Revoking the last active admin is ErrLastAdmin; an unknown id is ErrNotFound.
 func (s *Store) SetAdmin(ctx context.Context, userID int64, admin bool) error {
-	return wrap("set admin", s.setAccountFlags(ctx, userID, func(isAdmin, disabled bool) (bool, bool) {
-		return admin, disabled
+	return wrap("set admin", s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := s.setAccountFlags(ctx, tx, userID, setAdmin(admin))
+		return err
 	}))
+}
+
+// SetAdmin grants or revokes admin rights like Store.SetAdmin, inside the transaction, and
+// reports whether anything changed.
+func (t *Tx) SetAdmin(userID int64, admin bool) (changed bool, err error) {
+	changed, err = t.s.setAccountFlags(t.ctx, t.tx, userID, setAdmin(admin))
+	return changed, translate(err)
+}
+
+func setAdmin(admin bool) func(isAdmin, disabled bool) (bool, bool) {
+	return func(_, disabled bool) (bool, bool) { return admin, disabled }
+}
+
+func setDisabled(disabled bool) func(isAdmin, disabled bool) (bool, bool) {
+	return func(isAdmin, _ bool) (bool, bool) { return isAdmin, disabled }
 }
 
 // SetDisabled disables or enables an account. Disabling ends every session of the account and its
@@ -77,40 +93,47 @@ func (s *Store) SetAdmin(ctx context.Context, userID int64, admin bool) error {
 // again, but sessions stay ended). Disabling the last active admin is ErrLastAdmin; an unknown id
 // is ErrNotFound.
 func (s *Store) SetDisabled(ctx context.Context, userID int64, disabled bool) error {
-	return wrap("set disabled", s.setAccountFlags(ctx, userID, func(isAdmin, _ bool) (bool, bool) {
-		return isAdmin, disabled
+	return wrap("set disabled", s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := s.setAccountFlags(ctx, tx, userID, setDisabled(disabled))
+		return err
 	}))
 }
 
+// SetDisabled disables or enables an account like Store.SetDisabled, inside the transaction,
+// and reports whether anything changed.
+func (t *Tx) SetDisabled(userID int64, disabled bool) (changed bool, err error) {
+	changed, err = t.s.setAccountFlags(t.ctx, t.tx, userID, setDisabled(disabled))
+	return changed, translate(err)
+}
+
 // setAccountFlags moves an account's admin and disabled flags to what change returns for the
-// current ones, moving its session version on when they change.
-func (s *Store) setAccountFlags(ctx context.Context, userID int64, change func(isAdmin, disabled bool) (bool, bool)) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		// Two admins demoting each other at once must not both succeed: see lockUsers.
-		if err := s.lockUsers(ctx, tx); err != nil {
-			return err
+// current ones, inside tx, moving its session version on when they change, and reports whether
+// they did.
+func (s *Store) setAccountFlags(ctx context.Context, tx *sql.Tx, userID int64, change func(isAdmin, disabled bool) (bool, bool)) (bool, error) {
+	// Two admins demoting each other at once must not both succeed: see lockUsers.
+	if err := s.lockUsers(ctx, tx); err != nil {
+		return false, err
+	}
+	var isAdmin, disabled bool
+	if err := tx.QueryRowContext(ctx, `SELECT is_admin, disabled FROM users WHERE id = $1`+s.forUpdate(), userID).
+		Scan(&isAdmin, &disabled); err != nil {
+		return false, err
+	}
+	toAdmin, toDisabled := change(isAdmin, disabled)
+	if toAdmin == isAdmin && toDisabled == disabled {
+		return false, nil
+	}
+	if isAdmin && !disabled && (!toAdmin || toDisabled) {
+		var others bool
+		if err := tx.QueryRowContext(ctx,
+			`SELECT EXISTS (SELECT 1 FROM users WHERE is_admin AND NOT disabled AND id <> $1)`, userID).Scan(&others); err != nil {
+			return false, err
 		}
-		var isAdmin, disabled bool
-		if err := tx.QueryRowContext(ctx, `SELECT is_admin, disabled FROM users WHERE id = $1`+s.forUpdate(), userID).
-			Scan(&isAdmin, &disabled); err != nil {
-			return err
+		if !others {
+			return false, ErrLastAdmin
 		}
-		toAdmin, toDisabled := change(isAdmin, disabled)
-		if toAdmin == isAdmin && toDisabled == disabled {
-			return nil
-		}
-		if isAdmin && !disabled && (!toAdmin || toDisabled) {
-			var others bool
-			if err := tx.QueryRowContext(ctx,
-				`SELECT EXISTS (SELECT 1 FROM users WHERE is_admin AND NOT disabled AND id <> $1)`, userID).Scan(&others); err != nil {
-				return err
-			}
-			if !others {
-				return ErrLastAdmin
-			}
-		}
-		return expectOne(tx.ExecContext(ctx,
-			`UPDATE users SET is_admin = $1, disabled = $2, session_version = session_version + 1, updated_at = $3 WHERE id = $4`,
-			toAdmin, toDisabled, now(), userID))
-	})
+	}
+	return true, expectOne(tx.ExecContext(ctx,
+		`UPDATE users SET is_admin = $1, disabled = $2, session_version = session_version + 1, updated_at = $3 WHERE id = $4`,
+		toAdmin, toDisabled, now(), userID))
 }

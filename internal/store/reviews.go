@@ -249,23 +249,34 @@ func (s *Store) RemoveReview(ctx context.Context, id int64) error {
 	return wrap("remove review", s.deleteReview(ctx, ``, id))
 }
 
+// RemoveReview removes any review like Store.RemoveReview, inside the transaction.
+func (t *Tx) RemoveReview(id int64) error {
+	return translate(t.s.deleteReviewIn(t.ctx, t.tx, t.t, ``, id))
+}
+
 func (s *Store) deleteReview(ctx context.Context, owner string, args ...any) error {
 	t := now()
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		var itemID int64
-		var rating int
-		if err := tx.QueryRowContext(ctx,
-			`SELECT item_id, rating FROM reviews WHERE id = $1`+owner+s.forUpdate(), args...).Scan(&itemID, &rating); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM reviews WHERE id = $1`, args[0]); err != nil {
-			return err
-		}
-		if err := s.addStat(ctx, tx, itemID, rating, -1, t); err != nil {
-			return err
-		}
-		return s.bumpCategoryOfItem(ctx, tx, itemID)
+		return s.deleteReviewIn(ctx, tx, t, owner, args...)
 	})
+}
+
+// deleteReviewIn removes the review args[0] inside tx, when owner (a condition on its author,
+// with args[1]) holds, and uncounts it.
+func (s *Store) deleteReviewIn(ctx context.Context, tx *sql.Tx, t time.Time, owner string, args ...any) error {
+	var itemID int64
+	var rating int
+	if err := tx.QueryRowContext(ctx,
+		`SELECT item_id, rating FROM reviews WHERE id = $1`+owner+s.forUpdate(), args...).Scan(&itemID, &rating); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM reviews WHERE id = $1`, args[0]); err != nil {
+		return err
+	}
+	if err := s.addStat(ctx, tx, itemID, rating, -1, t); err != nil {
+		return err
+	}
+	return s.bumpCategoryOfItem(ctx, tx, itemID)
 }
 
 // addStat moves one item's count of k-star ratings by delta, and its change counter.

@@ -44,21 +44,35 @@ func scanUser(row interface{ Scan(...any) error }) (User, error) {
 // ErrConflict.
 func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	t := now()
-	u.Email = normalizeEmail(u.Email)
-	if u.SessionVersion == 0 {
-		u.SessionVersion = 1
-	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx,
-			`INSERT INTO users (email, display_name, password_hash, is_admin, disabled, session_version, created_at, updated_at)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
-			u.Email, u.DisplayName, u.PasswordHash, u.IsAdmin, u.Disabled, u.SessionVersion, t).Scan(&u.ID)
+		return insertUser(ctx, tx, u, t)
 	})
 	if err != nil {
 		return wrap("create user", err)
 	}
 	u.CreatedAt, u.UpdatedAt = t, t
 	return nil
+}
+
+// CreateUser inserts u like Store.CreateUser, inside the transaction.
+func (t *Tx) CreateUser(u *User) error {
+	if err := insertUser(t.ctx, t.tx, u, t.t); err != nil {
+		return translate(err)
+	}
+	u.CreatedAt, u.UpdatedAt = t.t, t.t
+	return nil
+}
+
+// insertUser normalises u's email and inserts u inside tx, setting its ID.
+func insertUser(ctx context.Context, tx *sql.Tx, u *User, t time.Time) error {
+	u.Email = normalizeEmail(u.Email)
+	if u.SessionVersion == 0 {
+		u.SessionVersion = 1
+	}
+	return tx.QueryRowContext(ctx,
+		`INSERT INTO users (email, display_name, password_hash, is_admin, disabled, session_version, created_at, updated_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
+		u.Email, u.DisplayName, u.PasswordHash, u.IsAdmin, u.Disabled, u.SessionVersion, t).Scan(&u.ID)
 }
 
 // User returns the account with that id, or ErrNotFound.

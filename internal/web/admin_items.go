@@ -164,7 +164,10 @@ func (srv *Server) adminCreateItem(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return srv.saveItem(w, r, itemForm{New: true, Line: c}, srv.store.CreateItem, func(it store.Item) (string, string) {
+	create := func(ctx context.Context, it *store.Item) error {
+		return srv.store.Write(ctx, func(tx *store.Tx) error { return createItemAudited(r, tx, it, c.Name) })
+	}
+	return srv.saveItem(w, r, itemForm{New: true, Line: c}, create, func(it store.Item) (string, string) {
 		return "Added " + it.Name + " to " + c.Name + ".", "/admin/lines/" + c.Slug
 	})
 }
@@ -195,7 +198,11 @@ func (srv *Server) adminUpdateItem(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return srv.saveItem(w, r, itemForm{Line: c, Item: it}, srv.store.UpdateItem, func(it store.Item) (string, string) {
+	old := it
+	update := func(ctx context.Context, it *store.Item) error {
+		return srv.store.Write(ctx, func(tx *store.Tx) error { return updateItemAudited(r, tx, old, it, c.Name) })
+	}
+	return srv.saveItem(w, r, itemForm{Line: c, Item: it}, update, func(it store.Item) (string, string) {
 		return "Saved " + it.Name + ".", "/admin/items/" + strconv.FormatInt(it.ID, 10)
 	})
 }
@@ -220,7 +227,7 @@ func (srv *Server) adminDeleteItem(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if err := srv.store.DeleteItem(r.Context(), it.ID); err != nil {
+	if err := srv.store.Write(r.Context(), func(tx *store.Tx) error { return deleteItemAudited(r, tx, it, c.Name) }); err != nil {
 		return err
 	}
 	srv.setFlash(r, fmt.Sprintf("Deleted %s with its %s.", it.Name, plural(it.Stats.Total(), "review", "reviews")))
@@ -264,7 +271,7 @@ func (srv *Server) adminRemoveReview(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if err := srv.store.RemoveReview(r.Context(), rv.ID); err != nil {
+	if err := srv.store.Write(r.Context(), func(tx *store.Tx) error { return removeReviewAudited(r, tx, rv, it) }); err != nil {
 		return err
 	}
 	srv.setFlash(r, "Removed "+rv.UserName+"'s review of "+it.Name+".")

@@ -78,7 +78,9 @@ func (srv *Server) saveLine(w http.ResponseWriter, r *http.Request, f lineForm, 
 
 // adminCreateLine adds a product line.
 func (srv *Server) adminCreateLine(w http.ResponseWriter, r *http.Request) error {
-	return srv.saveLine(w, r, lineForm{New: true}, srv.store.CreateCategory,
+	return srv.saveLine(w, r, lineForm{New: true}, func(ctx context.Context, c *store.Category) error {
+		return srv.store.Write(ctx, func(tx *store.Tx) error { return createLineAudited(r, tx, c) })
+	},
 		func(c store.Category) string { return "Added the product line " + c.Name + ". Now add its items." })
 }
 
@@ -97,7 +99,10 @@ func (srv *Server) adminUpdateLine(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return srv.saveLine(w, r, lineForm{Line: c}, srv.store.UpdateCategory,
+	old := c
+	return srv.saveLine(w, r, lineForm{Line: c}, func(ctx context.Context, c *store.Category) error {
+		return srv.store.Write(ctx, func(tx *store.Tx) error { return updateLineAudited(r, tx, old, c) })
+	},
 		func(c store.Category) string { return "Saved " + c.Name + "." })
 }
 
@@ -129,7 +134,7 @@ func (srv *Server) adminConfirmDeleteLine(w http.ResponseWriter, r *http.Request
 func (srv *Server) adminDeleteLine(w http.ResponseWriter, r *http.Request) error {
 	c, err := srv.lineByPath(r)
 	if err == nil {
-		err = srv.store.DeleteCategory(r.Context(), c.ID)
+		err = srv.store.Write(r.Context(), func(tx *store.Tx) error { return deleteLineAudited(r, tx, c) })
 	}
 	if err != nil {
 		return err

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -98,16 +97,24 @@ func (srv *Server) readMemberChange(r *http.Request, field, selfMsg string) (mem
 	return memberChange{user: u, want: want, back: back}, nil
 }
 
-// changeMember reads a member form for the flag named field and makes the change with set; an
-// ErrLastAdmin from set is answered 409. It goes back to the list saying what flash returns for
-// the account as it was.
+// changeMember reads a member form for the flag named field and makes the change with set,
+// recording it in the audit log as actions[want] when it changed anything; an ErrLastAdmin from
+// set is answered 409. It goes back to the list saying what flash returns for the account as it
+// was.
 func (srv *Server) changeMember(w http.ResponseWriter, r *http.Request, field, selfMsg string,
-	set func(ctx context.Context, id int64, value bool) error, flash func(u store.User, want bool) string) error {
+	set func(tx *store.Tx, id int64, value bool) (bool, error), actions map[bool]string, flash func(u store.User, want bool) string) error {
 	c, err := srv.readMemberChange(r, field, selfMsg)
 	if err != nil {
 		return err
 	}
-	if err := set(r.Context(), c.user.ID, c.want); err != nil {
+	err = srv.store.Write(r.Context(), func(tx *store.Tx) error {
+		changed, err := set(tx, c.user.ID, c.want)
+		if err != nil || !changed {
+			return err
+		}
+		return tx.Audit(auditEntry(r, actions[c.want], memberTarget(c.user), ""))
+	})
+	if err != nil {
 		return err
 	}
 	srv.setFlash(r, flash(c.user, c.want))
@@ -120,7 +127,8 @@ func (srv *Server) changeMember(w http.ResponseWriter, r *http.Request, field, s
 // they sign in again under their new rights. Admins cannot change their own role here.
 func (srv *Server) adminSetRole(w http.ResponseWriter, r *http.Request) error {
 	return srv.changeMember(w, r, "admin", "You cannot change your own admin rights: another admin must, so that the site always keeps one.",
-		srv.store.SetAdmin, func(u store.User, admin bool) string {
+		(*store.Tx).SetAdmin, map[bool]string{true: store.ActionMemberPromote, false: store.ActionMemberDemote},
+		func(u store.User, admin bool) string {
 			switch {
 			case admin == u.IsAdmin:
 				return "Nothing changed: " + u.DisplayName + " already was " + map[bool]string{true: "an admin", false: "a member"}[admin] + "."
@@ -135,7 +143,8 @@ func (srv *Server) adminSetRole(w http.ResponseWriter, r *http.Request) error {
 // are refused while it stays disabled. Admins cannot disable themselves.
 func (srv *Server) adminSetStatus(w http.ResponseWriter, r *http.Request) error {
 	return srv.changeMember(w, r, "disabled", "You cannot disable your own account: another admin must.",
-		srv.store.SetDisabled, func(u store.User, disabled bool) string {
+		(*store.Tx).SetDisabled, map[bool]string{true: store.ActionMemberDisable, false: store.ActionMemberEnable},
+		func(u store.User, disabled bool) string {
 			switch {
 			case disabled == u.Disabled:
 				return "Nothing changed: " + u.DisplayName + "'s account already was " + map[bool]string{true: "disabled", false: "active"}[disabled] + "."

@@ -268,10 +268,16 @@ func (srv *Server) apiDeleteReview(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	u := userFrom(r.Context())
-	if u.IsAdmin {
-		err = srv.store.RemoveReview(r.Context(), id)
-	} else {
+	if !u.IsAdmin {
+		return noContent(w, srv.store.DeleteReview(r.Context(), id, u.ID))
+	}
+	rv, it, err := srv.adminReviewByPath(r)
+	switch {
+	case err != nil:
+	case rv.UserID == u.ID: // an admin's own review is theirs to delete, not a moderation
 		err = srv.store.DeleteReview(r.Context(), id, u.ID)
+	default:
+		err = srv.store.Write(r.Context(), func(tx *store.Tx) error { return removeReviewAudited(r, tx, rv, it) })
 	}
 	return noContent(w, err)
 }
@@ -295,7 +301,7 @@ func (srv *Server) apiCreateCategory(w http.ResponseWriter, r *http.Request) err
 	err := srv.create(w, r, lineLocation, func(body []byte) (creation, error) {
 		in, err := decodeLine(body, catalog.Line{}, false)
 		c = store.Category{Slug: in.Slug, Name: in.Name, Description: in.Description}
-		return creation{write: func(tx *store.Tx) error { return tx.CreateCategory(&c) }, answer: func() any { return toAPICategory(c) }}, err
+		return creation{write: func(tx *store.Tx) error { return createLineAudited(r, tx, &c) }, answer: func() any { return toAPICategory(c) }}, err
 	})
 	return onConflict(err, slugTaken(fmt.Sprintf("A product line with the slug %q already exists.", c.Slug)))
 }
@@ -314,8 +320,9 @@ func (srv *Server) apiUpdateCategory(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
+	old := c
 	c.Slug, c.Name, c.Description = in.Slug, in.Name, in.Description
-	if err := srv.store.UpdateCategory(r.Context(), &c); err != nil {
+	if err := srv.store.Write(r.Context(), func(tx *store.Tx) error { return updateLineAudited(r, tx, old, &c) }); err != nil {
 		return onConflict(err, slugTaken(fmt.Sprintf("Another product line has the slug %q.", in.Slug)))
 	}
 	if c, err = srv.store.Category(r.Context(), c.ID); err != nil {
@@ -328,7 +335,7 @@ func (srv *Server) apiUpdateCategory(w http.ResponseWriter, r *http.Request) err
 func (srv *Server) apiDeleteCategory(w http.ResponseWriter, r *http.Request) error {
 	c, err := srv.lineByPath(r)
 	if err == nil {
-		err = srv.store.DeleteCategory(r.Context(), c.ID)
+		err = srv.store.Write(r.Context(), func(tx *store.Tx) error { return deleteLineAudited(r, tx, c) })
 	}
 	return noContent(w, err)
 }
@@ -364,7 +371,7 @@ func (srv *Server) apiCreateItem(w http.ResponseWriter, r *http.Request) error {
 		}
 		it = store.Item{CategoryID: c.ID, CategorySlug: c.Slug, Slug: in.Slug, Name: in.Name, Description: in.Description,
 			Attributes: in.AttributeMap()}
-		return creation{write: func(tx *store.Tx) error { return tx.CreateItem(&it) }, answer: func() any { return toAPIItem(it) }}, err
+		return creation{write: func(tx *store.Tx) error { return createItemAudited(r, tx, &it, c.Name) }, answer: func() any { return toAPIItem(it) }}, err
 	})
 	if errors.Is(err, store.ErrNotFound) { // the line was deleted meanwhile
 		return noLine(line)
@@ -387,8 +394,9 @@ func (srv *Server) apiUpdateItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	old := it
 	it.Slug, it.Name, it.Description, it.Attributes = in.Slug, in.Name, in.Description, in.AttributeMap()
-	if err := srv.store.UpdateItem(r.Context(), &it); err != nil {
+	if err := srv.store.Write(r.Context(), func(tx *store.Tx) error { return updateItemAudited(r, tx, old, &it, it.CategoryName) }); err != nil {
 		return onConflict(err, slugTaken(fmt.Sprintf("The product line %q already has an item with the slug %q.", it.CategorySlug, in.Slug)))
 	}
 	if it, err = srv.store.Item(r.Context(), it.ID); err != nil {
@@ -399,9 +407,9 @@ func (srv *Server) apiUpdateItem(w http.ResponseWriter, r *http.Request) error {
 
 // apiDeleteItem deletes an item with its reviews.
 func (srv *Server) apiDeleteItem(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	it, err := srv.itemByPathID(r)
 	if err == nil {
-		err = srv.store.DeleteItem(r.Context(), id)
+		err = srv.store.Write(r.Context(), func(tx *store.Tx) error { return deleteItemAudited(r, tx, it, it.CategoryName) })
 	}
 	return noContent(w, err)
 }

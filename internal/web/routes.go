@@ -54,7 +54,8 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("POST /account/tokens", member(srv.createToken))
 	mux.HandleFunc("POST /account/tokens/{id}/revoke", member(srv.revokeToken))
 
-	// Admin: product lines, items, review removal, the queue of reported reviews and members.
+	// Admin: product lines, items, review removal, the queue of reported reviews, members and the
+	// audit log.
 	mux.HandleFunc("GET /admin", admin(srv.adminHome))
 	mux.HandleFunc("GET /admin/lines/new", admin(srv.adminNewLine))
 	mux.HandleFunc("POST /admin/lines", admin(srv.adminCreateLine))
@@ -75,6 +76,7 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/members", admin(srv.adminMembers))
 	mux.HandleFunc("POST /admin/members/{id}/role", admin(srv.adminSetRole))
 	mux.HandleFunc("POST /admin/members/{id}/status", admin(srv.adminSetStatus))
+	mux.HandleFunc("GET /admin/log", admin(srv.adminLog))
 
 	// The JSON API (its table is below); 405 naming the methods a known HTML address takes, and
 	// 404 for any other path.
