@@ -17,6 +17,7 @@ type accountView struct {
 	Tokens         []store.APIToken
 	NewToken       string // a token just created, shown this once
 	Problem        string // what went wrong, shown at the top: the form may be far down the page
+	VerifyEmail    bool   // the address is unverified, and a link to verify it can be mailed
 }
 
 const newTokenKey = "new_token"
@@ -36,6 +37,9 @@ func (srv *Server) renderAccount(w http.ResponseWriter, r *http.Request, status 
 		return err
 	}
 	v.Tokens = tokens
+	if v.VerifyEmail, err = srv.emailUnverified(r); err != nil {
+		return err
+	}
 	if v.DisplayName == "" && v.NameErrors == nil {
 		v.DisplayName = userFrom(r.Context()).DisplayName
 	}

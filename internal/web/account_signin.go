@@ -148,6 +148,9 @@ func (srv *Server) signup(w http.ResponseWriter, r *http.Request) error {
 	if done, err := srv.limitAttempts(w, r, "signup", f.Email, &f.Errors, page); done {
 		return err
 	}
+	if srv.opt.Mail != nil {
+		return srv.signupByMail(w, r, f)
+	}
 	// The hash comes first in both outcomes, so a taken email answers no faster than a new one.
 	u := store.User{Email: f.Email, DisplayName: f.DisplayName, PasswordHash: auth.HashPassword(f.Password)}
 	err = srv.store.CreateAccount(r.Context(), &u)

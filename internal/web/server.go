@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/starboard/starboard/internal/auth"
 	"github.com/starboard/starboard/internal/lineup"
+	"github.com/starboard/starboard/internal/mail"
 	"github.com/starboard/starboard/internal/session"
 	"github.com/starboard/starboard/internal/store"
 )
@@ -29,6 +30,9 @@ type Options struct {
 	// SignInLimit bounds sign-in, sign-up and password-change attempts per client address and
 	// per account; zero means auth.SignInLimit (10 per 5 minutes).
 	SignInLimit auth.Limit
+	// Mail sends password reset links and sign-up confirmations (SMTP_URL); nil on a site
+	// without mail, where admins hand out reset links (account_password.go).
+	Mail *mail.Sender
 }
 
 // Server holds what every handler needs.
