@@ -97,10 +97,10 @@ func (s *Store) ResetPassword(ctx context.Context, tokenHash string, at time.Tim
 		t := now()
 		u, err = scanUser(tx.QueryRowContext(ctx,
 			`UPDATE users SET password_hash = $1, session_version = session_version + 1, updated_at = $2,
-			        email_verified_at = COALESCE(email_verified_at, $2)
+			        email_verified_at = COALESCE(email_verified_at, $4)
 			 WHERE id = $3 AND NOT disabled
 			 RETURNING id, email, display_name, password_hash, is_admin, disabled, session_version, created_at, updated_at`,
-			passwordHash, t, l.UserID))
+			passwordHash, t, l.UserID, t))
 		return err
 	})
 	return u, wrap("reset password", err)
