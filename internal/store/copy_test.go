@@ -133,8 +133,8 @@ func TestCopyRoundTrip(t *testing.T) {
 		counts["idempotency_keys"] != 1 || counts["item_stats"] != 15 {
 		t.Errorf("row counts %v", counts)
 	}
-	if len(first.Skipped) != 1 || first.Skipped[0].Table != "rate_limits" {
-		t.Errorf("skipped %+v, want only rate_limits", first.Skipped)
+	if len(first.Skipped) != 2 || first.Skipped[0].Table != "email_links" || first.Skipped[1].Table != "rate_limits" {
+		t.Errorf("skipped %+v, want email_links and rate_limits", first.Skipped)
 	}
 	if last := steps[len(steps)-1]; last.Step != "verify" || last.Table != "sessions" || last.Done != 5 || last.Total != 5 {
 		t.Errorf("last progress %+v", last)
