@@ -44,8 +44,8 @@ func TestUserResetLink(t *testing.T) {
 				t.Errorf("without a base URL: %d %q %q", code, out, errOut)
 			}
 			code, out, errOut = runWithInput(t, map[string]string{"DATABASE_URL": db}, "", "user", "reset-link", "--email", "nobody@example.com", "--base-url", site.URL)
-			if code != exitUsage || !strings.Contains(errOut, "no account") {
-				t.Errorf("unknown email: %d %q", code, errOut)
+			if code != exitUsage || out != "" || !strings.Contains(errOut, "no account") {
+				t.Errorf("unknown email: %d %q %q", code, out, errOut)
 			}
 			code, out, errOut = runWithInput(t, map[string]string{"DATABASE_URL": db, "BASE_URL": site.URL}, "", "user", "reset-link", "--email", "Ann@Example.com")
 			link := strings.TrimSpace(out)
