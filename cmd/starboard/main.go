@@ -45,6 +45,7 @@ Usage:
   starboard demo    [--db PATH|URL] [--items N --reviews M] [--force]
   starboard user create --email E [--name N] [--admin] [--db PATH|URL]   (password on stdin, or asked)
   starboard user list   [--db PATH|URL]
+  starboard user reset-link --email E [--base-url URL] [--db PATH|URL]
   starboard copy    --from PATH|URL --to PATH|URL [--force] [--sessions]
   starboard backup  [--db PATH|URL] [--to FILE]   (a verified SQLite copy, while the site runs)
   starboard import  FILE.csv|FILE.json --line SLUG [--create-line NAME] [--db PATH|URL] [--dry-run]
@@ -250,7 +251,14 @@ func (e env) serve(ctx context.Context, args []string) error {
 			log.Info("demo data loaded", "lines", sum.Categories, "items", sum.Items, "reviews", sum.Reviews)
 		}
 	}
-	h, err := web.New(s, web.Options{Logger: log, TrustProxy: cfg.TrustProxy, BaseURL: cfg.BaseURL})
+	mailer, err := newMailer(cfg, log)
+	if err != nil {
+		return err
+	}
+	if mailer != nil {
+		defer mailer.Close() // after the server has shut down: sends what its last requests queued
+	}
+	h, err := web.New(s, web.Options{Logger: log, TrustProxy: cfg.TrustProxy, BaseURL: cfg.BaseURL, Mail: mailer})
 	if err != nil {
 		return err
 	}

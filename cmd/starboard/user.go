@@ -14,18 +14,20 @@ import (
 	"github.com/starboard/starboard/internal/store"
 )
 
-// user runs the account subcommands: create and list.
+// user runs the account subcommands: create, list and reset-link.
 func (e env) user(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usageError{errors.New("want a subcommand: user create or user list")}
+		return usageError{errors.New("want a subcommand: user create, user list or user reset-link")}
 	}
 	switch args[0] {
 	case "create":
 		return e.userCreate(ctx, args[1:])
 	case "list":
 		return e.userList(ctx, args[1:])
+	case "reset-link":
+		return e.userResetLink(ctx, args[1:])
 	}
-	return usageError{fmt.Errorf("unknown subcommand %q: want user create or user list", args[0])}
+	return usageError{fmt.Errorf("unknown subcommand %q: want user create, user list or user reset-link", args[0])}
 }
 
 // userCreate creates an account. The password is read from standard input (its first line), or

@@ -27,6 +27,9 @@ type Config struct {
 	// EphemeralDisk is set on Heroku (DYNO is set), where files written are lost at every
 	// restart, so a SQLite database would be.
 	EphemeralDisk bool
+	// SMTPURL names the SMTP server that sends password reset links and sign-up confirmations
+	// (mail.ParseURL); empty on a site without mail. MailFrom is the sender of those messages.
+	SMTPURL, MailFrom string
 }
 
 // Flags are the command-line values that override the environment; zero values mean unset.
@@ -40,7 +43,8 @@ type Flags struct {
 
 // Load reads the environment (through getenv) and the flags into a Config.
 func Load(getenv func(string) string, f Flags) (Config, error) {
-	c := Config{Demo: f.Demo, TrustProxy: getenv("TRUST_PROXY") == "1", EphemeralDisk: getenv("DYNO") != ""}
+	c := Config{Demo: f.Demo, TrustProxy: getenv("TRUST_PROXY") == "1", EphemeralDisk: getenv("DYNO") != "",
+		SMTPURL: getenv("SMTP_URL"), MailFrom: getenv("MAIL_FROM")}
 
 	switch c.LogFormat = getenv("LOG_FORMAT"); c.LogFormat {
 	case "":

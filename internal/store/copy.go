@@ -88,7 +88,7 @@ var copyTables = []copyTable{
 		columns: cols("category_id int", "old_slug text", "item_id int", "created_at time")},
 	{name: "users", key: []string{"id"}, identity: true,
 		columns: cols("id int", "email text", "display_name text", "password_hash text", "is_admin bool", "disabled bool",
-			"session_version int", "created_at time", "updated_at time")},
+			"session_version int", "created_at time", "updated_at time", "email_verified_at time?")},
 	{name: "reviews", key: []string{"id"}, identity: true,
 		columns: cols("id int", "item_id int", "user_id int", "rating int", "summary text", "details text",
 			"helpful_count int", "created_at time", "updated_at time")},
@@ -117,6 +117,7 @@ var transientTables = map[string]string{
 	"rate_limits":  "transient counters that refill by themselves",
 	"setup_tokens": "one-time setup addresses, made again at start while a site has no admin",
 	"site_keys":    "the device-cookie key, made again when missing: browsers sign in once more as unknown devices",
+	"email_links":  "mailed links valid for an hour or a day; ask for a new one",
 }
 
 // CopyOptions say what Copy moves and how it reports.

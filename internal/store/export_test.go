@@ -49,10 +49,16 @@ func (s *Store) QueryWriter(ctx context.Context, query string) (string, error) {
 // an older version that lacks some of today's tables.
 func (s *Store) TableChecksums(ctx context.Context, names ...string) (map[string]string, error) {
 	out := map[string]string{}
+	have, err := s.tables(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, t := range copyTables {
 		if !slices.Contains(names, t.name) {
 			continue
 		}
+		// A database at an older schema version lacks the columns added since.
+		t.columns = slices.DeleteFunc(slices.Clone(t.columns), func(c column) bool { return !slices.Contains(have[t.name], c.name) })
 		n, sum, err := s.checksum(ctx, s.r, t, func(int64) {})
 		if err != nil {
 			return nil, err

@@ -20,9 +20,10 @@ type accountView struct {
 	KeepTokens bool
 	// NewToken is a token just created, shown this once: on the answer to the POST that made
 	// it, never kept anywhere (not in the session either).
-	NewToken string
-	Notice   string // what was just done, shown as the page's one-time message
-	Problem  string // what went wrong, shown at the top: the form may be far down the page
+	NewToken    string
+	Notice      string // what was just done, shown as the page's one-time message
+	Problem     string // what went wrong, shown at the top: the form may be far down the page
+	VerifyEmail bool   // the address is unverified, and a link to verify it can be mailed
 }
 
 // accountPage shows the signed-in member's account.
@@ -39,6 +40,9 @@ func (srv *Server) renderAccount(w http.ResponseWriter, r *http.Request, status 
 		return err
 	}
 	v.Tokens = tokens
+	if v.VerifyEmail, err = srv.emailUnverified(r); err != nil {
+		return err
+	}
 	if v.DisplayName == "" && v.NameErrors == nil {
 		v.DisplayName = userFrom(r.Context()).DisplayName
 	}

@@ -154,6 +154,9 @@ func (srv *Server) signup(w http.ResponseWriter, r *http.Request) error {
 	if wait > 0 {
 		return srv.refuseAttempt(w, r, "signup", wait, &f.Errors, page)
 	}
+	if srv.opt.Mail != nil {
+		return srv.signupByMail(w, r, f)
+	}
 	// The hash comes first in both outcomes, so a taken email answers no faster than a new one.
 	u := store.User{Email: f.Email, DisplayName: f.DisplayName, PasswordHash: auth.HashPassword(f.Password)}
 	err = srv.store.CreateUser(r.Context(), &u)

@@ -99,6 +99,21 @@ func (srv *Server) signInSucceeded(r *http.Request, a signInAttempt) {
 	}
 }
 
+// limitAttempts counts an attempt at action against the client's address and against the
+// account with that email, under SignInLimit, and when either is over it shows the form again
+// through page with 429 (refuseAttempt). done reports whether it answered; err is page's error
+// then, or the database's.
+func (srv *Server) limitAttempts(w http.ResponseWriter, r *http.Request, action, email string, errs *fieldErrors, page func(status int) error) (done bool, err error) {
+	wait, err := srv.hit(r, srv.opt.SignInLimit, auth.AddressKey(action, srv.remoteAddress(r)), auth.AccountKey(action, email))
+	if err != nil {
+		return true, err
+	}
+	if wait > 0 {
+		return true, srv.refuseAttempt(w, r, action, wait, errs, page)
+	}
+	return false, nil
+}
+
 // refuseAttempt shows a rate-limited form again through page with 429, Retry-After and the wait
 // explained under "form" in errs, and returns page's error.
 func (srv *Server) refuseAttempt(w http.ResponseWriter, r *http.Request, action string, wait time.Duration, errs *fieldErrors, page func(status int) error) error {

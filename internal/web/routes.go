@@ -54,6 +54,15 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("POST /account/tokens", member(srv.createToken))
 	mux.HandleFunc("POST /account/tokens/{id}/revoke", member(srv.revokeToken))
 
+	// Forgotten passwords and mailed links (account_password.go, account_verify.go).
+	mux.HandleFunc("GET /password/forgot", page(srv.forgotPage))
+	mux.HandleFunc("POST /password/forgot", page(srv.forgot))
+	mux.HandleFunc("GET /password/reset/{token}", page(srv.resetPage))
+	mux.HandleFunc("POST /password/reset/{token}", page(srv.reset))
+	mux.HandleFunc("GET /email/verify/{token}", page(srv.verifyPage))
+	mux.HandleFunc("POST /email/verify/{token}", page(srv.verify))
+	mux.HandleFunc("POST /account/verify", member(srv.resendVerification))
+
 	// Admin: product lines, items, review removal, the queue of reported reviews, members and the
 	// audit log.
 	mux.HandleFunc("GET /admin", admin(srv.adminHome))
@@ -77,6 +86,7 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/members/{id}/role", admin(srv.adminSetRole))
 	mux.HandleFunc("POST /admin/members/{id}/status", admin(srv.adminSetStatus))
 	mux.HandleFunc("GET /admin/log", admin(srv.adminLog))
+	mux.HandleFunc("POST /admin/members/{id}/reset-link", admin(srv.adminResetLink))
 
 	// The JSON API (its table is below); 405 naming the methods a known HTML address takes, and
 	// 404 for any other path.

@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/starboard/starboard/internal/auth"
 	"github.com/starboard/starboard/internal/lineup"
+	"github.com/starboard/starboard/internal/mail"
 	"github.com/starboard/starboard/internal/session"
 	"github.com/starboard/starboard/internal/store"
 )
@@ -35,6 +36,9 @@ type Options struct {
 	// UnknownDeviceLimit bounds sign-in attempts at one account from browsers that never signed
 	// in to it, from all addresses together; zero means auth.UnknownDeviceLimit (20 an hour).
 	UnknownDeviceLimit auth.Limit
+	// Mail sends password reset links and sign-up confirmations (SMTP_URL); nil on a site
+	// without mail, where admins hand out reset links (account_password.go).
+	Mail *mail.Sender
 }
 
 // Server holds what every handler needs.
