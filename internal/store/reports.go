@@ -259,18 +259,30 @@ func (s *Store) reportedReviews(ctx context.Context, ids []int64) ([]ReportedRev
 // DismissReports closes the open reports of a review, keeping the review, and returns how many
 // it closed. A review with no open report is ErrNotFound.
 func (s *Store) DismissReports(ctx context.Context, reviewID int64) (int, error) {
-	t := now()
-	var n int64
+	var n int
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx,
-			`UPDATE review_reports SET dismissed_at = $1 WHERE review_id = $2 AND dismissed_at IS NULL`, t, reviewID)
-		if err != nil {
-			return err
-		}
-		if n, err = res.RowsAffected(); err == nil && n == 0 {
-			err = ErrNotFound
-		}
+		var err error
+		n, err = dismissReports(ctx, tx, reviewID, now())
 		return err
 	})
-	return int(n), wrap("dismiss reports", err)
+	return n, wrap("dismiss reports", err)
+}
+
+// DismissReports closes a review's open reports like Store.DismissReports, inside the transaction.
+func (t *Tx) DismissReports(reviewID int64) (int, error) {
+	n, err := dismissReports(t.ctx, t.tx, reviewID, t.t)
+	return n, translate(err)
+}
+
+func dismissReports(ctx context.Context, tx *sql.Tx, reviewID int64, t time.Time) (int, error) {
+	res, err := tx.ExecContext(ctx,
+		`UPDATE review_reports SET dismissed_at = $1 WHERE review_id = $2 AND dismissed_at IS NULL`, t, reviewID)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err == nil && n == 0 {
+		err = ErrNotFound
+	}
+	return int(n), err
 }

@@ -130,7 +130,7 @@ func (srv *Server) adminDismissReports(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	n, err := srv.store.DismissReports(r.Context(), rv.ID)
+	n, err := srv.dismissReportsAudited(r, rv, it)
 	if err != nil {
 		return err
 	}
@@ -164,4 +164,18 @@ type adminNavView struct {
 // "reports", or "" for none).
 func adminNav(current string, v view) adminNavView {
 	return adminNavView{Current: current, Reports: v.OpenReports}
+}
+
+// dismissReportsAudited closes a review's open reports and records it in the audit log, in one
+// transaction, and returns how many it closed.
+func (srv *Server) dismissReportsAudited(r *http.Request, rv store.Review, it store.Item) (int, error) {
+	var n int
+	e := auditEntry(r, store.ActionReportDismiss, reviewTarget(rv, it), "")
+	err := srv.store.Audited(r.Context(), e, func(tx *store.Tx) error {
+		var err error
+		n, err = tx.DismissReports(rv.ID)
+		e.Detail = plural(n, "report", "reports") + " dismissed; the review stays"
+		return err
+	})
+	return n, err
 }

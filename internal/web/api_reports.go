@@ -172,9 +172,9 @@ func (srv *Server) apiReportedReview(w http.ResponseWriter, r *http.Request) err
 // apiDismissReports closes a review's open reports, keeping the review: 204, or 404 when it has
 // none.
 func (srv *Server) apiDismissReports(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	rv, it, err := srv.adminReviewByPath(r)
 	if err == nil {
-		_, err = srv.store.DismissReports(r.Context(), id)
+		_, err = srv.dismissReportsAudited(r, rv, it)
 	}
 	return noContent(w, err)
 }

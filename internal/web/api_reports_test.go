@@ -98,6 +98,10 @@ func TestAPIReports(t *testing.T) {
 		if code, _, body := f.ts.call(t, f.adminTok, "DELETE", dismiss, ""); code != http.StatusNoContent || body != "" {
 			t.Errorf("dismiss = %d %s", code, body)
 		}
+		if log, _, err := s.AuditLog(context.Background(), store.AuditQuery{Limit: 5}); err != nil || len(log) == 0 ||
+			log[0].Action != store.ActionReportDismiss || log[0].Target.ID != f.bobReview.ID {
+			t.Errorf("audit log after the API's dismiss: %+v, %v", log, err)
+		}
 		for _, m := range []string{"DELETE", "GET"} {
 			if code, _, _ := f.ts.call(t, f.adminTok, m, dismiss, ""); code != http.StatusNotFound {
 				t.Errorf("%s after dismissal = %d", m, code)

@@ -144,6 +144,10 @@ func TestReportQueue(t *testing.T) {
 		if msg := f.flashOn(t, f.adminC, "/admin/reports"); msg != "Dismissed 1 report of bob’s review of Dipsy; the review stays." {
 			t.Errorf("flash after dismiss = %q", msg)
 		}
+		if log, _, err := s.AuditLog(ctx, store.AuditQuery{Limit: 5}); err != nil || len(log) == 0 || log[0].Action != store.ActionReportDismiss ||
+			log[0].Target.ID != f.bobReview.ID || log[0].Detail != "1 report dismissed; the review stays" {
+			t.Errorf("audit log after dismiss: %+v, %v", log, err)
+		}
 		if _, body := f.page(t, f.adminC, "/admin/reports"); strings.Contains(body, "Too green") || !strings.Contains(body, "Reports (1<") {
 			t.Error("the dismissed review is still in the queue")
 		}
