@@ -250,13 +250,20 @@ func (e env) serve(ctx context.Context, args []string) error {
 			log.Info("demo data loaded", "lines", sum.Categories, "items", sum.Items, "reviews", sum.Reviews)
 		}
 	}
-	h, err := web.New(s, web.Options{Logger: log, TrustProxy: cfg.TrustProxy, BaseURL: cfg.BaseURL})
+	h, err := web.New(s, web.Options{Logger: log, TrustProxy: cfg.TrustProxy, BaseURL: cfg.BaseURL,
+		Metrics: cfg.MetricsAddr != "", MetricsToken: cfg.MetricsToken})
 	if err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return usageError{fmt.Errorf("listen on %s: %w", cfg.Addr, err)}
+	}
+	errc := make(chan error, 2)
+	ms, err := serveMetrics(cfg.MetricsAddr, h, log, errc)
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	hs := &http.Server{
 		Handler:           h,
@@ -268,7 +275,6 @@ func (e env) serve(ctx context.Context, args []string) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	go sweepExpired(ctx, s, log)
-	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("starboard listening", "url", "http://"+ln.Addr().String(), "database", string(s.Dialect()),
 		"dsn", store.Redact(opt.DSN))
@@ -286,6 +292,9 @@ func (e env) serve(ctx context.Context, args []string) error {
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if ms != nil {
+		ms.Shutdown(shutdownCtx)
 	}
 	log.Info("stopped")
 	return nil
@@ -324,6 +333,32 @@ func siteAddress(baseURL string, addr net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// serveMetrics starts the listener of METRICS_ADDR, which answers GET /metrics with the site's
+// metrics, without a token, and 404 to anything else; none when addr is empty. A Serve error
+// goes to errc.
+func serveMetrics(addr string, h *web.Server, log *slog.Logger, errc chan<- error) (*http.Server, error) {
+	if addr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("listen on METRICS_ADDR %s: %w", addr, err)}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h.MetricsHandler())
+	ms := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go func() { errc <- ms.Serve(ln) }()
+	log.Info("metrics listening", "url", "http://"+ln.Addr().String()+"/metrics")
+	return ms, nil
 }
 
 // sweepExpired deletes expired sessions, stale rate-limit counters and expired idempotency keys
