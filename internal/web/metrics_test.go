@@ -356,3 +356,57 @@ func BenchmarkKeptItemPageMetrics(b *testing.B) {
 		})
 	}
 }
+
+// wrappedWriter wraps a ResponseWriter as the session middleware's does.
+type wrappedWriter struct{ http.ResponseWriter }
+
+func (w *wrappedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// BenchmarkCountRequests is what counting adds to one request, alone: the middleware around a
+// router whose handler does nothing, through one wrapping ResponseWriter (as the session's), with
+// and without metrics.
+//
+//	go test ./internal/web -run '^$' -bench CountRequests -benchmem
+func BenchmarkCountRequests(b *testing.B) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /c/{line}/{item}", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })
+	wrap := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(&wrappedWriter{w}, r.WithContext(r.Context()))
+		})
+	}
+	for _, c := range []struct {
+		name string
+		m    *siteMetrics
+	}{{"off", nil}, {"on", newSiteMetrics(storetest.Open(b, store.SQLite))}} {
+		b.Run(c.name, func(b *testing.B) {
+			h := c.m.countRequests(wrap(c.m.notePattern(mux)))
+			req := httptest.NewRequest(http.MethodGet, "/c/books/x", nil)
+			w := httptest.NewRecorder()
+			b.ReportAllocs()
+			for b.Loop() {
+				h.ServeHTTP(w, req)
+			}
+		})
+	}
+}
+
+// TestNotePatternThroughWrappers checks that the route pattern reaches countRequests through
+// writers wrapped between it and the router.
+func TestNotePatternThroughWrappers(t *testing.T) {
+	m := newSiteMetrics(storetest.Open(t, store.SQLite))
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /c/{line}/{item}", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
+	wrap := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(&wrappedWriter{&wrappedWriter{w}}, r.WithContext(r.Context()))
+		})
+	}
+	m.countRequests(wrap(m.notePattern(mux))).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/c/books/x", nil))
+	rec := httptest.NewRecorder()
+	m.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	fams := parseMetrics(t, rec.Body.String())
+	if got := counter(fams, "starboard_http_requests_total", map[string]string{"route": "GET /c/{line}/{item}", "status": "418"}); got != 1 {
+		t.Errorf("request counted %v times under its route; want 1:\n%s", got, rec.Body.String())
+	}
+}
