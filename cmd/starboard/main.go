@@ -265,15 +265,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 		ln.Close()
 		return err
 	}
-	hs := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	hs := httpServer(h, log)
 	go sweepExpired(ctx, s, log)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("starboard listening", "url", "http://"+ln.Addr().String(), "database", string(s.Dialect()),
@@ -348,17 +340,24 @@ func serveMetrics(addr string, h *web.Server, log *slog.Logger, errc chan<- erro
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", h.MetricsHandler())
-	ms := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	ms := httpServer(mux, log)
 	go func() { errc <- ms.Serve(ln) }()
 	log.Info("metrics listening", "url", "http://"+ln.Addr().String()+"/metrics")
 	return ms, nil
+}
+
+// httpServer returns a server for h with timeouts that keep slow clients from holding
+// connections, logging its own errors to log.
+func httpServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // sweepExpired deletes expired sessions, stale rate-limit counters and expired idempotency keys

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -14,22 +13,11 @@ import (
 	"github.com/prometheus/common/model"
 )
 
-// freeAddr returns a loopback address no one listens on, just now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // TestServeMetricsAddr runs serve with METRICS_ADDR: the metrics are on that listener, without a
 // token, and the site's own listener has no /metrics.
 func TestServeMetricsAddr(t *testing.T) {
 	t.Parallel()
-	addr, metricsAddr := freeAddr(t), freeAddr(t)
+	addr, metricsAddr := "127.0.0.1:"+freePort(t), "127.0.0.1:"+freePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	env := map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "s.db"), "METRICS_ADDR": metricsAddr}
 	done := make(chan int)

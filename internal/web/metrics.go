@@ -104,7 +104,7 @@ func (m *siteMetrics) countRequests(next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &routeRecorder{ResponseWriter: w}
+		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
@@ -128,7 +128,7 @@ func (m *siteMetrics) notePattern(mux http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			for w != nil {
-				if rec, ok := w.(*routeRecorder); ok {
+				if rec, ok := w.(*statusRecorder); ok {
 					rec.route = r.Pattern
 					return
 				}
@@ -142,29 +142,6 @@ func (m *siteMetrics) notePattern(mux http.Handler) http.Handler {
 		mux.ServeHTTP(w, r)
 	})
 }
-
-// routeRecorder remembers the status of an answer and the route pattern that made it.
-type routeRecorder struct {
-	http.ResponseWriter
-	status int
-	route  string
-}
-
-func (rr *routeRecorder) WriteHeader(code int) {
-	if rr.status == 0 && code >= 200 {
-		rr.status = code
-	}
-	rr.ResponseWriter.WriteHeader(code)
-}
-
-func (rr *routeRecorder) Write(b []byte) (int, error) {
-	if rr.status == 0 {
-		rr.status = http.StatusOK
-	}
-	return rr.ResponseWriter.Write(b)
-}
-
-func (rr *routeRecorder) Unwrap() http.ResponseWriter { return rr.ResponseWriter }
 
 // methodLabel returns the method as the method label says it: the standard ones as they are,
 // any other "OTHER", so a client cannot make up series.
