@@ -258,7 +258,8 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if mailer != nil {
 		defer mailer.Close() // after the server has shut down: sends what its last requests queued
 	}
-	h, err := web.New(s, web.Options{Logger: log, TrustProxy: cfg.TrustProxy, BaseURL: cfg.BaseURL, Mail: mailer})
+	h, err := web.New(s, web.Options{Logger: log, TrustProxy: cfg.TrustProxy, BaseURL: cfg.BaseURL, Mail: mailer,
+		Metrics: cfg.MetricsAddr != "", MetricsToken: cfg.MetricsToken})
 	if err != nil {
 		return err
 	}
@@ -266,17 +267,14 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageError{fmt.Errorf("listen on %s: %w", cfg.Addr, err)}
 	}
-	hs := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	errc := make(chan error, 2)
+	ms, err := serveMetrics(cfg.MetricsAddr, h, log, errc)
+	if err != nil {
+		ln.Close()
+		return err
 	}
+	hs := httpServer(h, log)
 	go sweepExpired(ctx, s, log)
-	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("starboard listening", "url", "http://"+ln.Addr().String(), "database", string(s.Dialect()),
 		"dsn", store.Redact(opt.DSN))
@@ -294,6 +292,9 @@ func (e env) serve(ctx context.Context, args []string) error {
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if ms != nil {
+		ms.Shutdown(shutdownCtx)
 	}
 	log.Info("stopped")
 	return nil
@@ -332,6 +333,39 @@ func siteAddress(baseURL string, addr net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// serveMetrics starts the listener of METRICS_ADDR, which answers GET /metrics with the site's
+// metrics, without a token, and 404 to anything else; none when addr is empty. A Serve error
+// goes to errc.
+func serveMetrics(addr string, h *web.Server, log *slog.Logger, errc chan<- error) (*http.Server, error) {
+	if addr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("listen on METRICS_ADDR %s: %w", addr, err)}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h.MetricsHandler())
+	ms := httpServer(mux, log)
+	go func() { errc <- ms.Serve(ln) }()
+	log.Info("metrics listening", "url", "http://"+ln.Addr().String()+"/metrics")
+	return ms, nil
+}
+
+// httpServer returns a server for h with timeouts that keep slow clients from holding
+// connections, logging its own errors to log.
+func httpServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // sweepExpired deletes expired sessions, stale rate-limit counters and expired idempotency keys

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Config is everything the server needs to start.
@@ -30,7 +31,17 @@ type Config struct {
 	// SMTPURL names the SMTP server that sends password reset links and sign-up confirmations
 	// (mail.ParseURL); empty on a site without mail. MailFrom is the sender of those messages.
 	SMTPURL, MailFrom string
+	// MetricsAddr is a host:port of a second listener serving only the Prometheus metrics at
+	// /metrics, without a token ("127.0.0.1:9090"); empty for none.
+	MetricsAddr string
+	// MetricsToken, when set, serves /metrics on the site's listener to a scraper sending
+	// Authorization: Bearer MetricsToken. With neither set there are no metrics.
+	MetricsToken string
 }
+
+// minMetricsToken is the shortest METRICS_TOKEN accepted: it guards the metrics on the site's
+// public listener, so it must not be guessable.
+const minMetricsToken = 16
 
 // Flags are the command-line values that override the environment; zero values mean unset.
 type Flags struct {
@@ -76,6 +87,16 @@ func Load(getenv func(string) string, f Flags) (Config, error) {
 			return c, fmt.Errorf("DATABASE_POOL=%q: want a number of connections 1-1000", pool)
 		}
 		c.DatabasePool = n
+	}
+
+	if c.MetricsAddr = getenv("METRICS_ADDR"); c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
+			return c, fmt.Errorf("METRICS_ADDR=%q: want host:port, e.g. 127.0.0.1:9090", c.MetricsAddr)
+		}
+	}
+	c.MetricsToken = getenv("METRICS_TOKEN")
+	if t := c.MetricsToken; t != "" && (len(t) < minMetricsToken || strings.ContainsFunc(t, unicode.IsSpace)) {
+		return c, fmt.Errorf("METRICS_TOKEN: want at least %d characters and no spaces, e.g. from `openssl rand -hex 32`", minMetricsToken)
 	}
 
 	c.BaseURL = getenv("BASE_URL")

@@ -32,6 +32,27 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+func TestMetricsSettings(t *testing.T) {
+	t.Parallel()
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	c, err := Load(env(nil), Flags{})
+	if err != nil || c.MetricsAddr != "" || c.MetricsToken != "" {
+		t.Errorf("metrics on by default: %+v, %v", c, err)
+	}
+	c, err = Load(env(map[string]string{"METRICS_ADDR": "127.0.0.1:9090", "METRICS_TOKEN": "0123456789abcdef"}), Flags{})
+	if err != nil || c.MetricsAddr != "127.0.0.1:9090" || c.MetricsToken != "0123456789abcdef" {
+		t.Errorf("from env = %+v, %v", c, err)
+	}
+	for _, bad := range []map[string]string{
+		{"METRICS_ADDR": "9090"}, {"METRICS_ADDR": "localhost"}, {"METRICS_ADDR": "localhost:"},
+		{"METRICS_TOKEN": "short"}, {"METRICS_TOKEN": "0123456789 abcdef"},
+	} {
+		if _, err := Load(env(bad), Flags{}); err == nil || !strings.Contains(err.Error(), "METRICS_") {
+			t.Errorf("Load(%v) accepted it (%v)", bad, err)
+		}
+	}
+}
+
 func TestBaseURL(t *testing.T) {
 	t.Parallel()
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }

@@ -215,6 +215,7 @@ func (srv *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil || !auth.VerifyPassword(f.Password, u.PasswordHash) || u.Disabled {
 		f.Errors.add("form", wrongCredentials)
+		srv.metrics.signInFailed()
 		return page(http.StatusUnprocessableEntity)
 	}
 	srv.signInSucceeded(r, attempt)

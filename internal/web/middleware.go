@@ -16,6 +16,7 @@ type statusRecorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int
+	route  string // the route pattern that took the request, for metrics (metrics.go)
 }
 
 func (s *statusRecorder) WriteHeader(code int) {

@@ -205,6 +205,7 @@ func (srv *Server) anonymous(r *http.Request) bool {
 // the page's template, for renderHook; "" for JSON.
 func (srv *Server) serveKept(w http.ResponseWriter, r *http.Request, name, uri, stamp string) bool {
 	p := srv.pagesKept.get(uri, stamp)
+	srv.metrics.keptPage(name, p != nil)
 	if p == nil {
 		return false
 	}
@@ -221,11 +222,14 @@ func (srv *Server) serveKept(w http.ResponseWriter, r *http.Request, name, uri, 
 func (srv *Server) serveKeptItem(w http.ResponseWriter, r *http.Request, name, uri string) bool {
 	p := srv.pagesKept.peek(uri)
 	if p == nil || p.itemID == 0 {
+		srv.metrics.keptPage(name, false)
 		return false
 	}
 	if v, err := srv.store.ItemVersion(r.Context(), p.itemID); err != nil || v != p.version {
+		srv.metrics.keptPage(name, false)
 		return false
 	}
+	srv.metrics.keptPage(name, true)
 	if renderHook != nil && name != "" {
 		renderHook(name)
 	}

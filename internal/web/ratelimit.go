@@ -117,6 +117,7 @@ func (srv *Server) limitAttempts(w http.ResponseWriter, r *http.Request, action,
 // refuseAttempt shows a rate-limited form again through page with 429, Retry-After and the wait
 // explained under "form" in errs, and returns page's error.
 func (srv *Server) refuseAttempt(w http.ResponseWriter, r *http.Request, action string, wait time.Duration, errs *fieldErrors, page func(status int) error) error {
+	srv.metrics.rateLimited(action)
 	srv.log.Warn("rate limited", "action", action, "addr", srv.remoteAddress(r), "retry_after", wait.Round(time.Second))
 	errs.add("form", tooManyAttempts(w, wait))
 	return page(http.StatusTooManyRequests)

@@ -16,6 +16,7 @@ func (srv *Server) routes() http.Handler {
 	// The process and its files.
 	mux.HandleFunc("GET /healthz", srv.healthz)
 	mux.HandleFunc("GET /readyz", srv.readyz)
+	mux.HandleFunc("GET /metrics", page(srv.scrape)) // with METRICS_TOKEN only (metrics.go)
 	mux.Handle("GET /static/", srv.static)
 
 	// For search engines (seo.go).
@@ -96,7 +97,7 @@ func (srv *Server) routes() http.Handler {
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(srv.crossOriginDenied))
-	return srv.logRequests(srv.secureHeaders(srv.compressAnswers(limitBody(srv.recoverPanics(srv.loadSession(srv.loadUser(cop.Handler(mux))))))))
+	return srv.logRequests(srv.metrics.countRequests(srv.secureHeaders(srv.compressAnswers(limitBody(srv.recoverPanics(srv.loadSession(srv.loadUser(cop.Handler(srv.metrics.notePattern(mux))))))))))
 }
 
 // apiPrefix starts every API path.

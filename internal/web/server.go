@@ -39,6 +39,12 @@ type Options struct {
 	// Mail sends password reset links and sign-up confirmations (SMTP_URL); nil on a site
 	// without mail, where admins hand out reset links (account_password.go).
 	Mail *mail.Sender
+	// Metrics makes the server count requests, kept-page hits, sign-in failures and the like
+	// for Prometheus (metrics.go), shown by MetricsHandler and, with MetricsToken, at /metrics.
+	Metrics bool
+	// MetricsToken, when set, serves /metrics on the site's listener to requests that carry
+	// Authorization: Bearer MetricsToken; it implies Metrics.
+	MetricsToken string
 }
 
 // Server holds what every handler needs.
@@ -60,6 +66,8 @@ type Server struct {
 	devices deviceKeys
 	// htmlPatterns are the routes of the HTML pages, feeds and health checks, for tests.
 	htmlPatterns []string
+	// metrics counts for Prometheus; nil counts nothing (metrics.go).
+	metrics *siteMetrics
 }
 
 // New returns a Server over the store, with its templates parsed and routes registered. A
@@ -84,6 +92,9 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	srv := &Server{store: s, log: opt.Logger, opt: opt, static: static, sitemapURLs: sitemapURLs}
 	srv.lines = lineup.NewCache(s)
 	srv.pagesKept.init(pageCacheBytes)
+	if opt.Metrics || opt.MetricsToken != "" {
+		srv.metrics = newSiteMetrics(s)
+	}
 	srv.sessions = session.New(s, opt.TrustProxy)
 	srv.sessions.ErrorFunc = srv.sessionFailed
 	if srv.stars, err = newStarPainter(static); err != nil {
