@@ -31,7 +31,7 @@ func TestEveryAdminPage(t *testing.T) {
 		"/admin", "/admin/lines/new", "/admin/lines/ipads", "/admin/lines/tellytubbies/items/new",
 		"/admin/lines/ipads/delete", item, item + "/delete",
 		"/admin/reviews/" + strconv.FormatInt(reviews[0].ID, 10) + "/remove",
-		"/admin/members", "/admin/members?q=nobody-at-all", "/admin/reports",
+		"/admin/members", "/admin/members?q=nobody-at-all", "/admin/reports", "/admin/log",
 	} {
 		checkPage(t, ctx, path, open(t, ctx, s, path))
 	}

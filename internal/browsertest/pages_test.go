@@ -88,6 +88,7 @@ var visitorPages = []string{
 	"/c/tellytubbies/po?sort=cheapest",
 	"/login",
 	"/signup",
+	"/password/forgot",
 	"/nowhere",
 }
 

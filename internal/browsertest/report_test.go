@@ -14,7 +14,7 @@ func TestReportReachesTheQueue(t *testing.T) {
 	t.Parallel()
 	s := startSite(t)
 	boss, lee := newTab(t), newTab(t)
-	signUp(t, boss, s, member{"boss@example.com", "Boss", "tubby custard machine 77"}, "/admin")
+	setUp(t, boss, s, member{"boss@example.com", "Boss", "tubby custard machine 77"})
 	signUp(t, lee, s, member{"lee@example.com", "Lee", "tubby custard machine 77"}, "/c/tellytubbies/po")
 
 	// The member's way: the link beside a review, the form, a refusal, the report.
