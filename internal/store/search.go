@@ -45,7 +45,8 @@ type SearchResult struct {
 
 // SearchItems returns the items whose name, description or attribute values contain every word
 // of q, each word as a whole word or the start of one, without regard to case or accents, ranked
-// by relevance (a name match above an attribute match above a description match), then by name.
+// by relevance (a name match above an attribute match above a description match), then by id
+// (oldest first).
 // It returns limit items from offset, and the total. A q with no word, more than MaxSearchWords
 // or longer than MaxSearchLength is ErrInvalid.
 func (s *Store) SearchItems(ctx context.Context, q string, limit, offset int) (SearchResult, error) {
@@ -59,19 +60,27 @@ func (s *Store) SearchItems(ctx context.Context, q string, limit, offset int) (S
 	case len(words) > MaxSearchWords:
 		return res, fmt.Errorf("store: search: %w: more than %d words", ErrInvalid, MaxSearchWords)
 	}
-	query := `SELECT ` + itemColumns + `, COUNT(*) OVER ()
-		FROM item_search JOIN items i ON i.id = item_search.rowid
+	// Matches are ranked and counted in the index alone; only the page's items are then read.
+	// FTS5's bm25 (smaller is better) weighs a name match 10, an attribute value 3, a
+	// description 1; ts_rank weighs A (name) 1.0, B (attributes) 0.4, C (description) 0.2.
+	query := `WITH m AS MATERIALIZED (
+			SELECT rowid AS id, bm25(item_search, 10.0, 1.0, 3.0) AS score FROM item_search WHERE item_search MATCH $1),
+		pg AS MATERIALIZED (
+			SELECT id, score, (SELECT COUNT(*) FROM m) AS total FROM m ORDER BY score, id LIMIT $2 OFFSET $3)
+		SELECT ` + itemColumns + `, pg.total
+		FROM pg JOIN items i ON i.id = pg.id
 		JOIN categories c ON c.id = i.category_id JOIN item_stats st ON st.item_id = i.id
-		WHERE item_search MATCH $1
-		ORDER BY bm25(item_search, 10.0, 1.0, 3.0), i.name, i.id LIMIT $2 OFFSET $3`
+		ORDER BY pg.score, pg.id`
 	match := ftsMatch(words)
 	if s.dialect == Postgres {
-		query = `SELECT ` + itemColumns + `, COUNT(*) OVER ()
-			FROM (SELECT to_tsquery('simple', search_fold($1)) AS query) q
-			JOIN item_search se ON se.document @@ q.query
-			JOIN items i ON i.id = se.item_id
+		query = `SELECT ` + itemColumns + `, pg.total
+			FROM (SELECT se.item_id, ts_rank(se.document, q.query) AS score, COUNT(*) OVER () AS total
+				FROM item_search se, to_tsquery('simple', search_fold($1)) AS q(query)
+				WHERE se.document @@ q.query
+				ORDER BY score DESC, se.item_id LIMIT $2 OFFSET $3) pg
+			JOIN items i ON i.id = pg.item_id
 			JOIN categories c ON c.id = i.category_id JOIN item_stats st ON st.item_id = i.id
-			ORDER BY ts_rank(se.document, q.query) DESC, i.name COLLATE "C", i.id LIMIT $2 OFFSET $3`
+			ORDER BY pg.score DESC, pg.item_id`
 		match = tsQuery(words)
 	}
 	rows, err := s.r.QueryContext(ctx, query, match, limit, offset)
