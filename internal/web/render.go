@@ -31,6 +31,8 @@ type view struct {
 	// Canonical is the page's canonical address (canonicalURL), for pages whose address has
 	// variants; "" for none.
 	Canonical string
+	// Search is the text of the header's search box: the search a results page answers.
+	Search string
 }
 
 // templateFuncs are the functions every template may call. {{template "stars" (stars mean count)}}
