@@ -36,7 +36,10 @@ CREATE TABLE item_search (
 INSERT INTO item_search (item_id, document)
 SELECT id, item_search_document(name, description, attributes) FROM items;
 
-CREATE INDEX item_search_document_gin ON item_search USING GIN (document);
+-- Without fastupdate every item write goes straight into the index: items change seldom, and a
+-- pending list of recent writes would be scanned by every search until a vacuum merged it (with
+-- the 10,000 items of a fresh bulk load in it, a one-match search took 1 ms instead of 0.05 ms).
+CREATE INDEX item_search_document_gin ON item_search USING GIN (document) WITH (fastupdate = off);
 
 -- +goose StatementBegin
 CREATE FUNCTION item_search_sync() RETURNS trigger
