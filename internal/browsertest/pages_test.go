@@ -89,6 +89,9 @@ var visitorPages = []string{
 	"/login",
 	"/signup",
 	"/nowhere",
+	"/search?q=ipa",
+	"/search?q=walrus",
+	"/search?q=",
 }
 
 func TestEveryPageSignedOut(t *testing.T) {
