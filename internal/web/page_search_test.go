@@ -118,10 +118,12 @@ func TestSearchAPI(t *testing.T) {
 		}
 		var got struct {
 			Items []struct {
-				Slug, Category, CategoryName string `json:"category_name"`
-				Rank                         int
-				Standing                     []string
-				ReviewCount                  int `json:"review_count"`
+				Slug         string
+				Category     string
+				CategoryName string `json:"category_name"`
+				Rank         int
+				Standing     []string
+				ReviewCount  int `json:"review_count"`
 			}
 			Page page
 		}
@@ -130,6 +132,11 @@ func TestSearchAPI(t *testing.T) {
 		}
 		if got.Page != (page{Total: 6, Page: 1, Limit: 2}) || len(got.Items) != 2 {
 			t.Fatalf("page %+v with %d items, want 2 of 6", got.Page, len(got.Items))
+		}
+		for _, it := range got.Items {
+			if it.Category != "ipads" || it.CategoryName != "iPads" || it.Rank < 1 || it.Rank > 6 || it.Standing == nil {
+				t.Errorf("search hit %+v", it)
+			}
 		}
 		code, _, body = ts.get(t, "/api/v1/search?q=air+11")
 		if code != 200 || !strings.Contains(body, `"slug":"ipad-air-11"`) || !strings.Contains(body, `"category_name":"iPads"`) ||
