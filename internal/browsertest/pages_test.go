@@ -90,6 +90,9 @@ var visitorPages = []string{
 	"/signup",
 	"/password/forgot",
 	"/nowhere",
+	"/search?q=ipa",
+	"/search?q=walrus",
+	"/search?q=",
 }
 
 func TestEveryPageSignedOut(t *testing.T) {

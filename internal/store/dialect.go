@@ -48,8 +48,8 @@ func statColumn(k int) string {
 	return [...]string{"", "n1", "n2", "n3", "n4", "n5"}[k]
 }
 
-// tables returns every table of Starboard's schema (the migration tool's own aside) with its
-// column names, sorted, as the database reports them.
+// tables returns every table of Starboard's schema (the migration tool's own and the search
+// index aside) with its column names, sorted, as the database reports them.
 func (s *Store) tables(ctx context.Context) (map[string][]string, error) {
 	query := `SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
 		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.name`
@@ -68,7 +68,7 @@ func (s *Store) tables(ctx context.Context) (map[string][]string, error) {
 		if err := rows.Scan(&table, &column); err != nil {
 			return nil, wrap("tables", err)
 		}
-		if table == "goose_db_version" {
+		if table == "goose_db_version" || searchIndexTable(table) {
 			continue
 		}
 		out[table] = append(out[table], column)

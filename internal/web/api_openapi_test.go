@@ -433,6 +433,7 @@ func TestOpenAPIDescribesReadAnswers(t *testing.T) {
 		"/api/v1/categories/ipads/compare?items=ipad-air-11,ipad-mini", "/api/v1/categories/ipads/compare?items=ipad-mini",
 		"/api/v1/items/" + itoa(po.ID), "/api/v1/items/999999", "/api/v1/items/" + itoa(po.ID) + "/reviews?stars=5",
 		"/api/v1/reviews/" + itoa(reviews[0].ID), "/api/v1/reviews/999999", "/api/v1/me", "/api/v1/openapi.json",
+		"/api/v1/search?q=ipad", "/api/v1/search?q=", "/api/v1/search?q=ipad&page=9", "/api/v1/search?q=walrus",
 	} {
 		code, h, body := ts.get(t, path)
 		o.checkAnswer(t, http.MethodGet, path, code, h.Get("Content-Type"), body)
@@ -622,6 +623,9 @@ func TestOpenAPIConditionalAndMethods(t *testing.T) {
 		if p == "/categories/{line}/compare" {
 			path += "?items=po,dipsy"
 		}
+		if p == "/search" {
+			path += "?q=po"
+		}
 		if len(asSlice(op["security"])) > 0 {
 			return // needs a token (/me, the admins' reports); it sends no ETag either way
 		}
@@ -707,12 +711,19 @@ func TestAPIListsHonourPaging(t *testing.T) {
 		}
 		lists++
 		path := apiPrefix + strings.NewReplacer("{line}", "ipads", "{id}", itoa(ipadAir.ID)).Replace(p)
+		if p == "/search" {
+			// The one list that needs a parameter of its own; the queries below add theirs.
+			path += "?q=ipad"
+		}
 		type list struct {
 			entries []json.RawMessage
 			page    page
 		}
 		get := func(query string) list {
 			t.Helper()
+			if strings.Contains(path, "?") {
+				query = "&" + strings.TrimPrefix(query, "?")
+			}
 			code, h, body := ts.get(t, path+query)
 			o.checkAnswer(t, "GET", path+query, code, h.Get("Content-Type"), body)
 			var raw map[string]json.RawMessage
@@ -739,7 +750,7 @@ func TestAPIListsHonourPaging(t *testing.T) {
 		if len(all.entries) != min(all.page.Total, 100) || all.page.Total < 2 {
 			t.Errorf("GET %s?limit=100: %d entries, total %d", path, len(all.entries), all.page.Total)
 		}
-		if code, _, body := ts.get(t, path+"?limit=101"); code != http.StatusBadRequest || !strings.Contains(body, `"field":"limit"`) {
+		if code, _, body := ts.get(t, path+strings.Replace("?limit=101", "?", "&", strings.Count(path, "?"))); code != http.StatusBadRequest || !strings.Contains(body, `"field":"limit"`) {
 			t.Errorf("GET %s?limit=101 = %d %s", path, code, body)
 		}
 	})

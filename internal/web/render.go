@@ -34,6 +34,8 @@ type view struct {
 	// OpenReports is the length of the moderation queue, for the admin nav on admin pages; -1
 	// when it could not be read.
 	OpenReports int
+	// Search is the text of the header's search box: the search a results page answers.
+	Search string
 }
 
 // templateFuncs are the functions every template may call. {{template "stars" (stars mean count)}}

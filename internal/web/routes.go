@@ -30,6 +30,7 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("GET /c/{line}/{item}", page(srv.itemPage))
 	mux.HandleFunc("GET /c/{line}/feed.atom", page(srv.lineFeed))
 	mux.HandleFunc("GET /c/{line}/{item}/feed.atom", page(srv.itemFeed))
+	mux.HandleFunc("GET /search", page(srv.search))
 
 	// Reviews, by members.
 	mux.HandleFunc("POST /c/{line}/{item}/reviews", member(srv.createReview))
@@ -138,6 +139,7 @@ func (srv *Server) apiRouteTable() []apiRoute {
 		{"GET", "/reports/{id}", moderator(srv.apiReportedReview)},
 		{"DELETE", "/reports/{id}", moderator(srv.apiDismissReports)},
 		{"GET", "/me", member(srv.apiMe)},
+		{"GET", "/search", srv.apiSearch},
 		{"GET", "/openapi.json", srv.apiOpenAPI},
 	}
 }

@@ -25,6 +25,7 @@ Disallow: /signup
 Disallow: /logout
 Disallow: /reviews/
 Disallow: /c/*/compare
+Disallow: /search
 
 Sitemap: ` + srv.baseURL(r) + "/sitemap.xml\n"))
 }
