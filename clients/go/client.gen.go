@@ -433,6 +433,43 @@ type ReviewPatch struct {
 	Summary *string `json:"summary,omitempty"`
 }
 
+// SearchHit An item found by a search, with its product line and where it stands in the line's verdict.
+type SearchHit struct {
+	// Attributes Key/value facts, such as colour or price.
+	Attributes map[string]string `json:"attributes"`
+
+	// Average The raw mean rating; null without reviews.
+	Average *float64 `json:"average"`
+
+	// Category The product line's slug.
+	Category string `json:"category"`
+
+	// CategoryName The product line's name.
+	CategoryName string    `json:"category_name"`
+	CreatedAt    time.Time `json:"created_at"`
+	Description  string    `json:"description"`
+	Id           int       `json:"id"`
+	Name         string    `json:"name"`
+
+	// Rank The item's place in its line's recommended order, from 1; 0 if the line's ranking does not have it yet.
+	Rank        int    `json:"rank"`
+	ReviewCount int    `json:"review_count"`
+	Slug        string `json:"slug"`
+
+	// Standing Where the item stands in its line's verdict, each one of pick (our pick), runner_up, too_close (one of a call too close to make) and best_value; empty for none of these.
+	Standing []string `json:"standing"`
+
+	// Stars How many reviews gave each number of stars.
+	Stars     Stars     `json:"stars"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// SearchResults defines model for SearchResults.
+type SearchResults struct {
+	Items []SearchHit `json:"items"`
+	Page  Page        `json:"page"`
+}
+
 // Stars How many reviews gave each number of stars.
 type Stars struct {
 	// N1 Reviews with 1 star.
@@ -637,6 +674,18 @@ type ListReportsParams struct {
 type ReportReviewParams struct {
 	// IdempotencyKey 1 to 255 visible ASCII characters, such as a UUID. The first successful response is kept for 24 hours for this key and member: a retry of the same request (method, path and body) returns it again (with Idempotent-Replayed: true) without creating a second thing, even while the first is still running; the same key with another request is a 422. Refused requests are not kept.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// SearchItemsParams defines parameters for SearchItems.
+type SearchItemsParams struct {
+	// Q The words to look for: 1 to 200 characters holding 1 to 10 words (runs of letters and digits; everything else separates them).
+	Q string `form:"q" json:"q"`
+
+	// Limit Entries per page, 1 to 100 (default 20).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Page Page number from 1.
+	Page *PageNumber `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // CreateCategoryJSONRequestBody defines body for CreateCategory for application/json ContentType.
@@ -920,6 +969,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /reviews/{id}/reports (the `ReportReview` operationId).
 	ReportReview(ctx context.Context, id Id, params *ReportReviewParams, body ReportReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SearchItems Items of every line matching a search, best match first
+	//
+	// Finds items whose name, description or attribute values contain every word of q, each as a whole word or the start of one ("ipa" finds "iPad"), without regard to case or accents ("pokemon" finds "Pokémon"). A name match ranks above an attribute match, which ranks above a description match. A page past the last is a 404.
+	//
+	// Corresponds with GET /search (the `SearchItems` operationId).
+	SearchItems(ctx context.Context, params *SearchItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListCategories Every product line
@@ -1389,6 +1445,23 @@ func (c *Client) ReportReviewWithBody(ctx context.Context, id Id, params *Report
 // Corresponds with POST /reviews/{id}/reports (the `ReportReview` operationId).
 func (c *Client) ReportReview(ctx context.Context, id Id, params *ReportReviewParams, body ReportReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReportReviewRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SearchItems Items of every line matching a search, best match first
+//
+// Finds items whose name, description or attribute values contain every word of q, each as a whole word or the start of one ("ipa" finds "iPad"), without regard to case or accents ("pokemon" finds "Pokémon"). A name match ranks above an attribute match, which ranks above a description match. A page past the last is a 404.
+//
+// Corresponds with GET /search (the `SearchItems` operationId).
+func (c *Client) SearchItems(ctx context.Context, params *SearchItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchItemsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2540,6 +2613,80 @@ func NewReportReviewRequestWithBody(server string, id Id, params *ReportReviewPa
 	return req, nil
 }
 
+// NewSearchItemsRequest constructs an http.Request for the SearchItems method
+func NewSearchItemsRequest(server string, params *SearchItemsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/search")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -2800,6 +2947,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /reviews/{id}/reports (the `ReportReview` operationId).
 	ReportReviewWithResponse(ctx context.Context, id Id, params *ReportReviewParams, body ReportReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*ReportReviewResponse, error)
+
+	// SearchItemsWithResponse Items of every line matching a search, best match first
+	//
+	// Finds items whose name, description or attribute values contain every word of q, each as a whole word or the start of one ("ipa" finds "iPad"), without regard to case or accents ("pokemon" finds "Pokémon"). A name match ranks above an attribute match, which ranks above a description match. A page past the last is a 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /search (the `SearchItems` operationId).
+	SearchItemsWithResponse(ctx context.Context, params *SearchItemsParams, reqEditors ...RequestEditorFn) (*SearchItemsResponse, error)
 }
 
 // ListCategoriesResponse405Headers the declared response headers of an HTTP 405 response for ListCategories
@@ -4618,6 +4774,75 @@ func (r ReportReviewResponse) ContentType() string {
 	return ""
 }
 
+// SearchItemsResponse405Headers the declared response headers of an HTTP 405 response for SearchItems
+type SearchItemsResponse405Headers struct {
+	Allow *string
+}
+
+type SearchItemsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SearchResults
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *MethodNotAllowed
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *SearchItemsResponse405Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SearchItemsResponse) GetJSON200() *SearchResults {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SearchItemsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r SearchItemsResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r SearchItemsResponse) GetApplicationproblemJSON405() *MethodNotAllowed {
+	return r.ApplicationproblemJSON405
+}
+
+// GetBody returns the raw response body bytes
+func (r SearchItemsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SearchItemsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SearchItemsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SearchItemsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListCategoriesWithResponse Every product line
 //
 // Returns a wrapper object for the known response body format(s).
@@ -5007,6 +5232,21 @@ func (c *ClientWithResponses) ReportReviewWithResponse(ctx context.Context, id I
 		return nil, err
 	}
 	return ParseReportReviewResponse(rsp)
+}
+
+// SearchItemsWithResponse Items of every line matching a search, best match first
+//
+// Finds items whose name, description or attribute values contain every word of q, each as a whole word or the start of one ("ipa" finds "iPad"), without regard to case or accents ("pokemon" finds "Pokémon"). A name match ranks above an attribute match, which ranks above a description match. A page past the last is a 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /search (the `SearchItems` operationId).
+func (c *ClientWithResponses) SearchItemsWithResponse(ctx context.Context, params *SearchItemsParams, reqEditors ...RequestEditorFn) (*SearchItemsResponse, error) {
+	rsp, err := c.SearchItems(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchItemsResponse(rsp)
 }
 
 // ParseListCategoriesResponse parses an HTTP response from a ListCategoriesWithResponse call
@@ -6691,6 +6931,66 @@ func ParseReportReviewResponse(rsp *http.Response) (*ReportReviewResponse, error
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSearchItemsResponse parses an HTTP response from a SearchItemsWithResponse call
+func ParseSearchItemsResponse(rsp *http.Response) (*SearchItemsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SearchItemsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SearchResults
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 405:
+		var headers SearchItemsResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
 	}
 
 	return response, nil
