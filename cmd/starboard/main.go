@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -54,6 +55,18 @@ Usage:
 The database is DATABASE_URL (or --db): unset for ./starboard.db, sqlite:PATH, or postgres://...
 `
 
+// syncWriter serialises writes to w.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
 // env carries the process's outside world, so run is testable.
 type env struct {
 	stdin          io.Reader
@@ -62,6 +75,9 @@ type env struct {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	// The log and the messages printed beside it (the setup address) share standard error, and
+	// the server writes its log from many goroutines.
+	stderr = &syncWriter{w: stderr}
 	e := env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	if len(args) < 2 {
 		fmt.Fprint(stderr, usage)
