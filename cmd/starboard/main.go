@@ -39,7 +39,7 @@ const (
 const usage = `Starboard: which one should I tell my friends to buy?
 
 Usage:
-  starboard serve   [--addr HOST:PORT] [--db PATH|URL] [--demo] [--pool N] [--base-url URL]
+  starboard serve   [--addr HOST:PORT] [--db PATH|URL] [--demo] [--pool N] [--base-url URL] [--page-cache BYTES]
   starboard migrate [--db PATH|URL]
   starboard demo    [--db PATH|URL] [--items N --reviews M] [--force]
   starboard user create --email E [--name N] [--admin] [--db PATH|URL]   (password on stdin, or asked)
@@ -219,6 +219,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	fs.BoolVar(&f.Demo, "demo", false, "load the demo data set when the database is empty")
 	fs.IntVar(&f.Pool, "pool", 0, "database connections (default $DATABASE_POOL or 10)")
 	fs.StringVar(&f.BaseURL, "base-url", "", "the site's public address, e.g. https://reviews.example.com (default $BASE_URL)")
+	fs.StringVar(&f.PageCache, "page-cache", "", "bytes of pages kept rendered for visitors, 0 for none (default $PAGE_CACHE_BYTES or 4 MiB)")
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -246,7 +247,8 @@ func (e env) serve(ctx context.Context, args []string) error {
 			log.Info("demo data loaded", "lines", sum.Categories, "items", sum.Items, "reviews", sum.Reviews)
 		}
 	}
-	h, err := web.New(s, web.Options{Logger: log, TrustProxy: cfg.TrustProxy, BaseURL: cfg.BaseURL})
+	h, err := web.New(s, web.Options{Logger: log, TrustProxy: cfg.TrustProxy, BaseURL: cfg.BaseURL,
+		PageCacheBytes: max(cfg.PageCacheBytes, 0), NoPageCache: cfg.PageCacheBytes == 0})
 	if err != nil {
 		return err
 	}

@@ -27,15 +27,19 @@ type Config struct {
 	// EphemeralDisk is set on Heroku (DYNO is set), where files written are lost at every
 	// restart, so a SQLite database would be.
 	EphemeralDisk bool
+	// PageCacheBytes bounds the pages kept rendered for visitors (compressed bytes); 0 turns
+	// the kept-page cache off; -1 (neither PAGE_CACHE_BYTES nor --page-cache) means the default.
+	PageCacheBytes int
 }
 
 // Flags are the command-line values that override the environment; zero values mean unset.
 type Flags struct {
-	Addr     string
-	Database string // --db: a path or URL
-	Pool     int
-	Demo     bool
-	BaseURL  string // --base-url
+	Addr      string
+	Database  string // --db: a path or URL
+	Pool      int
+	Demo      bool
+	BaseURL   string // --base-url
+	PageCache string // --page-cache: bytes of kept pages, "0" for none
 }
 
 // Load reads the environment (through getenv) and the flags into a Config.
@@ -74,8 +78,21 @@ func Load(getenv func(string) string, f Flags) (Config, error) {
 		c.DatabasePool = n
 	}
 
+	c.PageCacheBytes = -1
+	v, name := getenv("PAGE_CACHE_BYTES"), "PAGE_CACHE_BYTES"
+	if f.PageCache != "" {
+		v, name = f.PageCache, "--page-cache"
+	}
+	if v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return c, fmt.Errorf("%s=%q: want a number of bytes, 0 to keep no pages", name, v)
+		}
+		c.PageCacheBytes = n
+	}
+
 	c.BaseURL = getenv("BASE_URL")
-	name := "BASE_URL"
+	name = "BASE_URL"
 	if f.BaseURL != "" {
 		c.BaseURL, name = f.BaseURL, "--base-url"
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"hash/fnv"
 	"net/http"
@@ -100,6 +101,9 @@ type pageCache struct {
 	bytes int
 	limit int
 }
+
+// off reports whether the cache keeps nothing (Options.NoPageCache).
+func (c *pageCache) off() bool { return c.limit == 0 }
 
 func (c *pageCache) init(limit int) {
 	c.pages = map[string]*cachedPage{}
@@ -240,6 +244,10 @@ func (srv *Server) keepJSON(w http.ResponseWriter, r *http.Request, uri, stamp s
 	if err != nil {
 		return err
 	}
+	if srv.pagesKept.off() {
+		srv.writeFresh(w, r, "application/json", etag(stamp, uri), append(b, '\n'))
+		return nil
+	}
 	p := newCachedPage(uri, "application/json", stamp, append(b, '\n'), keptCoding(r))
 	for _, f := range set {
 		f(p)
@@ -250,9 +258,21 @@ func (srv *Server) keepJSON(w http.ResponseWriter, r *http.Request, uri, stamp s
 }
 
 // renderKept renders a page for anonymous visitors, keeps it under stamp and answers with it.
+// With the cache off it answers the page as rendered, compressed on the fly for clients that
+// ask, with the ETag it would have had when kept.
 func (srv *Server) renderKept(w http.ResponseWriter, r *http.Request, name string, v view, stamp string, set ...func(*cachedPage)) error {
 	uri := r.URL.RequestURI()
 	v.Path = uri
+	if srv.pagesKept.off() {
+		buf := bufPool.Get().(*bytes.Buffer)
+		buf.Reset()
+		defer bufPool.Put(buf)
+		if err := srv.executeInto(buf, name, v); err != nil {
+			return err
+		}
+		srv.writeFresh(w, r, "text/html; charset=utf-8", etag(stamp, uri), buf.Bytes())
+		return nil
+	}
 	body, err := srv.execute(name, v)
 	if err != nil {
 		return err
@@ -264,6 +284,29 @@ func (srv *Server) renderKept(w http.ResponseWriter, r *http.Request, name strin
 	srv.pagesKept.put(p)
 	srv.writeKept(w, r, p)
 	return nil
+}
+
+// writeFresh answers an anonymous visitor's page or document that is not kept: 304 when the
+// client holds it (compressAnswers matches its compressed variants), else the body, which
+// compressAnswers compresses for clients that ask.
+func (srv *Server) writeFresh(w http.ResponseWriter, r *http.Request, contentType, tag string, body []byte) {
+	h := w.Header()
+	h.Set("ETag", tag)
+	if userFrom(r.Context()) != nil {
+		h.Set("Cache-Control", privateCache)
+	} else {
+		h.Set("Cache-Control", publicCache)
+	}
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, tag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
 }
 
 // keptCoding returns the coding a kept page is sent in to this request. A Range request gets

@@ -29,6 +29,10 @@ type Options struct {
 	// SignInLimit bounds sign-in, sign-up and password-change attempts per client address and
 	// per account; zero means auth.SignInLimit (10 per 5 minutes).
 	SignInLimit auth.Limit
+	// PageCacheBytes bounds the pages kept rendered for visitors, counted compressed; 0 means
+	// the default, 4 MiB. NoPageCache keeps none: every page is rendered from the database.
+	PageCacheBytes int
+	NoPageCache    bool
 }
 
 // Server holds what every handler needs.
@@ -65,7 +69,13 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	}
 	srv := &Server{store: s, log: opt.Logger, opt: opt, static: static, sitemapURLs: sitemapURLs}
 	srv.lines = lineup.NewCache(s)
-	srv.pagesKept.init(pageCacheBytes)
+	switch {
+	case opt.NoPageCache:
+		opt.PageCacheBytes = 0
+	case opt.PageCacheBytes <= 0:
+		opt.PageCacheBytes = pageCacheBytes
+	}
+	srv.pagesKept.init(opt.PageCacheBytes)
 	srv.sessions = session.New(s, opt.TrustProxy)
 	srv.sessions.ErrorFunc = srv.sessionFailed
 	if srv.stars, err = newStarPainter(static); err != nil {
