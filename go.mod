@@ -7,6 +7,7 @@ module github.com/starboard/starboard
 go 1.26.8
 
 require (
+	github.com/a-h/templ v0.3.1118
 	github.com/alexedwards/scs/v2 v2.9.0
 	github.com/andybalholm/brotli v1.3.0
 	github.com/chromedp/cdproto v0.159.0
