@@ -20,7 +20,7 @@ PEERS=${PEERS:-/work/shared/peers}
 ROUNDS=${ROUNDS:-1}
 PORT=${PEER_PORT:-8001}
 [ -d "$PEERS/flask" ] || { echo "peers: no Flask peer in $PEERS (set PEERS)" >&2; exit 2; }
-command -v gunicorn >/dev/null || { echo "peers: gunicorn is needed (apt-get install python3-flask python3-peewee gunicorn)" >&2; exit 2; }
+[ "${SKIP_FLASK:-}" = 1 ] || command -v gunicorn >/dev/null || { echo "peers: gunicorn is needed (apt-get install python3-flask python3-peewee gunicorn)" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/starboard-peers.XXXXXX)
 PID=""

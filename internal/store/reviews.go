@@ -85,7 +85,8 @@ func (s *Store) Reviews(ctx context.Context, q ReviewQuery) ([]Review, error) {
 	}
 	args = append(args, q.Limit, q.Offset)
 	fmt.Fprintf(&b, ` ORDER BY %s LIMIT $%d OFFSET $%d`, order, len(args)-1, len(args))
-	rows, err := s.r.QueryContext(ctx, b.String(), args...)
+	// One text per order and filter (eight in all), so each is prepared once on SQLite.
+	rows, err := s.readQuery(ctx, b.String(), args...)
 	if err != nil {
 		return nil, wrap("list reviews", err)
 	}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,7 +23,8 @@ func BenchmarkItemPage(b *testing.B) {
 	if _, err := demo.Load(context.Background(), s, demo.Size{Items: 1000, Reviews: 100_000}, false, nil); err != nil {
 		b.Fatal(err)
 	}
-	srv, err := New(s, Options{})
+	// The request log is written as serve writes it (LOG_FORMAT=json), to nowhere.
+	srv, err := New(s, Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}
