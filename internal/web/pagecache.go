@@ -41,11 +41,11 @@ func etag(stamp, uri string) string {
 }
 
 // cachedPage is a page rendered for anonymous visitors, held in the codings clients have asked
-// for. A page at least minCompressBytes long is held brotli-compressed from the start (browsers
-// ask for brotli); the other codings, identity included, are made the first time a client asks
-// for them, from the identity body or by decoding the brotli one, and then held too. So each
-// variant is compressed once per state of the page, never per request, and a catalog browsed by
-// browsers costs its brotli bytes alone.
+// for. A page at least minCompressBytes long is held, from the start, in the coding of the client
+// that asked for it (browsers ask for brotli; wrk and curl for none); the other codings are made
+// the first time a client asks for them, from the identity body or by decoding a compressed one,
+// and then held too. So each variant is compressed once per state of the page, never per request,
+// and a catalog browsed by browsers costs its brotli bytes alone.
 type cachedPage struct {
 	uri         string
 	contentType string // "" for HTML
@@ -69,8 +69,10 @@ func (p *cachedPage) held() int {
 	return n
 }
 
-// newCachedPage returns a page holding body as it is when small, else brotli-compressed and, when
-// the client that asked for it wants another coding, in that one too.
+// newCachedPage returns a page holding body as it is when small or when the client that asked
+// for it takes no coding, else compressed in the coding that client prefers (browsers: brotli).
+// Other codings are made when first asked for (variant). So a miss costs the render alone for a
+// client that wants the page as it is, and a catalog browsed by browsers costs its brotli bytes.
 func newCachedPage(uri, contentType, stamp string, body []byte, want encoding) *cachedPage {
 	p := &cachedPage{uri: uri, contentType: contentType, stamp: stamp, etag: etag(stamp, uri)}
 	if len(body) < minCompressBytes {
@@ -78,15 +80,12 @@ func newCachedPage(uri, contentType, stamp string, body []byte, want encoding) *
 		p.variants[identity].Store(&body)
 		return p
 	}
-	br := compressOnce(brotliCoding, body, keptBrotliLevel)
-	p.variants[brotliCoding].Store(&br)
-	switch want {
-	case identity:
+	if want == identity {
 		p.variants[identity].Store(&body)
-	case zstdCoding, gzipCoding:
-		b := compressOnce(want, body, keptLevel(want))
-		p.variants[want].Store(&b)
+		return p
 	}
+	b := compressOnce(want, body, keptLevel(want))
+	p.variants[want].Store(&b)
 	return p
 }
 
