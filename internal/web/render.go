@@ -38,6 +38,7 @@ type view struct {
 	// variants; "" for none.
 	Canonical string
 	files     *staticFiles // for static, set by executeInto
+	stars     *starPainter // for templ pages that draw averages, set by executeInto
 }
 
 // static returns the fingerprinted address of a static file; "" for a name that is none, which
@@ -54,6 +55,13 @@ var templPages = map[string]func(v view) templ.Component{
 	"item": func(v view) templ.Component {
 		d := v.Data.(itemPageView)
 		return withLayout(v, itemHead(d), itemContent(v, d))
+	},
+	"home": func(v view) templ.Component {
+		return withLayout(v, nil, homeContent(v, v.Data.([]lineSummary)))
+	},
+	"error": func(v view) templ.Component {
+		msg, _ := v.Data.(string)
+		return withLayout(v, nil, errorContent(v, msg))
 	},
 }
 
@@ -182,7 +190,7 @@ func (srv *Server) executeInto(buf *bytes.Buffer, name string, v view) error {
 		renderHook(name)
 	}
 	if page, ok := templPages[name]; ok {
-		v.files = srv.static
+		v.files, v.stars = srv.static, srv.stars
 		if err := page(v).Render(context.Background(), buf); err != nil {
 			return fmt.Errorf("web: render %s: %w", name, err)
 		}
