@@ -59,6 +59,18 @@ var templPages = map[string]func(v view) templ.Component{
 	"home": func(v view) templ.Component {
 		return withLayout(v, nil, homeContent(v, v.Data.([]lineSummary)))
 	},
+	"login": func(v view) templ.Component {
+		return withLayout(v, nil, loginContent(v.Data.(loginForm)))
+	},
+	"signup": func(v view) templ.Component {
+		return withLayout(v, nil, signupContent(v.Data.(signupForm)))
+	},
+	"review_form": func(v view) templ.Component {
+		return withLayout(v, nil, reviewEditContent(v, v.Data.(reviewFormView)))
+	},
+	"review_delete": func(v view) templ.Component {
+		return withLayout(v, nil, reviewDeleteContent(v.Data.(reviewDeleteView)))
+	},
 	"error": func(v view) templ.Component {
 		msg, _ := v.Data.(string)
 		return withLayout(v, nil, errorContent(v, msg))
@@ -81,6 +93,11 @@ func starFilterValue(k int) string {
 		return ""
 	}
 	return strconv.Itoa(k)
+}
+
+// hintAndError returns the aria-describedby of a field with a hint: the hint, and its error if any.
+func hintAndError(field string, errs fieldErrors) string {
+	return describedBy(field, errs.For(field))
 }
 
 // describedBy returns the aria-describedby of a form field: its hint, and its error if any.
