@@ -94,12 +94,21 @@ func newCachedPage(uri, contentType, stamp string, body []byte, want encoding) *
 // the item's row, or the line's) and serves the kept page only when the stamps are equal, so a write made through
 // any instance shows on the next request to every instance. Size is bounded by the bytes the
 // pages hold, compressed; when full, arbitrary entries go.
+//
+// When the cache is full, a page is kept only on its second miss within the last
+// doorkeeperSize misses (a doorkeeper, as in TinyLFU): a catalog far larger than the cache,
+// visited page after page by crawlers, would otherwise push out every page to keep one that is
+// not asked for again before it goes, each time cloning a page that becomes garbage.
 type pageCache struct {
-	mu    sync.Mutex
-	pages map[string]*cachedPage
-	bytes int
-	limit int
+	mu     sync.Mutex
+	pages  map[string]*cachedPage
+	bytes  int
+	limit  int
+	missed map[uint64]struct{} // addresses missed once while the cache was full
 }
+
+// doorkeeperSize bounds the addresses the doorkeeper remembers; it forgets them all when full.
+const doorkeeperSize = 4096
 
 // off reports whether the cache keeps nothing (Options.NoPageCache).
 func (c *pageCache) off() bool { return c.limit == 0 }
@@ -135,13 +144,34 @@ func (c *pageCache) put(p *cachedPage) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old := c.pages[p.uri]; old != nil {
+	old := c.pages[p.uri]
+	if old == nil && c.bytes+size > c.limit && !c.missedBefore(p.uri) {
+		return
+	}
+	if old != nil {
 		c.bytes -= old.held()
 		delete(c.pages, p.uri)
 	}
 	c.makeRoom(size)
 	c.pages[p.uri] = p
 	c.bytes += size
+}
+
+// missedBefore reports whether uri was missed while the cache was full since the doorkeeper last
+// forgot, and remembers it if not. c.mu is held.
+func (c *pageCache) missedBefore(uri string) bool {
+	h := fnv.New64a()
+	h.Write([]byte(uri))
+	k := h.Sum64()
+	if _, ok := c.missed[k]; ok {
+		delete(c.missed, k)
+		return true
+	}
+	if c.missed == nil || len(c.missed) >= doorkeeperSize {
+		c.missed = map[uint64]struct{}{}
+	}
+	c.missed[k] = struct{}{}
+	return false
 }
 
 // makeRoom lets pages go until size more bytes fit. c.mu is held.

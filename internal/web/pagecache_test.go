@@ -245,3 +245,33 @@ func TestAPIWritesReachCaches(t *testing.T) {
 		}
 	})
 }
+
+// TestPageCacheDoorkeeper checks that a full cache keeps a new page only on its second miss,
+// and that a page it holds is replaced at once.
+func TestPageCacheDoorkeeper(t *testing.T) {
+	t.Parallel()
+	var c pageCache
+	c.init(8 * 1300)
+	page := func(uri, stamp string) *cachedPage {
+		return newCachedPage(uri, "", stamp, []byte(strings.Repeat("x", 1000)), identity)
+	}
+	for i := range 8 {
+		c.put(page(fmt.Sprintf("/p%d", i), "a"))
+	}
+	full := len(c.pages)
+	c.put(page("/new", "a"))
+	if c.peek("/new") != nil {
+		t.Fatal("a full cache kept a page on its first miss")
+	}
+	c.put(page("/new", "a"))
+	if c.peek("/new") == nil {
+		t.Fatal("a full cache did not keep a page on its second miss")
+	}
+	if len(c.pages) > full {
+		t.Errorf("the cache grew from %d to %d pages past its limit", full, len(c.pages))
+	}
+	c.put(page("/new", "b"))
+	if p := c.peek("/new"); p == nil || p.stamp != "b" {
+		t.Error("a kept page was not replaced by its newer state")
+	}
+}
