@@ -144,11 +144,7 @@ func (c *pageCache) put(p *cachedPage) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	old := c.pages[p.uri]
-	if old == nil && c.bytes+size > c.limit && !c.missedBefore(p.uri) {
-		return
-	}
-	if old != nil {
+	if old := c.pages[p.uri]; old != nil {
 		c.bytes -= old.held()
 		delete(c.pages, p.uri)
 	}
@@ -156,6 +152,21 @@ func (c *pageCache) put(p *cachedPage) {
 	c.pages[p.uri] = p
 	c.bytes += size
 }
+
+// admits reports whether a page rendered for uri is to be kept: always while there is room or
+// when it replaces a kept state, else on its second miss (missedBefore). Asked before the page
+// is compressed, so a page not kept costs no compression of its own.
+func (c *pageCache) admits(uri string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pages[uri] != nil || c.bytes+admitRoom <= c.limit {
+		return true
+	}
+	return c.missedBefore(uri)
+}
+
+// admitRoom is the room a page is taken to need when deciding whether the cache is full.
+const admitRoom = 16 << 10
 
 // missedBefore reports whether uri was missed while the cache was full since the doorkeeper last
 // forgot, and remembers it if not. c.mu is held.
@@ -273,7 +284,7 @@ func (srv *Server) keepJSON(w http.ResponseWriter, r *http.Request, uri, stamp s
 	if err != nil {
 		return err
 	}
-	if srv.pagesKept.off() {
+	if srv.pagesKept.off() || !srv.pagesKept.admits(uri) {
 		srv.writeFresh(w, r, "application/json", etag(stamp, uri), append(b, '\n'))
 		return nil
 	}
@@ -287,12 +298,12 @@ func (srv *Server) keepJSON(w http.ResponseWriter, r *http.Request, uri, stamp s
 }
 
 // renderKept renders a page for anonymous visitors, keeps it under stamp and answers with it.
-// With the cache off it answers the page as rendered, compressed on the fly for clients that
-// ask, with the ETag it would have had when kept.
+// With the cache off, or when the cache does not admit the page (admits), it answers the page as
+// rendered, compressed on the fly for clients that ask, with the ETag it would have had when kept.
 func (srv *Server) renderKept(w http.ResponseWriter, r *http.Request, name string, v view, stamp string, set ...func(*cachedPage)) error {
 	uri := r.URL.RequestURI()
 	v.Path = uri
-	if srv.pagesKept.off() {
+	if srv.pagesKept.off() || !srv.pagesKept.admits(uri) {
 		buf := bufPool.Get().(*bytes.Buffer)
 		buf.Reset()
 		defer bufPool.Put(buf)

@@ -259,13 +259,18 @@ func TestPageCacheDoorkeeper(t *testing.T) {
 		c.put(page(fmt.Sprintf("/p%d", i), "a"))
 	}
 	full := len(c.pages)
-	c.put(page("/new", "a"))
-	if c.peek("/new") != nil {
-		t.Fatal("a full cache kept a page on its first miss")
+	if c.admits("/new") {
+		t.Fatal("a full cache admits a page on its first miss")
+	}
+	if !c.admits("/new") {
+		t.Fatal("a full cache does not admit a page on its second miss")
 	}
 	c.put(page("/new", "a"))
 	if c.peek("/new") == nil {
-		t.Fatal("a full cache did not keep a page on its second miss")
+		t.Fatal("an admitted page was not kept")
+	}
+	if !c.admits("/new") {
+		t.Error("a kept page's newer state is not admitted at once")
 	}
 	if len(c.pages) > full {
 		t.Errorf("the cache grew from %d to %d pages past its limit", full, len(c.pages))
