@@ -10,6 +10,9 @@
 #      not kept rendered; mixed, spread and post at once; or a path). NAME-br (html-br,
 #      json-br, line-br, ranking-br, spread-br) is NAME with a browser's Accept-Encoding,
 #      "gzip, deflate, br, zstd"; each line shows the bytes per answer, headers included.
+#      NAME-off (html-off, spread-off, spread-off-br, ...) is NAME on a second server started
+#      with the kept-page cache off (serve --page-cache 0): every page read from the database
+#      and rendered, as on a catalog far larger than the cache.
 #      STARBOARD_BIN=path (a binary built already, e.g. an older commit's, instead of building)
 #      KEEP_LOG=path (keep the server's log there)
 #      BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable (server for the
@@ -33,9 +36,12 @@ command -v python3 >/dev/null || { echo "bench: python3 is needed to read the AP
 
 WORK=$(mktemp -d /tmp/starboard-bench.XXXXXX)
 SERVER=""
+SERVER_ON=""
+SERVER_OFF=""
 PGDB=""
 cleanup() {
-  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  if [ -n "$SERVER_OFF" ]; then kill "$SERVER_OFF" 2>/dev/null || true; wait "$SERVER_OFF" 2>/dev/null || true; fi
+  if [ -n "$SERVER_ON" ]; then kill "$SERVER_ON" 2>/dev/null || true; wait "$SERVER_ON" 2>/dev/null || true; fi
   if [ -n "${KEEP_LOG:-}" ] && [ -f "$WORK/server.log" ]; then cp "$WORK/server.log" "$KEEP_LOG"; fi
   if [ -n "$PGDB" ]; then psql "$BENCH_POSTGRES" -qc "DROP DATABASE IF EXISTS $PGDB" >/dev/null 2>&1 || true; fi
   rm -rf "$WORK"
@@ -86,8 +92,19 @@ PY2
 )
 LOG_FORMAT=json "$WORK/starboard" serve --addr "127.0.0.1:$PORT" 2>"$WORK/server.log" &
 SERVER=$!
+SERVER_ON=$SERVER
 for _ in $(seq 1 100); do curl -fs -o /dev/null "$BASE/readyz" && break; sleep 0.1; done
 curl -fs -o /dev/null "$BASE/readyz" || { echo "bench: server did not start"; cat "$WORK/server.log"; exit 1; }
+# The cache-off server, for NAME-off endpoints: the same database, every page rendered.
+BASE_ON=$BASE
+BASE_OFF=http://127.0.0.1:$(( PORT + 1 ))
+case " $ENDPOINTS " in
+  *-off*)
+    LOG_FORMAT=json "$WORK/starboard" serve --page-cache 0 --addr "127.0.0.1:$(( PORT + 1 ))" 2>"$WORK/server-off.log" &
+    SERVER_OFF=$!
+    for _ in $(seq 1 100); do curl -fs -o /dev/null "$BASE_OFF/readyz" && break; sleep 0.1; done
+    curl -fs -o /dev/null "$BASE_OFF/readyz" || { echo "bench: cache-off server did not start"; cat "$WORK/server-off.log"; exit 1; } ;;
+esac
 
 # Members sign in once each; their session cookies go to the POST script.
 : > "$WORK/cookies"
@@ -149,26 +166,32 @@ echo "# start-up to first answered request: $STARTUP ms; binary $(( $(stat -c %s
 echo "# wrk -t$THREADS -c$CONNS -d$DURATION (warm-up $WARMUP) loadavg=\"$(cut -d' ' -f1-3 /proc/loadavg)\" nproc=$(nproc)"
 FAILED=0
 ENCODING=""
-for ep in $ENDPOINTS; do
+for ep0 in $ENDPOINTS; do
   ENCODING=""
-  case $ep in
+  case $ep0 in
     *-br) ENCODING="gzip, deflate, br, zstd" ;;
   esac
+  BASE=$BASE_ON SERVER=$SERVER_ON ep=$ep0
+  case $ep0 in
+    *-off|*-off-br) BASE=$BASE_OFF SERVER=$SERVER_OFF ep=${ep0/-off/} ;;
+  esac
   case $ep in
-    html|html-br)       run "$ep" get "$ITEM_PATH" ;;
-    json|json-br)       run "$ep" get "/api/v1/items/$ITEM_ID" ;;
-    line|line-br)       run "$ep" get "/c/books" ;;
-    ranking|ranking-br) run "$ep" get "/api/v1/categories/books" ;;
+    html|html-br)       run "$ep0" get "$ITEM_PATH" ;;
+    json|json-br)       run "$ep0" get "/api/v1/items/$ITEM_ID" ;;
+    line|line-br)       run "$ep0" get "/c/books" ;;
+    ranking|ranking-br) run "$ep0" get "/api/v1/categories/books" ;;
     post)    run post    post "/" ;;
-    spread|spread-br)   run "$ep" spread "/c/*" ;;
+    spread|spread-br)   run "$ep0" spread "/c/*" ;;
     mixed)   # spread and post at once, 16 connections each: reads while the writer writes
       ( CONNS=$(( CONNS / 2 )) run spread spread "/c/*"; [ "$FAILED" = 0 ] ) & bg=$!
       sleep "$(secs "$WARMUP")"; CONNS=$(( CONNS / 2 )) run post post "/"; wait "$bg" || FAILED=1 ;;
-    /*)      run "$ep"   get  "$ep" ;;
+    /*)      run "$ep0"   get  "$ep" ;;
     *) echo "unknown endpoint $ep" >&2; exit 2 ;;
   esac
 done
+SERVER=$SERVER_ON
 echo "# peak resident memory (VmHWM): $(hwm)"
+if [ -n "$SERVER_OFF" ]; then SERVER=$SERVER_OFF; echo "# cache-off server's peak resident memory (VmHWM): $(hwm)"; fi
 echo "# server log: $(grep -c '"msg":"request"' "$WORK/server.log") requests logged, $(grep -c '"level":"ERROR"' "$WORK/server.log" || true) errors"
 grep -m1 '"level":"ERROR"' "$WORK/server.log" | cut -c1-300 | sed 's/^/# first error: /' || true
 grep -m1 '"level":"WARN"' "$WORK/server.log" | cut -c1-400 | sed 's/^/# first warning: /' || true

@@ -37,6 +37,9 @@ type Config struct {
 	// MetricsToken, when set, serves /metrics on the site's listener to a scraper sending
 	// Authorization: Bearer MetricsToken. With neither set there are no metrics.
 	MetricsToken string
+	// PageCacheBytes bounds the pages kept rendered for visitors (compressed bytes); 0 turns
+	// the kept-page cache off; -1 (neither PAGE_CACHE_BYTES nor --page-cache) means the default.
+	PageCacheBytes int
 }
 
 // minMetricsToken is the shortest METRICS_TOKEN accepted: it guards the metrics on the site's
@@ -45,11 +48,12 @@ const minMetricsToken = 16
 
 // Flags are the command-line values that override the environment; zero values mean unset.
 type Flags struct {
-	Addr     string
-	Database string // --db: a path or URL
-	Pool     int
-	Demo     bool
-	BaseURL  string // --base-url
+	Addr      string
+	Database  string // --db: a path or URL
+	Pool      int
+	Demo      bool
+	BaseURL   string // --base-url
+	PageCache string // --page-cache: bytes of kept pages, "0" for none
 }
 
 // Load reads the environment (through getenv) and the flags into a Config.
@@ -98,9 +102,21 @@ func Load(getenv func(string) string, f Flags) (Config, error) {
 	if t := c.MetricsToken; t != "" && (len(t) < minMetricsToken || strings.ContainsFunc(t, unicode.IsSpace)) {
 		return c, fmt.Errorf("METRICS_TOKEN: want at least %d characters and no spaces, e.g. from `openssl rand -hex 32`", minMetricsToken)
 	}
+	c.PageCacheBytes = -1
+	v, name := getenv("PAGE_CACHE_BYTES"), "PAGE_CACHE_BYTES"
+	if f.PageCache != "" {
+		v, name = f.PageCache, "--page-cache"
+	}
+	if v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return c, fmt.Errorf("%s=%q: want a number of bytes, 0 to keep no pages", name, v)
+		}
+		c.PageCacheBytes = n
+	}
 
 	c.BaseURL = getenv("BASE_URL")
-	name := "BASE_URL"
+	name = "BASE_URL"
 	if f.BaseURL != "" {
 		c.BaseURL, name = f.BaseURL, "--base-url"
 	}

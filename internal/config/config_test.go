@@ -23,8 +23,18 @@ func TestLoad(t *testing.T) {
 	if err != nil || c.Addr != "127.0.0.1:9" || c.DatabaseURL != "x.db" || c.DatabasePool != 3 {
 		t.Errorf("flags win = %+v, %v", c, err)
 	}
+	if c, _ := Load(env(nil), Flags{}); c.PageCacheBytes != -1 {
+		t.Errorf("page cache unset = %d, want -1 (the default)", c.PageCacheBytes)
+	}
+	if c, _ := Load(env(map[string]string{"PAGE_CACHE_BYTES": "0"}), Flags{}); c.PageCacheBytes != 0 {
+		t.Errorf("PAGE_CACHE_BYTES=0 gives %d", c.PageCacheBytes)
+	}
+	if c, _ := Load(env(map[string]string{"PAGE_CACHE_BYTES": "0"}), Flags{PageCache: "8388608"}); c.PageCacheBytes != 8<<20 {
+		t.Errorf("--page-cache does not win: %d", c.PageCacheBytes)
+	}
 	for _, bad := range []map[string]string{
 		{"PORT": "http"}, {"PORT": "70000"}, {"LOG_FORMAT": "xml"}, {"DATABASE_POOL": "lots"},
+		{"PAGE_CACHE_BYTES": "-1"}, {"PAGE_CACHE_BYTES": "4MiB"},
 	} {
 		if _, err := Load(env(bad), Flags{}); err == nil {
 			t.Errorf("Load(%v) accepted it", bad)

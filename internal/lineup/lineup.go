@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/starboard/starboard/internal/rank"
 	"github.com/starboard/starboard/internal/store"
 )
@@ -34,10 +36,15 @@ type rankedLine struct {
 // its own transaction. A read asks for that one row; only when it moved (a write through any
 // instance) is the line read and ranked again. The cache holds one entry per line, so it is
 // bounded by the number of lines. It is safe for concurrent use.
+//
+// Requests that find the same line stale at once wait for one ranking (singleflight): at 10,000
+// items a ranking takes a moment and memory, and 32 of them at once took every core for
+// seconds and resident memory past 100 MiB.
 type Cache struct {
-	store  *store.Store
-	mu     sync.Mutex
-	bySlug map[string]*rankedLine
+	store    *store.Store
+	mu       sync.Mutex
+	bySlug   map[string]*rankedLine
+	inflight singleflight.Group
 }
 
 // NewCache returns an empty cache over the store.
@@ -57,13 +64,25 @@ func (c *Cache) Line(ctx context.Context, slug string, sort rank.Sort) (Line, er
 	c.mu.Lock()
 	rl := c.bySlug[slug]
 	c.mu.Unlock()
-	if rl == nil || !rl.category.Stamp().Equal(stamp) {
-		if rl, err = c.rankLine(ctx, slug); err != nil {
+	// A ranking begun before this request read the stamp may be older than the stamp: then
+	// one more, which reads the line afresh.
+	for try := 0; try < 2 && (rl == nil || !rl.category.Stamp().Equal(stamp)); try++ {
+		// The ranking is shared by every request waiting for it, so it must not end with the
+		// first one's cancellation.
+		v, err, _ := c.inflight.Do(slug, func() (any, error) {
+			rl, err := c.rankLine(context.WithoutCancel(ctx), slug)
+			if err != nil {
+				return nil, err
+			}
+			c.mu.Lock()
+			c.bySlug[slug] = rl
+			c.mu.Unlock()
+			return rl, nil
+		})
+		if err != nil {
 			return Line{}, err
 		}
-		c.mu.Lock()
-		c.bySlug[slug] = rl
-		c.mu.Unlock()
+		rl = v.(*rankedLine)
 	}
 	ranked, ok := rl.ranked[sort]
 	if !ok {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"time"
 )
 
 // The few SQL differences between SQLite and PostgreSQL live here; every other query is portable.
@@ -170,4 +172,34 @@ func (s *Store) insertBatchParams() int {
 		return 10000
 	}
 	return 250
+}
+
+// dbTime scans a time from either dialect: PostgreSQL's timestamp, or SQLite's text in the layout
+// the driver writes (_time_format=sqlite), parsed with that layout first.
+type dbTime time.Time
+
+// sqliteTimeLayouts are the layouts SQLite's stored times may have, the one we write first.
+var sqliteTimeLayouts = []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02 15:04:05"}
+
+// Scan implements sql.Scanner.
+func (t *dbTime) Scan(v any) error {
+	var s string
+	switch v := v.(type) {
+	case time.Time:
+		*t = dbTime(v)
+		return nil
+	case string:
+		s = v
+	case []byte:
+		s = string(v)
+	default:
+		return fmt.Errorf("store: time from %T", v)
+	}
+	for _, layout := range sqliteTimeLayouts {
+		if p, err := time.Parse(layout, s); err == nil {
+			*t = dbTime(p)
+			return nil
+		}
+	}
+	return fmt.Errorf("store: time %q in no known layout", s)
 }

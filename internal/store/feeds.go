@@ -28,7 +28,7 @@ func (s *Store) NewestReviews(ctx context.Context, categoryID int64, limit int) 
 		var lr CategoryReview
 		r := &lr.Review
 		if err := rows.Scan(&r.ID, &r.ItemID, &r.UserID, &r.UserName, &r.Rating, &r.Summary, &r.Details,
-			&r.HelpfulCount, &r.CreatedAt, &r.UpdatedAt, &lr.ItemSlug, &lr.ItemName); err != nil {
+			&r.HelpfulCount, (*dbTime)(&r.CreatedAt), (*dbTime)(&r.UpdatedAt), &lr.ItemSlug, &lr.ItemName); err != nil {
 			return nil, wrap("newest reviews", err)
 		}
 		out = append(out, lr)

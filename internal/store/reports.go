@@ -201,7 +201,7 @@ func (s *Store) reportedReviews(ctx context.Context, ids []int64) ([]ReportedRev
 		var rr ReportedReview
 		rv := &rr.Review
 		if err := rows.Scan(&rv.ID, &rv.ItemID, &rv.UserID, &rv.UserName, &rv.Rating, &rv.Summary, &rv.Details,
-			&rv.HelpfulCount, &rv.CreatedAt, &rv.UpdatedAt, &rr.ItemName, &rr.ItemSlug, &rr.LineName, &rr.LineSlug); err != nil {
+			&rv.HelpfulCount, (*dbTime)(&rv.CreatedAt), (*dbTime)(&rv.UpdatedAt), &rr.ItemName, &rr.ItemSlug, &rr.LineName, &rr.LineSlug); err != nil {
 			rows.Close()
 			return nil, wrap("reported reviews", err)
 		}

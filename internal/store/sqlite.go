@@ -153,6 +153,16 @@ func (s *Store) readRow(ctx context.Context, query string, args ...any) *sql.Row
 	return s.r.QueryRowContext(ctx, query, args...)
 }
 
+// readQuery runs a query of one of a few fixed texts on the read pool.
+func (s *Store) readQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s.dialect == SQLite {
+		if st, err := s.readStmts.get(ctx, s.r, query); err == nil {
+			return st.QueryContext(ctx, args...)
+		}
+	}
+	return s.r.QueryContext(ctx, query, args...)
+}
+
 // txRow runs a query of a fixed text that returns one row inside a write transaction.
 func (s *Store) txRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
 	if s.dialect == SQLite {

@@ -203,6 +203,15 @@ func (srv *Server) loadItemPage(r *http.Request, it store.Item, rq reviewQuery) 
 	return v, nil
 }
 
+// showing says which reviews the page shows: "Showing 1–20 of 105 reviews with 4 stars."
+func (v itemPageView) showing() string {
+	s := "Showing " + strconv.Itoa(v.From) + "–" + strconv.Itoa(v.To) + " of " + plural(v.Matching, "review", "reviews")
+	if v.Filter > 0 {
+		s += " with " + plural(v.Filter, "star", "stars")
+	}
+	return s + "."
+}
+
 // viewOf prepares a review for display to the member u (nil for a visitor).
 func (srv *Server) viewOf(rv store.Review, u *store.User, voted bool) reviewView {
 	return reviewView{ID: rv.ID, Rating: rv.Rating, Summary: rv.Summary, Details: rv.Details, Author: rv.UserName,

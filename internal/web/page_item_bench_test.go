@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,7 +23,8 @@ func BenchmarkItemPage(b *testing.B) {
 	if _, err := demo.Load(context.Background(), s, demo.Size{Items: 1000, Reviews: 100_000}, false, nil); err != nil {
 		b.Fatal(err)
 	}
-	srv, err := New(s, Options{})
+	// The request log is written as serve writes it (LOG_FORMAT=json), to nowhere.
+	srv, err := New(s, Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -65,9 +68,9 @@ func BenchmarkLinePage(b *testing.B) {
 	}
 }
 
-// BenchmarkItemPageSpread requests every item page of the generated data set in turn, so almost
-// none is kept rendered: the database reads and the template render of a visitor's page (the
-// load script's spread endpoint).
+// BenchmarkItemPageSpread requests every item page of the generated data set in turn with the
+// kept-page cache off (Options.NoPageCache), so every page is read from the database and
+// rendered: the load script's spread endpoint when most pages are not kept.
 //
 //	go test ./internal/web -run '^$' -bench ItemPageSpread -benchtime 3000x -benchmem
 func BenchmarkItemPageSpread(b *testing.B) {
@@ -76,7 +79,7 @@ func BenchmarkItemPageSpread(b *testing.B) {
 	if _, err := demo.Load(ctx, s, demo.Size{Items: 1000, Reviews: 100_000}, false, nil); err != nil {
 		b.Fatal(err)
 	}
-	srv, err := New(s, Options{})
+	srv, err := New(s, Options{NoPageCache: true})
 	if err != nil {
 		b.Fatal(err)
 	}

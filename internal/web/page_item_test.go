@@ -64,13 +64,13 @@ func TestItemPage(t *testing.T) {
 				"The small red one with the scooter.", `<dt itemprop="name">colour</dt><dd itemprop="value">Red</dd>`,
 				"Rated 4.0 out of 5, 4 reviews", `<p class="score" aria-hidden="true">4.0</p>`,
 				`<a href="/c/tellytubbies/po?stars=5#reviews">5 stars</a>`, `<td class="num">75%</td>`, `<td class="num">25%</td>`,
-				`<rect class="fill" width="75" height="10"/>`, `<th scope="row">4 stars</th>`,
+				`<rect class="fill" width="75" height="10"></rect>`, `<th scope="row">4 stars</th>`,
 				`itemtype="https://schema.org/Product"`, `itemprop="aggregateRating"`, `<meta itemprop="ratingValue" content="4.0">`,
 				`<meta itemprop="reviewCount" content="4">`, `itemprop="review" itemscope itemtype="https://schema.org/Review"`,
 				`<link rel="alternate" type="application/atom+xml" title="Reviews of Po" href="/c/tellytubbies/po/feed.atom">`,
 				`href="/c/tellytubbies/feed.atom"`, `<a href="/c/tellytubbies">Tellytubbies</a>`,
 				"Showing 1–4 of 4 reviews.", "Was this helpful?",
-				`<a href="/login?next=%2fc%2ftellytubbies%2fpo%23write-review">Sign in to write a review</a>`,
+				`<a href="/login?next=%2Fc%2Ftellytubbies%2Fpo%23write-review">Sign in to write a review</a>`,
 			}, []string{`name="review[rating]"`, "<script", "★", "page 1 of"}, 4},
 			{"filtered by stars", "/c/tellytubbies/po?stars=1", 200,
 				[]string{"Showing 1–1 of 1 review with 1 star.", `<option value="1" selected>1 star only</option>`, "Avoid", "Show all reviews"},
@@ -172,7 +172,7 @@ func TestStarInputMarkup(t *testing.T) {
 	if !strings.Contains(fs, "<legend>Your rating</legend>") {
 		t.Error("the star input has no legend")
 	}
-	radio := regexp.MustCompile(`<input type="radio" id="rating-(\d)" name="review\[rating\]" value="(\d?)"( checked)?>\s*<label for="rating-(\d)"[^>]*>(?:<svg[^>]*><use href="/static/stars\.[0-9a-f]+\.svg#shape"/></svg>)?<span class="star-name">([^<]+)</span></label>`)
+	radio := regexp.MustCompile(`<input type="radio" id="rating-(\d)" name="review\[rating\]" value="(\d?)"( checked)?>\s*<label for="rating-(\d)"[^>]*>(?:<svg[^>]*><use href="/static/stars\.[0-9a-f]+\.svg#shape"(?:/>|></use>)</svg>)?<span class="star-name">([^<]+)</span></label>`)
 	got := radio.FindAllStringSubmatch(fs, -1)
 	want := []struct{ value, label string }{{"", "No rating"}, {"1", "1 star: Sucks big time"}, {"2", "2 stars: Kinda bad"},
 		{"3", "3 stars: Meh"}, {"4", "4 stars: Pretty good"}, {"5", "5 stars: Rocks!"}}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"hash/fnv"
 	"net/http"
@@ -40,11 +41,11 @@ func etag(stamp, uri string) string {
 }
 
 // cachedPage is a page rendered for anonymous visitors, held in the codings clients have asked
-// for. A page at least minCompressBytes long is held brotli-compressed from the start (browsers
-// ask for brotli); the other codings, identity included, are made the first time a client asks
-// for them, from the identity body or by decoding the brotli one, and then held too. So each
-// variant is compressed once per state of the page, never per request, and a catalog browsed by
-// browsers costs its brotli bytes alone.
+// for. A page at least minCompressBytes long is held, from the start, in the coding of the client
+// that asked for it (browsers ask for brotli; wrk and curl for none); the other codings are made
+// the first time a client asks for them, from the identity body or by decoding a compressed one,
+// and then held too. So each variant is compressed once per state of the page, never per request,
+// and a catalog browsed by browsers costs its brotli bytes alone.
 type cachedPage struct {
 	uri         string
 	contentType string // "" for HTML
@@ -68,8 +69,10 @@ func (p *cachedPage) held() int {
 	return n
 }
 
-// newCachedPage returns a page holding body as it is when small, else brotli-compressed and, when
-// the client that asked for it wants another coding, in that one too.
+// newCachedPage returns a page holding body as it is when small or when the client that asked
+// for it takes no coding, else compressed in the coding that client prefers (browsers: brotli).
+// Other codings are made when first asked for (variant). So a miss costs the render alone for a
+// client that wants the page as it is, and a catalog browsed by browsers costs its brotli bytes.
 func newCachedPage(uri, contentType, stamp string, body []byte, want encoding) *cachedPage {
 	p := &cachedPage{uri: uri, contentType: contentType, stamp: stamp, etag: etag(stamp, uri)}
 	if len(body) < minCompressBytes {
@@ -77,15 +80,12 @@ func newCachedPage(uri, contentType, stamp string, body []byte, want encoding) *
 		p.variants[identity].Store(&body)
 		return p
 	}
-	br := compressOnce(brotliCoding, body, keptBrotliLevel)
-	p.variants[brotliCoding].Store(&br)
-	switch want {
-	case identity:
+	if want == identity {
 		p.variants[identity].Store(&body)
-	case zstdCoding, gzipCoding:
-		b := compressOnce(want, body, keptLevel(want))
-		p.variants[want].Store(&b)
+		return p
 	}
+	b := compressOnce(want, body, keptLevel(want))
+	p.variants[want].Store(&b)
 	return p
 }
 
@@ -94,12 +94,24 @@ func newCachedPage(uri, contentType, stamp string, body []byte, want encoding) *
 // the item's row, or the line's) and serves the kept page only when the stamps are equal, so a write made through
 // any instance shows on the next request to every instance. Size is bounded by the bytes the
 // pages hold, compressed; when full, arbitrary entries go.
+//
+// When the cache is full, a page is kept only on its second miss within the last
+// doorkeeperSize misses (a doorkeeper, as in TinyLFU): a catalog far larger than the cache,
+// visited page after page by crawlers, would otherwise push out every page to keep one that is
+// not asked for again before it goes, each time cloning a page that becomes garbage.
 type pageCache struct {
-	mu    sync.Mutex
-	pages map[string]*cachedPage
-	bytes int
-	limit int
+	mu     sync.Mutex
+	pages  map[string]*cachedPage
+	bytes  int
+	limit  int
+	missed map[uint64]struct{} // addresses missed once while the cache was full
 }
+
+// doorkeeperSize bounds the addresses the doorkeeper remembers; it forgets them all when full.
+const doorkeeperSize = 4096
+
+// off reports whether the cache keeps nothing (Options.NoPageCache).
+func (c *pageCache) off() bool { return c.limit == 0 }
 
 func (c *pageCache) init(limit int) {
 	c.pages = map[string]*cachedPage{}
@@ -139,6 +151,38 @@ func (c *pageCache) put(p *cachedPage) {
 	c.makeRoom(size)
 	c.pages[p.uri] = p
 	c.bytes += size
+}
+
+// admits reports whether a page rendered for uri is to be kept: always while there is room or
+// when it replaces a kept state, else on its second miss (missedBefore). Asked before the page
+// is compressed, so a page not kept costs no compression of its own.
+func (c *pageCache) admits(uri string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pages[uri] != nil || c.bytes+admitRoom <= c.limit {
+		return true
+	}
+	return c.missedBefore(uri)
+}
+
+// admitRoom is the room a page is taken to need when deciding whether the cache is full.
+const admitRoom = 16 << 10
+
+// missedBefore reports whether uri was missed while the cache was full since the doorkeeper last
+// forgot, and remembers it if not. c.mu is held.
+func (c *pageCache) missedBefore(uri string) bool {
+	h := fnv.New64a()
+	h.Write([]byte(uri))
+	k := h.Sum64()
+	if _, ok := c.missed[k]; ok {
+		delete(c.missed, k)
+		return true
+	}
+	if c.missed == nil || len(c.missed) >= doorkeeperSize {
+		c.missed = map[uint64]struct{}{}
+	}
+	c.missed[k] = struct{}{}
+	return false
 }
 
 // makeRoom lets pages go until size more bytes fit. c.mu is held.
@@ -244,6 +288,10 @@ func (srv *Server) keepJSON(w http.ResponseWriter, r *http.Request, uri, stamp s
 	if err != nil {
 		return err
 	}
+	if srv.pagesKept.off() || !srv.pagesKept.admits(uri) {
+		srv.writeFresh(w, r, "application/json", etag(stamp, uri), append(b, '\n'))
+		return nil
+	}
 	p := newCachedPage(uri, "application/json", stamp, append(b, '\n'), keptCoding(r))
 	for _, f := range set {
 		f(p)
@@ -254,9 +302,21 @@ func (srv *Server) keepJSON(w http.ResponseWriter, r *http.Request, uri, stamp s
 }
 
 // renderKept renders a page for anonymous visitors, keeps it under stamp and answers with it.
+// With the cache off, or when the cache does not admit the page (admits), it answers the page as
+// rendered, compressed on the fly for clients that ask, with the ETag it would have had when kept.
 func (srv *Server) renderKept(w http.ResponseWriter, r *http.Request, name string, v view, stamp string, set ...func(*cachedPage)) error {
 	uri := r.URL.RequestURI()
 	v.Path = uri
+	if srv.pagesKept.off() || !srv.pagesKept.admits(uri) {
+		buf := bufPool.Get().(*bytes.Buffer)
+		buf.Reset()
+		defer bufPool.Put(buf)
+		if err := srv.executeInto(buf, name, v); err != nil {
+			return err
+		}
+		srv.writeFresh(w, r, "text/html; charset=utf-8", etag(stamp, uri), buf.Bytes())
+		return nil
+	}
 	body, err := srv.execute(name, v)
 	if err != nil {
 		return err
@@ -268,6 +328,29 @@ func (srv *Server) renderKept(w http.ResponseWriter, r *http.Request, name strin
 	srv.pagesKept.put(p)
 	srv.writeKept(w, r, p)
 	return nil
+}
+
+// writeFresh answers an anonymous visitor's page or document that is not kept: 304 when the
+// client holds it (compressAnswers matches its compressed variants), else the body, which
+// compressAnswers compresses for clients that ask.
+func (srv *Server) writeFresh(w http.ResponseWriter, r *http.Request, contentType, tag string, body []byte) {
+	h := w.Header()
+	h.Set("ETag", tag)
+	if userFrom(r.Context()) != nil {
+		h.Set("Cache-Control", privateCache)
+	} else {
+		h.Set("Cache-Control", publicCache)
+	}
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, tag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
 }
 
 // keptCoding returns the coding a kept page is sent in to this request. A Range request gets

@@ -245,3 +245,38 @@ func TestAPIWritesReachCaches(t *testing.T) {
 		}
 	})
 }
+
+// TestPageCacheDoorkeeper checks that a full cache keeps a new page only on its second miss,
+// and that a page it holds is replaced at once.
+func TestPageCacheDoorkeeper(t *testing.T) {
+	t.Parallel()
+	var c pageCache
+	c.init(8 * 1300)
+	page := func(uri, stamp string) *cachedPage {
+		return newCachedPage(uri, "", stamp, []byte(strings.Repeat("x", 1000)), identity)
+	}
+	for i := range 8 {
+		c.put(page(fmt.Sprintf("/p%d", i), "a"))
+	}
+	full := len(c.pages)
+	if c.admits("/new") {
+		t.Fatal("a full cache admits a page on its first miss")
+	}
+	if !c.admits("/new") {
+		t.Fatal("a full cache does not admit a page on its second miss")
+	}
+	c.put(page("/new", "a"))
+	if c.peek("/new") == nil {
+		t.Fatal("an admitted page was not kept")
+	}
+	if !c.admits("/new") {
+		t.Error("a kept page's newer state is not admitted at once")
+	}
+	if len(c.pages) > full {
+		t.Errorf("the cache grew from %d to %d pages past its limit", full, len(c.pages))
+	}
+	c.put(page("/new", "b"))
+	if p := c.peek("/new"); p == nil || p.stamp != "b" {
+		t.Error("a kept page was not replaced by its newer state")
+	}
+}

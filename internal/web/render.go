@@ -1,9 +1,15 @@
 package web
 
 import (
+	"context"
+	"io"
+	"net/url"
+	"strconv"
+
 	"bytes"
 	"embed"
 	"fmt"
+	"github.com/a-h/templ"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -36,6 +42,75 @@ type view struct {
 	OpenReports int
 	// Search is the text of the header's search box: the search a results page answers.
 	Search string
+	files  *staticFiles // for static, set by executeInto
+	stars  *starPainter // for templ pages that draw averages, set by executeInto
+}
+
+// static returns the fingerprinted address of a static file; "" for a name that is none, which
+// TestMain's run of every page would show.
+func (v view) static(name string) string {
+	u, _ := v.files.URL(name)
+	return u
+}
+
+// templPages are the pages written in templ (*.templ, generated into *_templ.go): each takes
+// the view and returns the whole page, layout included. executeInto prefers them to the
+// html/template pages of the same name.
+var templPages = map[string]func(v view) templ.Component{
+	"item": func(v view) templ.Component {
+		d := v.Data.(itemPageView)
+		return withLayout(v, itemHead(d), itemContent(v, d))
+	},
+	"home": func(v view) templ.Component {
+		return withLayout(v, nil, homeContent(v, v.Data.([]lineSummary)))
+	},
+	"login": func(v view) templ.Component {
+		return withLayout(v, nil, loginContent(v.Data.(loginForm)))
+	},
+	"signup": func(v view) templ.Component {
+		return withLayout(v, nil, signupContent(v.Data.(signupForm)))
+	},
+	"review_form": func(v view) templ.Component {
+		return withLayout(v, nil, reviewEditContent(v, v.Data.(reviewFormView)))
+	},
+	"review_delete": func(v view) templ.Component {
+		return withLayout(v, nil, reviewDeleteContent(v.Data.(reviewDeleteView)))
+	},
+	"error": func(v view) templ.Component {
+		msg, _ := v.Data.(string)
+		return withLayout(v, nil, errorContent(v, msg))
+	},
+}
+
+// withLayout returns the page: content inside the layout, head added to <head>.
+func withLayout(v view, head, content templ.Component) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		return layout(v, head).Render(templ.WithChildren(ctx, content), w)
+	})
+}
+
+// nextParam returns a path as the value of a next= query parameter.
+func nextParam(path string) string { return url.QueryEscape(path) }
+
+// starFilterValue is the star filter's option value: "" for all ratings.
+func starFilterValue(k int) string {
+	if k == 0 {
+		return ""
+	}
+	return strconv.Itoa(k)
+}
+
+// hintAndError returns the aria-describedby of a field with a hint: the hint, and its error if any.
+func hintAndError(field string, errs fieldErrors) string {
+	return describedBy(field, errs.For(field))
+}
+
+// describedBy returns the aria-describedby of a form field: its hint, and its error if any.
+func describedBy(name, err string) string {
+	if err == "" {
+		return name + "-hint"
+	}
+	return name + "-hint " + name + "-error"
 }
 
 // templateFuncs are the functions every template may call. {{template "stars" (stars mean count)}}
@@ -90,6 +165,9 @@ func (p *pages) names() []string {
 	for n := range p.byName {
 		out = append(out, n)
 	}
+	for n := range templPages {
+		out = append(out, n)
+	}
 	return out
 }
 
@@ -133,10 +211,17 @@ func (srv *Server) render(w http.ResponseWriter, r *http.Request, status int, na
 
 // executeInto executes the page name with the layout into buf.
 func (srv *Server) executeInto(buf *bytes.Buffer, name string, v view) error {
-	t, ok := srv.pages.byName[name]
 	if renderHook != nil {
 		renderHook(name)
 	}
+	if page, ok := templPages[name]; ok {
+		v.files, v.stars = srv.static, srv.stars
+		if err := page(v).Render(context.Background(), buf); err != nil {
+			return fmt.Errorf("web: render %s: %w", name, err)
+		}
+		return nil
+	}
+	t, ok := srv.pages.byName[name]
 	if !ok {
 		return fmt.Errorf("web: no template %q", name)
 	}

@@ -45,6 +45,10 @@ type Options struct {
 	// MetricsToken, when set, serves /metrics on the site's listener to requests that carry
 	// Authorization: Bearer MetricsToken; it implies Metrics.
 	MetricsToken string
+	// PageCacheBytes bounds the pages kept rendered for visitors, counted compressed; 0 means
+	// the default, 4 MiB. NoPageCache keeps none: every page is rendered from the database.
+	PageCacheBytes int
+	NoPageCache    bool
 }
 
 // Server holds what every handler needs.
@@ -91,7 +95,13 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	}
 	srv := &Server{store: s, log: opt.Logger, opt: opt, static: static, sitemapURLs: sitemapURLs}
 	srv.lines = lineup.NewCache(s)
-	srv.pagesKept.init(pageCacheBytes)
+	switch {
+	case opt.NoPageCache:
+		opt.PageCacheBytes = 0
+	case opt.PageCacheBytes <= 0:
+		opt.PageCacheBytes = pageCacheBytes
+	}
+	srv.pagesKept.init(opt.PageCacheBytes)
 	if opt.Metrics || opt.MetricsToken != "" {
 		srv.metrics = newSiteMetrics(s)
 	}
