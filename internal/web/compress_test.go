@@ -342,7 +342,7 @@ func TestSharedCacheHeaders(t *testing.T) {
 	// Documents whose handlers say their own public freshness (their owners' choice): public is
 	// enough there.
 	ownFreshness := func(p string) bool { return strings.HasSuffix(p, ".atom") || strings.HasSuffix(p, "openapi.json") }
-	for _, p := range append(append([]string{"/login", "/signup"}, pages...), api...) {
+	for _, p := range append(append([]string{"/login", "/signup", "/search?q=po", "/password/forgot"}, pages...), api...) {
 		for _, method := range []string{"GET", "HEAD"} {
 			code, h, _ := ts.send(t, anon, method, p, nil)
 			cc := h.Get("Cache-Control")
@@ -354,7 +354,9 @@ func TestSharedCacheHeaders(t *testing.T) {
 	private := func(cc string) bool {
 		return !strings.Contains(cc, "public") && (strings.Contains(cc, "private") || strings.Contains(cc, "no-store"))
 	}
-	for _, p := range append(pages, "/account", "/admin", "/admin/members", "/login") {
+	signedIn := append(pages, "/account", "/login", "/search?q=po", "/password/forgot", "/admin", "/admin/members",
+		"/admin/reports", "/admin/log", "/admin/lines/tellytubbies", "/admin/items/"+itoa(po.ID))
+	for _, p := range signedIn {
 		code, h, _ := ts.send(t, member, "GET", p, nil)
 		if cc := h.Get("Cache-Control"); !private(cc) {
 			t.Errorf("signed-in GET %s: %d, Cache-Control %q", p, code, cc)
