@@ -56,7 +56,7 @@ type copyTable struct {
 	optional bool     // copied only when asked (sessions)
 	// maxRows bounds the rows of one INSERT, for tables of large values (pictures); 0 for none.
 	maxRows int
-	columns  []column
+	columns []column
 }
 
 func cols(spec ...string) []column {
