@@ -181,16 +181,17 @@ func (t *Tx) DeletePicture(id int64) (Picture, error) {
 }
 
 // MovePicture puts a picture at position to (0 makes it the main one; past the end puts it
-// last) among its item's pictures, and returns it as it was; a missing one is ErrNotFound.
-func (t *Tx) MovePicture(id int64, to int) (Picture, error) {
+// last) among its item's pictures, and returns it as it was and the position it has now; a
+// missing one is ErrNotFound.
+func (t *Tx) MovePicture(id int64, to int) (Picture, int, error) {
 	p, err := scanPicture(t.tx.QueryRowContext(t.ctx, `SELECT `+pictureColumns+` FROM item_pictures p WHERE p.id = $1`, id))
 	if err != nil {
-		return p, translate(err)
+		return p, 0, translate(err)
 	}
 	if err := t.touchItem(p.ItemID); err != nil {
-		return p, err
+		return p, 0, err
 	}
-	return p, t.renumberPictures(p.ItemID, func(ids []int64) []int64 {
+	err = t.renumberPictures(p.ItemID, func(ids []int64) []int64 {
 		rest := make([]int64, 0, len(ids))
 		for _, x := range ids {
 			if x != id {
@@ -200,6 +201,7 @@ func (t *Tx) MovePicture(id int64, to int) (Picture, error) {
 		to = max(0, min(to, len(rest)))
 		return append(rest[:to], append([]int64{id}, rest[to:]...)...)
 	})
+	return p, to, err
 }
 
 // renumberPictures numbers an item's pictures 0, 1, … in their order, after reorder (when set)

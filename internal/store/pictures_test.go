@@ -90,7 +90,13 @@ func TestPictures(t *testing.T) {
 		}
 
 		// Move the third to the front: it becomes the main picture.
-		if err := s.Write(ctx, func(tx *store.Tx) error { _, err := tx.MovePicture(d.ID, 0); return err }); err != nil {
+		if err := s.Write(ctx, func(tx *store.Tx) error {
+			_, to, err := tx.MovePicture(d.ID, 0)
+			if to != 0 {
+				t.Errorf("moved to %d", to)
+			}
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 		v = moved("move", v)
@@ -112,7 +118,13 @@ func TestPictures(t *testing.T) {
 		if got := order(); len(got) != 3 || got[0] != "side" || got[1] != "front" || got[2] != "back" {
 			t.Errorf("order %v", got)
 		}
-		if err := s.Write(ctx, func(tx *store.Tx) error { _, err := tx.MovePicture(d.ID, 99); return err }); err != nil {
+		if err := s.Write(ctx, func(tx *store.Tx) error {
+			_, to, err := tx.MovePicture(d.ID, 99)
+			if to != 2 {
+				t.Errorf("moved to %d, want 2", to)
+			}
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 		if got := order(); got[2] != "side" {
