@@ -81,7 +81,9 @@ func (srv *Server) adminAddPicture(w http.ResponseWriter, r *http.Request) error
 	return srv.renderPictures(w, r, http.StatusUnprocessableEntity, picturesForm{Line: c, Item: it, Alt: up.Alt, Errors: up.Errors})
 }
 
-func adminPicturesPath(itemID int64) string { return "/admin/items/" + strconv.FormatInt(itemID, 10) + "/pictures" }
+func adminPicturesPath(itemID int64) string {
+	return "/admin/items/" + strconv.FormatInt(itemID, 10) + "/pictures"
+}
 
 // adminPictureByPath loads the {id} picture and its item.
 func (srv *Server) adminPictureByPath(r *http.Request) (store.Picture, store.Item, error) {
