@@ -226,7 +226,13 @@ func Encode(img image.Image) (Picture, error) {
 			scaled = src
 		} else {
 			dst := image.NewRGBA(image.Rect(0, 0, w, h))
-			draw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
+			// Halving or less, bilinear sampling averages the pixels it spans, at a fraction of
+			// Catmull-Rom's cost; a larger step needs the wider filter not to alias.
+			var scaler draw.Scaler = draw.CatmullRom
+			if src.Bounds().Dx() <= 2*w {
+				scaler = draw.ApproxBiLinear
+			}
+			scaler.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
 			scaled = dst
 		}
 		r, err := encodeOne(scaled, opaque)

@@ -44,6 +44,7 @@ type pictureUpload struct {
 	alt    string // checked
 	pic    picture.Picture
 	Errors fieldErrors
+	sum    [32]byte // of the alt text and file as sent, for Idempotency-Key
 	// status is the status of an API answer refusing it: 413 for a file too large, 415 for one
 	// of a refused type, else 422.
 	status int
@@ -122,6 +123,7 @@ func readPictureUpload(r *http.Request) (pictureUpload, error) {
 			break
 		}
 	}
+	u.sum = uploadSum(u.Alt, file)
 	alt, problem := catalog.PictureAlt(u.Alt)
 	if problem != nil {
 		msg := "The alt text " + problem.String() + "."
