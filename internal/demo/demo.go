@@ -19,6 +19,9 @@ import (
 type Size struct {
 	Items   int
 	Reviews int
+	// NoPictures loads no pictures, for a database migrated only to a schema before them
+	// (migration tests).
+	NoPictures bool
 }
 
 // Summary says what was loaded.
@@ -63,6 +66,9 @@ func Load(ctx context.Context, s *store.Store, size Size, force bool, progress f
 		if set, err = generated(size); err != nil {
 			return Summary{}, err
 		}
+	}
+	if size.NoPictures {
+		set.drawn = nil
 	}
 	return set.load(ctx, s, progress)
 }
