@@ -22,6 +22,7 @@ func (srv *Server) routes() http.Handler {
 
 	// For search engines (seo.go).
 	mux.HandleFunc("GET /robots.txt", srv.robots)
+	mux.HandleFunc("GET /favicon.ico", srv.favicon)
 	mux.HandleFunc("GET /sitemap.xml", page(srv.sitemap))
 
 	// Product lines and items, for everyone.
