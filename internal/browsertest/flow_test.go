@@ -26,8 +26,8 @@ func logRequests(t *testing.T, ctx context.Context) *requestLog {
 	if err := chromedp.Listen(ctx, func(ev any) {
 		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
 			u, _ := url.Parse(e.Request.URL)
-			if u != nil && strings.HasSuffix(u.Path, "favicon.ico") {
-				return // the browser's own request, whatever the page does
+			if u != nil && strings.Contains(u.Path, "/favicon.") {
+				return // the browser fetches the icon in its own time, whatever the page does
 			}
 			l.mu.Lock()
 			l.list = append(l.list, e.Request.Method+" "+e.Request.URL)
