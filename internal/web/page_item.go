@@ -18,6 +18,8 @@ import (
 type itemPageView struct {
 	Line        store.Category
 	Item        store.Item
+	Standing    string // where the item stands in its line ("Our pick in iPads"), "" if unknown
+	StandingOf  string // the standing's kind (itemStanding.Kind), for its style
 	Attributes  []attribute
 	Stars       starRating
 	Average     string // one decimal, "" without reviews
@@ -115,9 +117,17 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The standing depends on the whole line: its stamp is part of the kept page's.
+	l, err := srv.lines.Line(r.Context(), it.CategorySlug, rank.SortRecommended)
+	if err != nil {
+		return err
+	}
 	v, err := srv.loadItemPage(r, it, rq)
 	if err != nil {
 		return err
+	}
+	if st := standingOf(l, it.ID); st.Place > 0 {
+		v.Standing, v.StandingOf = st.Sentence(l.Category.Name), st.Kind()
 	}
 	title := v.Item.Name + " · " + v.Line.Name
 	if rq.page.Page > 1 {
@@ -127,8 +137,10 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) error {
 	if !anonymous {
 		return srv.render(w, r, http.StatusOK, "item", view{Title: title, Data: v, Flash: srv.postedNotice(w, r, it), Canonical: canonical})
 	}
-	return srv.renderKept(w, r, "item", view{Title: title, Data: v, Canonical: canonical}, itemStamp(it), func(p *cachedPage) {
+	lineSt := l.Category.Stamp()
+	return srv.renderKept(w, r, "item", view{Title: title, Data: v, Canonical: canonical}, itemStamp(it)+"/"+lineStamp(lineSt), func(p *cachedPage) {
 		p.itemID, p.version = it.ID, it.Stats.Version
+		p.lineSlug, p.line = it.CategorySlug, lineSt
 	})
 }
 
