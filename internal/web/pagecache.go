@@ -58,8 +58,8 @@ type cachedPage struct {
 	// verdict) is right while the line's stamp is line.
 	lineSlug string
 	line     store.CategoryStamp
-	small           bool // below minCompressBytes: held and sent as it is
-	variants        [numEncodings]atomic.Pointer[[]byte]
+	small    bool // below minCompressBytes: held and sent as it is
+	variants [numEncodings]atomic.Pointer[[]byte]
 }
 
 // held returns the bytes the page holds.
