@@ -175,6 +175,7 @@ func linkedNames(items []*itemView) []linkedName {
 type verdictView struct {
 	Kind                      rank.Kind
 	Reason                    string
+	Why                       string // Reason without its headline
 	TooNew                    string // names the items too new to judge, "" without any
 	Pick, RunnerUp, BestValue *itemView
 	Tied                      []linkedName
@@ -190,7 +191,7 @@ func newVerdictView(line string, v rank.Verdict, byID map[int64]*itemView) verdi
 		}
 		return byID[r.ID]
 	}
-	out := verdictView{Kind: v.Kind, Reason: v.Reason, TooNew: v.TooNew, Pick: view(v.Pick), RunnerUp: view(v.RunnerUp), BestValue: view(v.BestValue)}
+	out := verdictView{Kind: v.Kind, Reason: v.Reason, Why: v.Why, TooNew: v.TooNew, Pick: view(v.Pick), RunnerUp: view(v.RunnerUp), BestValue: view(v.BestValue)}
 	var tied, leaders []*itemView
 	for _, t := range v.Tied {
 		tied = append(tied, byID[t.ID])
@@ -248,6 +249,9 @@ type linePage struct {
 	From, To  int          // the places of the first and last item shown, 1-based
 	Pager     pager
 }
+
+// money returns a price in the line's currency: "$599".
+func (p linePage) money(price string) string { return money(price, p.Category.Currency) }
 
 // linePageSize is how many items one page of the line-up shows: the verdict and the top of the
 // ranking come first, the rest a link away.

@@ -91,3 +91,28 @@ func TestKeptItemPageFollowsItsLine(t *testing.T) {
 		}
 	})
 }
+
+// TestHomeOrder checks that the home page lists the lines with a pick first, then the others by
+// name without regard to case.
+func TestHomeOrder(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		withDemo(t, s)
+		withSmallLines(t, s)
+		if err := s.CreateCategory(context.Background(), &store.Category{Slug: "aardvarks", Name: "aardvarks"}); err != nil {
+			t.Fatal(err)
+		}
+		ts := newTestServer(t, s)
+		_, _, body := ts.get(t, "/")
+		var got []string
+		for _, part := range strings.Split(body, `<li class="line-card`)[1:] {
+			i := strings.Index(part, `<h2><a href="/c/`)
+			j := strings.Index(part[i:], `">`)
+			got = append(got, part[i+len(`<h2><a href="/c/`):i+j])
+		}
+		want := []string{"ipads", "aardvarks", "books", "kettles", "tellytubbies", "toasters"}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("home lists %v, want %v", got, want)
+		}
+	})
+}
