@@ -3,6 +3,8 @@ package web
 import (
 	"strconv"
 	"strings"
+
+	"github.com/a-h/templ"
 )
 
 // currencySymbols are the symbols of a few common currencies, written before the amount; any
@@ -54,3 +56,11 @@ func pct(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) + "%" }
 
 // oneDecimal writes a rating with one decimal: "4.3".
 func oneDecimal(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+
+// classIf is a class attribute when cond holds, and no attribute otherwise (not class="").
+func classIf(cond bool, class string) templ.Attributes {
+	if cond {
+		return templ.Attributes{"class": class}
+	}
+	return nil
+}
