@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -113,6 +115,53 @@ func TestHomeOrder(t *testing.T) {
 		want := []string{"ipads", "aardvarks", "books", "kettles", "tellytubbies", "toasters"}
 		if strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Errorf("home lists %v, want %v", got, want)
+		}
+	})
+}
+
+func TestMoney(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ price, currency, want string }{
+		{"599", "USD", "$599"}, {"1299", "USD", "$1,299"}, {"349.5", "EUR", "€349.50"}, {"1000000", "GBP", "£1,000,000"},
+		{"599", "JPY", "¥599"}, {"599", "CHF", "CHF 599"}, {"599", "", "599"}, {"from 349", "USD", "from 349"},
+		{"", "USD", ""}, {" 42 ", "USD", "$42"},
+	} {
+		if got := money(tc.price, tc.currency); got != tc.want {
+			t.Errorf("money(%q, %q) = %q, want %q", tc.price, tc.currency, got, tc.want)
+		}
+	}
+}
+
+// TestLineCurrency sets a line's currency through the admin form and the API, refuses one that
+// is not a code, and reads it back on the line page and in the API's line object.
+func TestLineCurrency(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newAdminFixture(t, s)
+		code, _, body := f.form(t, f.adminC, "/admin/lines", url.Values{"slug": {"toys"}, "name": {"Toys"}, "currency": {"US"}})
+		if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="currency-error"`) || !strings.Contains(body, `value="US"`) {
+			t.Errorf("currency US = %d, want 422 with the field's error", code)
+		}
+		code, _, _ = f.form(t, f.adminC, "/admin/lines", url.Values{"slug": {"toys"}, "name": {"Toys"}, "currency": {" chf "}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("create line with currency = %d", code)
+		}
+		c, err := s.CategoryBySlug(context.Background(), "toys")
+		if err != nil || c.Currency != "CHF" {
+			t.Fatalf("stored currency %q, %v", c.Currency, err)
+		}
+		if _, body := f.page(t, f.adminC, "/admin/lines/toys"); !strings.Contains(body, `name="currency"`) || !strings.Contains(body, `value="CHF"`) {
+			t.Error("the line form does not show the currency")
+		}
+		it := store.Item{CategoryID: c.ID, Slug: "kite", Name: "Kite", Attributes: store.Attributes{"price": "1299"}}
+		if err := s.CreateItem(context.Background(), &it); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, body := f.ts.get(t, "/c/toys"); code != 200 || !strings.Contains(body, `<td class="num">CHF 1,299</td>`) {
+			t.Errorf("line page = %d without CHF 1,299", code)
+		}
+		if code, _, body := f.ts.get(t, "/api/v1/categories/toys"); code != 200 || !strings.Contains(body, `"currency":"CHF"`) {
+			t.Errorf("API line = %d without its currency: %s", code, body)
 		}
 	})
 }
