@@ -79,6 +79,12 @@ func checkPage(t *testing.T, ctx context.Context, label string, res *network.Res
 var visitorPages = []string{
 	"/",
 	"/c/ipads",
+	"/c/books",
+	"/c/tellytubbies",
+	"/c/books?page=99",
+	"/c/books/compare?items=pride-and-prejudice,nineteen-eighty-four,dune",
+	"/c/ipads/compare?items=ipad,ipad-mini",
+	"/c/books/nineteen-eighty-four",
 	"/c/ipads/ipad-air-11",
 	"/c/ipads/ipad-air-11?sort=helpful&stars=4",
 	"/c/ipads/ipad-air-11?page=6",
