@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for CategoryDetailSort.
@@ -35,6 +36,24 @@ func (e CategoryDetailSort) Valid() bool {
 	case CategoryDetailSortRecommended:
 		return true
 	case CategoryDetailSortReviews:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PictureFileContentType.
+const (
+	Imagejpeg PictureFileContentType = "image/jpeg"
+	Imagepng  PictureFileContentType = "image/png"
+)
+
+// Valid indicates whether the value is a known member of the PictureFileContentType enum.
+func (e PictureFileContentType) Valid() bool {
+	switch e {
+	case Imagejpeg:
+		return true
+	case Imagepng:
 		return true
 	default:
 		return false
@@ -288,6 +307,61 @@ type Page struct {
 
 	// Total Matching entries in all.
 	Total int `json:"total"`
+}
+
+// Picture A picture of an item, turned upright by its EXIF orientation and kept in widths of 160, 320, 640 and 1280 pixels that are no wider than the upload (and at its own width when narrower than 1280).
+type Picture struct {
+	// Alt What the picture shows, for those who cannot see it.
+	Alt       string    `json:"alt"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Files The widths kept, narrowest first.
+	Files  []PictureFile `json:"files"`
+	Height int           `json:"height"`
+	Id     int           `json:"id"`
+	ItemId int           `json:"item_id"`
+
+	// Position The picture's place among its item's: 0 is the main picture.
+	Position int `json:"position"`
+
+	// Width The upright upload's width in pixels.
+	Width int `json:"width"`
+}
+
+// PictureFile One width of a picture, re-encoded (JPEG, or PNG where it has transparency) without any metadata of the upload.
+type PictureFile struct {
+	// Bytes The file's size in bytes.
+	Bytes       int                    `json:"bytes"`
+	ContentType PictureFileContentType `json:"content_type"`
+	Height      int                    `json:"height"`
+
+	// Url Where the file is served, on this site: a fingerprinted address, cacheable for ever (Cache-Control: immutable).
+	Url   string `json:"url"`
+	Width int    `json:"width"`
+}
+
+// PictureFileContentType defines model for PictureFile.ContentType.
+type PictureFileContentType string
+
+// PictureList defines model for PictureList.
+type PictureList struct {
+	// Pictures Main picture first.
+	Pictures []Picture `json:"pictures"`
+}
+
+// PicturePatch defines model for PicturePatch.
+type PicturePatch struct {
+	// Position The new place among the item's pictures: 0 makes it the main one; past the end puts it last.
+	Position int `json:"position"`
+}
+
+// PictureUpload defines model for PictureUpload.
+type PictureUpload struct {
+	// Alt Required: what the picture shows.
+	Alt string `json:"alt"`
+
+	// File A JPEG, PNG, GIF or WebP image of at most 10 MiB and 40 megapixels, each side 16 to 20,000 pixels. Its type is read from its bytes, not its name.
+	File openapi_types.File `json:"file"`
 }
 
 // Problem An RFC 9457 problem document.
@@ -646,6 +720,12 @@ type GetItemParams struct {
 	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
+// AddItemPictureParams defines parameters for AddItemPicture.
+type AddItemPictureParams struct {
+	// IdempotencyKey 1 to 255 visible ASCII characters, such as a UUID. The first successful response is kept for 24 hours for this key and member: a retry of the same request (method, path and body) returns it again (with Idempotent-Replayed: true) without creating a second thing, even while the first is still running; the same key with another request is a 422. Refused requests are not kept.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListItemReviewsParams defines parameters for ListItemReviews.
 type ListItemReviewsParams struct {
 	Sort *ListItemReviewsParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
@@ -708,8 +788,14 @@ type CreateItemJSONRequestBody = ItemCreate
 // UpdateItemJSONRequestBody defines body for UpdateItem for application/json ContentType.
 type UpdateItemJSONRequestBody = ItemPatch
 
+// AddItemPictureMultipartRequestBody defines body for AddItemPicture for multipart/form-data ContentType.
+type AddItemPictureMultipartRequestBody = PictureUpload
+
 // CreateReviewJSONRequestBody defines body for CreateReview for application/json ContentType.
 type CreateReviewJSONRequestBody = ReviewCreate
+
+// MovePictureJSONRequestBody defines body for MovePicture for application/json ContentType.
+type MovePictureJSONRequestBody = PicturePatch
 
 // UpdateReviewJSONRequestBody defines body for UpdateReview for application/json ContentType.
 type UpdateReviewJSONRequestBody = ReviewPatch
@@ -882,6 +968,20 @@ type ClientInterface interface {
 	// Corresponds with PATCH /items/{id} (the `UpdateItem` operationId).
 	UpdateItem(ctx context.Context, id Id, body UpdateItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListItemPictures An item's pictures, main one first
+	//
+	// Corresponds with GET /items/{id}/pictures (the `ListItemPictures` operationId).
+	ListItemPictures(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddItemPictureWithBody Add a picture after the item's others (admin)
+	//
+	// The upload is treated as hostile: its type is read from its bytes, its pixel size is checked before it is decoded, and it is re-encoded, so nothing of the file but its pixels is kept: no metadata (GPS position, camera serial) survives. A file over 10 MiB is a 413, a file that is not a JPEG, PNG, GIF or WebP image a 415, and an image too large in pixels, damaged or without alt text a 422; each problem names the field (file or alt). An item has at most 20 pictures.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /items/{id}/pictures (the `AddItemPicture` operationId).
+	AddItemPictureWithBody(ctx context.Context, id Id, params *AddItemPictureParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListItemReviews One page of an item's reviews
 	//
 	// Corresponds with GET /items/{id}/reviews (the `ListItemReviews` operationId).
@@ -910,6 +1010,30 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /openapi.json (the `GetOpenAPI` operationId).
 	GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeletePicture Delete a picture in every width (admin); the next one becomes the main picture
+	//
+	// Corresponds with DELETE /pictures/{id} (the `DeletePicture` operationId).
+	DeletePicture(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetPicture One picture
+	//
+	// Corresponds with GET /pictures/{id} (the `GetPicture` operationId).
+	GetPicture(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MovePictureWithBody Move a picture among its item's (admin)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /pictures/{id} (the `MovePicture` operationId).
+	MovePictureWithBody(ctx context.Context, id Id, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MovePicture Move a picture among its item's (admin)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /pictures/{id} (the `MovePicture` operationId).
+	MovePicture(ctx context.Context, id Id, body MovePictureJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListReports The moderation queue: reviews with open reports, the one first reported longest ago first (admins)
 	//
@@ -1227,6 +1351,40 @@ func (c *Client) UpdateItem(ctx context.Context, id Id, body UpdateItemJSONReque
 	return c.Client.Do(req)
 }
 
+// ListItemPictures An item's pictures, main one first
+//
+// Corresponds with GET /items/{id}/pictures (the `ListItemPictures` operationId).
+func (c *Client) ListItemPictures(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListItemPicturesRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddItemPictureWithBody Add a picture after the item's others (admin)
+//
+// The upload is treated as hostile: its type is read from its bytes, its pixel size is checked before it is decoded, and it is re-encoded, so nothing of the file but its pixels is kept: no metadata (GPS position, camera serial) survives. A file over 10 MiB is a 413, a file that is not a JPEG, PNG, GIF or WebP image a 415, and an image too large in pixels, damaged or without alt text a 422; each problem names the field (file or alt). An item has at most 20 pictures.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /items/{id}/pictures (the `AddItemPicture` operationId).
+func (c *Client) AddItemPictureWithBody(ctx context.Context, id Id, params *AddItemPictureParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddItemPictureRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListItemReviews One page of an item's reviews
 //
 // Corresponds with GET /items/{id}/reviews (the `ListItemReviews` operationId).
@@ -1296,6 +1454,70 @@ func (c *Client) GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*htt
 // Corresponds with GET /openapi.json (the `GetOpenAPI` operationId).
 func (c *Client) GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOpenAPIRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeletePicture Delete a picture in every width (admin); the next one becomes the main picture
+//
+// Corresponds with DELETE /pictures/{id} (the `DeletePicture` operationId).
+func (c *Client) DeletePicture(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeletePictureRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetPicture One picture
+//
+// Corresponds with GET /pictures/{id} (the `GetPicture` operationId).
+func (c *Client) GetPicture(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetPictureRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MovePictureWithBody Move a picture among its item's (admin)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /pictures/{id} (the `MovePicture` operationId).
+func (c *Client) MovePictureWithBody(ctx context.Context, id Id, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMovePictureRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MovePicture Move a picture among its item's (admin)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /pictures/{id} (the `MovePicture` operationId).
+func (c *Client) MovePicture(ctx context.Context, id Id, body MovePictureJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMovePictureRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2097,6 +2319,91 @@ func NewUpdateItemRequestWithBody(server string, id Id, contentType string, body
 	return req, nil
 }
 
+// NewListItemPicturesRequest constructs an http.Request for the ListItemPictures method
+func NewListItemPicturesRequest(server string, id Id) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/items/%s/pictures", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAddItemPictureRequestWithBody constructs an http.Request for the AddItemPicture method, with any body, and a specified content type
+func NewAddItemPictureRequestWithBody(server string, id Id, params *AddItemPictureParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/items/%s/pictures", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListItemReviewsRequest constructs an http.Request for the ListItemReviews method
 func NewListItemReviewsRequest(server string, id Id, params *ListItemReviewsParams) (*http.Request, error) {
 	var err error
@@ -2306,6 +2613,121 @@ func NewGetOpenAPIRequest(server string) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewDeletePictureRequest constructs an http.Request for the DeletePicture method
+func NewDeletePictureRequest(server string, id Id) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/pictures/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetPictureRequest constructs an http.Request for the GetPicture method
+func NewGetPictureRequest(server string, id Id) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/pictures/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewMovePictureRequest calls the generic MovePicture builder with application/json body
+func NewMovePictureRequest(server string, id Id, body MovePictureJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMovePictureRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewMovePictureRequestWithBody constructs an http.Request for the MovePicture method, with any body, and a specified content type
+func NewMovePictureRequestWithBody(server string, id Id, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/pictures/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -2844,6 +3266,22 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /items/{id} (the `UpdateItem` operationId).
 	UpdateItemWithResponse(ctx context.Context, id Id, body UpdateItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateItemResponse, error)
 
+	// ListItemPicturesWithResponse An item's pictures, main one first
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /items/{id}/pictures (the `ListItemPictures` operationId).
+	ListItemPicturesWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*ListItemPicturesResponse, error)
+
+	// AddItemPictureWithBodyWithResponse Add a picture after the item's others (admin)
+	//
+	// The upload is treated as hostile: its type is read from its bytes, its pixel size is checked before it is decoded, and it is re-encoded, so nothing of the file but its pixels is kept: no metadata (GPS position, camera serial) survives. A file over 10 MiB is a 413, a file that is not a JPEG, PNG, GIF or WebP image a 415, and an image too large in pixels, damaged or without alt text a 422; each problem names the field (file or alt). An item has at most 20 pictures.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /items/{id}/pictures (the `AddItemPicture` operationId).
+	AddItemPictureWithBodyWithResponse(ctx context.Context, id Id, params *AddItemPictureParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddItemPictureResponse, error)
+
 	// ListItemReviewsWithResponse One page of an item's reviews
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -2878,6 +3316,34 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /openapi.json (the `GetOpenAPI` operationId).
 	GetOpenAPIWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIResponse, error)
+
+	// DeletePictureWithResponse Delete a picture in every width (admin); the next one becomes the main picture
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /pictures/{id} (the `DeletePicture` operationId).
+	DeletePictureWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*DeletePictureResponse, error)
+
+	// GetPictureWithResponse One picture
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /pictures/{id} (the `GetPicture` operationId).
+	GetPictureWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetPictureResponse, error)
+
+	// MovePictureWithBodyWithResponse Move a picture among its item's (admin)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /pictures/{id} (the `MovePicture` operationId).
+	MovePictureWithBodyWithResponse(ctx context.Context, id Id, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MovePictureResponse, error)
+
+	// MovePictureWithResponse Move a picture among its item's (admin)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /pictures/{id} (the `MovePicture` operationId).
+	MovePictureWithResponse(ctx context.Context, id Id, body MovePictureJSONRequestBody, reqEditors ...RequestEditorFn) (*MovePictureResponse, error)
 
 	// ListReportsWithResponse The moderation queue: reviews with open reports, the one first reported longest ago first (admins)
 	//
@@ -3909,6 +4375,180 @@ func (r UpdateItemResponse) ContentType() string {
 	return ""
 }
 
+// ListItemPicturesResponse405Headers the declared response headers of an HTTP 405 response for ListItemPictures
+type ListItemPicturesResponse405Headers struct {
+	Allow *string
+}
+
+type ListItemPicturesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PictureList
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *MethodNotAllowed
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *ListItemPicturesResponse405Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListItemPicturesResponse) GetJSON200() *PictureList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListItemPicturesResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r ListItemPicturesResponse) GetApplicationproblemJSON405() *MethodNotAllowed {
+	return r.ApplicationproblemJSON405
+}
+
+// GetBody returns the raw response body bytes
+func (r ListItemPicturesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListItemPicturesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListItemPicturesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListItemPicturesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AddItemPictureResponse201Headers the declared response headers of an HTTP 201 response for AddItemPicture
+type AddItemPictureResponse201Headers struct {
+	IdempotentReplayed *string
+	Location           *string
+}
+
+// AddItemPictureResponse405Headers the declared response headers of an HTTP 405 response for AddItemPicture
+type AddItemPictureResponse405Headers struct {
+	Allow *string
+}
+
+type AddItemPictureResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Picture
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *MethodNotAllowed
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *AddItemPictureResponse201Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *AddItemPictureResponse405Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AddItemPictureResponse) GetJSON201() *Picture {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r AddItemPictureResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r AddItemPictureResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r AddItemPictureResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r AddItemPictureResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r AddItemPictureResponse) GetApplicationproblemJSON405() *MethodNotAllowed {
+	return r.ApplicationproblemJSON405
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r AddItemPictureResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r AddItemPictureResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r AddItemPictureResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r AddItemPictureResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddItemPictureResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddItemPictureResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddItemPictureResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListItemReviewsResponse405Headers the declared response headers of an HTTP 405 response for ListItemReviews
 type ListItemReviewsResponse405Headers struct {
 	Allow *string
@@ -4201,6 +4841,241 @@ func (r GetOpenAPIResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetOpenAPIResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeletePictureResponse405Headers the declared response headers of an HTTP 405 response for DeletePicture
+type DeletePictureResponse405Headers struct {
+	Allow *string
+}
+
+type DeletePictureResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *MethodNotAllowed
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *DeletePictureResponse405Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeletePictureResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeletePictureResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeletePictureResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r DeletePictureResponse) GetApplicationproblemJSON405() *MethodNotAllowed {
+	return r.ApplicationproblemJSON405
+}
+
+// GetBody returns the raw response body bytes
+func (r DeletePictureResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeletePictureResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeletePictureResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeletePictureResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetPictureResponse405Headers the declared response headers of an HTTP 405 response for GetPicture
+type GetPictureResponse405Headers struct {
+	Allow *string
+}
+
+type GetPictureResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Picture
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *MethodNotAllowed
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *GetPictureResponse405Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetPictureResponse) GetJSON200() *Picture {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetPictureResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r GetPictureResponse) GetApplicationproblemJSON405() *MethodNotAllowed {
+	return r.ApplicationproblemJSON405
+}
+
+// GetBody returns the raw response body bytes
+func (r GetPictureResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetPictureResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetPictureResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetPictureResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// MovePictureResponse405Headers the declared response headers of an HTTP 405 response for MovePicture
+type MovePictureResponse405Headers struct {
+	Allow *string
+}
+
+type MovePictureResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Picture
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *MethodNotAllowed
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *MovePictureResponse405Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r MovePictureResponse) GetJSON200() *Picture {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r MovePictureResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r MovePictureResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r MovePictureResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r MovePictureResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r MovePictureResponse) GetApplicationproblemJSON405() *MethodNotAllowed {
+	return r.ApplicationproblemJSON405
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r MovePictureResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r MovePictureResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r MovePictureResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r MovePictureResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MovePictureResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MovePictureResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MovePictureResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5046,6 +5921,34 @@ func (c *ClientWithResponses) UpdateItemWithResponse(ctx context.Context, id Id,
 	return ParseUpdateItemResponse(rsp)
 }
 
+// ListItemPicturesWithResponse An item's pictures, main one first
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /items/{id}/pictures (the `ListItemPictures` operationId).
+func (c *ClientWithResponses) ListItemPicturesWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*ListItemPicturesResponse, error) {
+	rsp, err := c.ListItemPictures(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListItemPicturesResponse(rsp)
+}
+
+// AddItemPictureWithBodyWithResponse Add a picture after the item's others (admin)
+//
+// The upload is treated as hostile: its type is read from its bytes, its pixel size is checked before it is decoded, and it is re-encoded, so nothing of the file but its pixels is kept: no metadata (GPS position, camera serial) survives. A file over 10 MiB is a 413, a file that is not a JPEG, PNG, GIF or WebP image a 415, and an image too large in pixels, damaged or without alt text a 422; each problem names the field (file or alt). An item has at most 20 pictures.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /items/{id}/pictures (the `AddItemPicture` operationId).
+func (c *ClientWithResponses) AddItemPictureWithBodyWithResponse(ctx context.Context, id Id, params *AddItemPictureParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddItemPictureResponse, error) {
+	rsp, err := c.AddItemPictureWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddItemPictureResponse(rsp)
+}
+
 // ListItemReviewsWithResponse One page of an item's reviews
 //
 // Returns a wrapper object for the known response body format(s).
@@ -5109,6 +6012,58 @@ func (c *ClientWithResponses) GetOpenAPIWithResponse(ctx context.Context, reqEdi
 		return nil, err
 	}
 	return ParseGetOpenAPIResponse(rsp)
+}
+
+// DeletePictureWithResponse Delete a picture in every width (admin); the next one becomes the main picture
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /pictures/{id} (the `DeletePicture` operationId).
+func (c *ClientWithResponses) DeletePictureWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*DeletePictureResponse, error) {
+	rsp, err := c.DeletePicture(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeletePictureResponse(rsp)
+}
+
+// GetPictureWithResponse One picture
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /pictures/{id} (the `GetPicture` operationId).
+func (c *ClientWithResponses) GetPictureWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetPictureResponse, error) {
+	rsp, err := c.GetPicture(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetPictureResponse(rsp)
+}
+
+// MovePictureWithBodyWithResponse Move a picture among its item's (admin)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /pictures/{id} (the `MovePicture` operationId).
+func (c *ClientWithResponses) MovePictureWithBodyWithResponse(ctx context.Context, id Id, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MovePictureResponse, error) {
+	rsp, err := c.MovePictureWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMovePictureResponse(rsp)
+}
+
+// MovePictureWithResponse Move a picture among its item's (admin)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /pictures/{id} (the `MovePicture` operationId).
+func (c *ClientWithResponses) MovePictureWithResponse(ctx context.Context, id Id, body MovePictureJSONRequestBody, reqEditors ...RequestEditorFn) (*MovePictureResponse, error) {
+	rsp, err := c.MovePicture(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMovePictureResponse(rsp)
 }
 
 // ListReportsWithResponse The moderation queue: reviews with open reports, the one first reported longest ago first (admins)
@@ -6143,6 +7098,171 @@ func ParseUpdateItemResponse(rsp *http.Response) (*UpdateItemResponse, error) {
 	return response, nil
 }
 
+// ParseListItemPicturesResponse parses an HTTP response from a ListItemPicturesWithResponse call
+func ParseListItemPicturesResponse(rsp *http.Response) (*ListItemPicturesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListItemPicturesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PictureList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 405:
+		var headers ListItemPicturesResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAddItemPictureResponse parses an HTTP response from a AddItemPictureWithResponse call
+func ParseAddItemPictureResponse(rsp *http.Response) (*AddItemPictureResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddItemPictureResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Picture
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers AddItemPictureResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 405:
+		var headers AddItemPictureResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListItemReviewsResponse parses an HTTP response from a ListItemReviewsWithResponse call
 func ParseListItemReviewsResponse(rsp *http.Response) (*ListItemReviewsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6401,6 +7521,217 @@ func ParseGetOpenAPIResponse(rsp *http.Response) (*GetOpenAPIResponse, error) {
 	switch {
 	case rsp.StatusCode == 405:
 		var headers GetOpenAPIResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeletePictureResponse parses an HTTP response from a DeletePictureWithResponse call
+func ParseDeletePictureResponse(rsp *http.Response) (*DeletePictureResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeletePictureResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 405:
+		var headers DeletePictureResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetPictureResponse parses an HTTP response from a GetPictureWithResponse call
+func ParseGetPictureResponse(rsp *http.Response) (*GetPictureResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetPictureResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Picture
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 405:
+		var headers GetPictureResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseMovePictureResponse parses an HTTP response from a MovePictureWithResponse call
+func ParseMovePictureResponse(rsp *http.Response) (*MovePictureResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MovePictureResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Picture
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 405:
+		var headers MovePictureResponse405Headers
 		if values := rsp.Header.Values("Allow"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/starboard/starboard/internal/catalog"
 	"github.com/starboard/starboard/internal/config"
+	"github.com/starboard/starboard/internal/picture"
 	"github.com/starboard/starboard/internal/store"
 )
 
@@ -49,7 +50,8 @@ func (e env) importItems(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	items, invalid := catalog.CheckEntries(entries, existing)
+	pictures := importPictures{dir: filepath.Dir(opt.path), made: map[string]picture.Picture{}}
+	items, invalid := catalog.CheckEntries(entries, existing, pictures.check)
 	if problems = append(problems, invalid...); len(problems) > 0 {
 		return usageError{catalog.ImportReport(opt.path, len(entries), problems)}
 	}
@@ -57,7 +59,7 @@ func (e env) importItems(ctx context.Context, args []string) error {
 		fmt.Fprintf(e.stdout, "%s: all %d items are valid; nothing was written (--dry-run)\n", opt.path, len(items))
 		return nil
 	}
-	if err := s.ImportItems(ctx, &line, opt.createName != "", storeItems(items)); err != nil {
+	if err := s.ImportItemsWithPictures(ctx, &line, opt.createName != "", storeItems(items), pictures.of(items)); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return fmt.Errorf("nothing was imported: %w (did someone add items to the line meanwhile?)", err)
 		}
@@ -67,8 +69,69 @@ func (e env) importItems(ctx context.Context, args []string) error {
 	if opt.createName != "" {
 		verb = "into the new"
 	}
-	fmt.Fprintf(e.stdout, "imported %d items %s product line %q (%s)\n", len(items), verb, line.Slug, line.Name)
+	with := ""
+	if n := len(pictures.of(items)); n > 0 {
+		with = fmt.Sprintf(" (%d with a picture)", n)
+	}
+	fmt.Fprintf(e.stdout, "imported %d items%s %s product line %q (%s)\n", len(items), with, verb, line.Slug, line.Name)
 	return nil
+}
+
+// importPictures reads, checks and re-encodes the pictures an import file names, by their path
+// relative to the file (or absolute), while its rows are checked, and keeps them for the write.
+type importPictures struct {
+	dir  string
+	made map[string]picture.Picture // by path as written in the file
+}
+
+// check reads and processes the picture at path, as the upload form does, and says in words
+// why it cannot be used.
+func (p importPictures) check(path string) error {
+	if _, ok := p.made[path]; ok {
+		return nil
+	}
+	full := path
+	if !filepath.IsAbs(full) {
+		full = filepath.Join(p.dir, full)
+	}
+	f, err := os.Open(full)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return errors.New("no such file (paths are relative to the import file)")
+		}
+		return errors.New("cannot be read: " + err.Error())
+	}
+	defer f.Close()
+	b, err := picture.Read(f)
+	if err == nil {
+		var pic picture.Picture
+		if pic, err = picture.Process(b); err == nil {
+			p.made[path] = pic
+			return nil
+		}
+	}
+	var ref *picture.Refusal
+	if errors.As(err, &ref) {
+		return errors.New(strings.TrimSuffix(ref.Msg, "."))
+	}
+	return errors.New("cannot be read: " + err.Error())
+}
+
+// of returns the pictures of the checked items, by their index.
+func (p importPictures) of(items []catalog.Item) map[int]store.Picture {
+	out := map[int]store.Picture{}
+	for i, it := range items {
+		pic, ok := p.made[it.Picture]
+		if it.Picture == "" || !ok {
+			continue
+		}
+		sp := store.Picture{Alt: it.PictureAlt, Width: pic.Width, Height: pic.Height}
+		for _, r := range pic.Renditions {
+			sp.Files = append(sp.Files, store.PictureFile{Width: r.Width, Height: r.Height, ContentType: r.ContentType, SHA256: r.SHA256, Bytes: r.Bytes})
+		}
+		out[i] = sp
+	}
+	return out
 }
 
 // importOptions is what the import command was asked to do.

@@ -193,7 +193,7 @@ func TestImportRefusesBadFiles(t *testing.T) {
 			`item 3, field "attributes.colour": want text or a number`,
 			`item 3, field "attributes.size": want text or a number`,
 			`item 3, field "attributes.slug": the attribute name "slug" is kept for the item itself`,
-			`item 4, field "price": unknown; an item has name, description, slug and attributes`,
+			`item 4, field "price": unknown; an item has name, description, slug, picture, picture_alt and attributes`,
 			`item 5: want an object such as {"name": "...", "attributes": {...}}`,
 			`item 6, field "name": the slug "fine" is also used by item 1`,
 		}},

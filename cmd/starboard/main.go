@@ -482,7 +482,7 @@ func (e env) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "loaded %d product lines, %d items, %d members and %d reviews in %s\n",
-		sum.Categories, sum.Items, sum.Users, sum.Reviews, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "loaded %d product lines, %d items (%d with pictures), %d members and %d reviews in %s\n",
+		sum.Categories, sum.Items, sum.Pictures, sum.Users, sum.Reviews, time.Since(start).Round(time.Millisecond))
 	return nil
 }

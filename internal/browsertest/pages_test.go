@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -57,6 +58,7 @@ func checkPage(t *testing.T, ctx context.Context, label string, res *network.Res
 	if n := eval[int](t, ctx, `[...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length`); n != 0 {
 		t.Errorf("%s: %d elements with event handler attributes", label, n)
 	}
+	checkNoSideways(t, ctx, label)
 	for _, scheme := range []string{"light", "dark"} {
 		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
 			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}); err != nil {
@@ -75,6 +77,37 @@ func checkPage(t *testing.T, ctx context.Context, label string, res *network.Res
 	}
 }
 
+// overflowWidths are the viewport widths no page may scroll sideways at: a small phone and a laptop.
+var overflowWidths = []int64{360, 1280}
+
+// overflowJS measures how far the page scrolls sideways, and names the widest elements that poke
+// out of the viewport (visually hidden ones count: they widen the page all the same).
+const overflowJS = `(() => {
+	const d = document.documentElement, over = d.scrollWidth - d.clientWidth;
+	if (over <= 0) return '';
+	const out = [...document.querySelectorAll('body *')]
+		.map(e => [e, e.getBoundingClientRect().right])
+		.filter(([e, r]) => r > d.clientWidth + 0.5)
+		.sort((a, b) => b[1] - a[1]).slice(0, 8)
+		.map(([e, r]) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '') + ' in ' + e.parentElement.tagName.toLowerCase() + ' to ' + Math.round(r) + 'px');
+	return over + 'px wider than the ' + d.clientWidth + 'px viewport: ' + out.join(', ');
+})()`
+
+// checkNoSideways fails when the open page scrolls sideways at any of overflowWidths, and leaves
+// the tab at its usual size.
+func checkNoSideways(t *testing.T, ctx context.Context, label string) {
+	t.Helper()
+	for _, w := range overflowWidths {
+		do(t, ctx, chromedp.EmulateViewport(w, 800))
+		if msg := eval[string](t, ctx, overflowJS); msg != "" {
+			t.Errorf("%s at %dpx: the page scrolls sideways, %s", label, w, msg)
+		}
+	}
+	if _, err := chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // visitorPages are the pages anyone can reach, with the states worth checking.
 var visitorPages = []string{
 	"/",
@@ -86,6 +119,8 @@ var visitorPages = []string{
 	"/c/ipads/compare?items=ipad,ipad-mini",
 	"/c/books/nineteen-eighty-four",
 	"/c/ipads/ipad-air-11",
+	"/c/ipads/compare?items=ipad-air-11,ipad-pro-11",
+	"/c/ipads/compare?items=ipad-air-11,ipad-pro-11,ipad-pro-13,ipad-mini",
 	"/c/ipads/ipad-air-11?sort=helpful&stars=4",
 	"/c/ipads/ipad-air-11?page=6",
 	"/c/ipads/ipad-air-11?page=60",

@@ -28,6 +28,8 @@ type Entry struct {
 	name        field
 	description field
 	slug        field // slug.given is false when the file has none for this item
+	picture     field // a picture file's path, relative to the import file
+	pictureAlt  field
 	attrs       []attrField
 }
 
@@ -178,7 +180,7 @@ func readCSVHeader(r *csv.Reader) (csvHeader, []RowProblem) {
 		}
 		seen[lower] = i
 		switch lower {
-		case "name", "description", "slug":
+		case "name", "description", "slug", "picture", "picture_alt":
 			h.kinds[i] = lower
 		default:
 			if _, p := AttributeKey(name); p != nil {
@@ -213,6 +215,12 @@ func (h csvHeader) entry(line int, rec []string) (Entry, *RowProblem) {
 		case "slug":
 			e.slug = f
 			e.slug.given = strings.TrimSpace(v) != ""
+		case "picture":
+			e.picture = f
+			e.picture.given = strings.TrimSpace(v) != ""
+		case "picture_alt":
+			e.pictureAlt = f
+			e.pictureAlt.given = strings.TrimSpace(v) != ""
 		default:
 			e.attrs = append(e.attrs, attrField{key: h.names[i], value: v, label: label})
 		}
@@ -222,6 +230,9 @@ func (h csvHeader) entry(line int, rec []string) (Entry, *RowProblem) {
 	}
 	if e.slug.label == "" {
 		e.slug.label = `column "slug"`
+	}
+	if e.pictureAlt.label == "" {
+		e.pictureAlt.label = `column "picture_alt"`
 	}
 	return e, problem
 }
@@ -235,8 +246,8 @@ func csvProblem(err error) RowProblem {
 	return RowProblem{where: "file", problem: err.Error()}
 }
 
-// ReadJSON reads an array of {"name", "description", "slug", "attributes": {key: value}}, where
-// attribute values are text or numbers.
+// ReadJSON reads an array of {"name", "description", "slug", "picture", "picture_alt",
+// "attributes": {key: value}}, where attribute values are text or numbers.
 func ReadJSON(data []byte) ([]Entry, []RowProblem) {
 	if p := checkUTF8(data); p != nil {
 		return nil, p
@@ -269,7 +280,8 @@ func ReadJSON(data []byte) ([]Entry, []RowProblem) {
 // jsonEntry returns the pos-th item of a JSON file, and what is wrong with its shape.
 func jsonEntry(pos int, m json.RawMessage) (Entry, []RowProblem) {
 	e := Entry{pos: pos, where: fmt.Sprintf("item %d", pos),
-		name: field{label: `field "name"`}, description: field{label: `field "description"`}, slug: field{label: `field "slug"`}}
+		name: field{label: `field "name"`}, description: field{label: `field "description"`}, slug: field{label: `field "slug"`},
+		picture: field{label: `field "picture"`}, pictureAlt: field{label: `field "picture_alt"`}}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(m, &obj); err != nil || obj == nil {
 		e.unreadable = true
@@ -286,10 +298,15 @@ func jsonEntry(pos int, m json.RawMessage) (Entry, []RowProblem) {
 			jsonText(&e.description, v, bad)
 		case "slug":
 			jsonText(&e.slug, v, bad)
+		case "picture":
+			jsonText(&e.picture, v, bad)
+			e.picture.given = e.picture.given && strings.TrimSpace(e.picture.value) != ""
+		case "picture_alt":
+			jsonText(&e.pictureAlt, v, bad)
 		case "attributes":
 			e.attrs = jsonAttributes(v, bad)
 		default:
-			bad(fmt.Sprintf("field %q", k), "unknown; an item has name, description, slug and attributes")
+			bad(fmt.Sprintf("field %q", k), "unknown; an item has name, description, slug, picture, picture_alt and attributes")
 		}
 	}
 	return e, problems
@@ -337,11 +354,16 @@ func jsonAttributes(v json.RawMessage, bad func(label, problem string)) []attrFi
 	return out
 }
 
+// PictureCheck reads and checks the picture file at a path an import file names (as written in
+// it), and returns why it cannot be used, in words for a person, or nil.
+type PictureCheck func(path string) error
+
 // CheckEntries checks every entry with CheckItem and returns the items to insert, or every
 // problem found. existing maps the slugs already in the line to their items' names. An entry
-// without a slug takes one made from its name.
-func CheckEntries(entries []Entry, existing map[string]string) ([]Item, []RowProblem) {
-	c := entryChecker{existing: existing, firstUse: map[string]string{}}
+// without a slug takes one made from its name. An entry with a picture needs its alt text, and
+// checkPicture (when not nil) must accept its file.
+func CheckEntries(entries []Entry, existing map[string]string, checkPicture PictureCheck) ([]Item, []RowProblem) {
+	c := entryChecker{existing: existing, firstUse: map[string]string{}, checkPicture: checkPicture}
 	items := make([]Item, 0, len(entries))
 	for _, e := range entries {
 		if !e.unreadable {
@@ -360,6 +382,8 @@ type entryChecker struct {
 	existing map[string]string // slug → name of the line's items
 	firstUse map[string]string // slug → where in the file it was first used
 	problems []RowProblem
+	// checkPicture checks a picture file; nil checks none.
+	checkPicture PictureCheck
 }
 
 func (c *entryChecker) bad(e Entry, label, problem string) {
@@ -403,7 +427,34 @@ func (c *entryChecker) check(e Entry) Item {
 		c.checkUnique(e, slugLabel, it.Slug)
 	}
 	c.attributeProblems(e, errs)
+	c.pictureProblems(e, &it)
 	return it
+}
+
+// pictureProblems checks an entry's picture path and alt text, and its file, and sets them on
+// the item.
+func (c *entryChecker) pictureProblems(e Entry, it *Item) {
+	if !e.picture.given {
+		if e.pictureAlt.given && !e.pictureAlt.unreadable {
+			c.bad(e, e.pictureAlt.label, "an alt text without a picture; add the picture's path or leave it empty")
+		}
+		return
+	}
+	it.Picture = strings.TrimSpace(e.picture.value)
+	alt, p := PictureAlt(e.pictureAlt.value)
+	switch {
+	case e.pictureAlt.unreadable:
+	case p != nil && p.Kind == Empty:
+		c.bad(e, e.pictureAlt.label, "is required with a picture: say what the picture shows, for those who cannot see it")
+	case p != nil:
+		c.bad(e, e.pictureAlt.label, p.String())
+	}
+	it.PictureAlt = alt
+	if c.checkPicture != nil {
+		if err := c.checkPicture(it.Picture); err != nil {
+			c.bad(e, e.picture.label, it.Picture+": "+err.Error())
+		}
+	}
 }
 
 // slugProblem reports what is wrong with an entry's slug, given or made from its name.

@@ -52,7 +52,7 @@ func FuzzImportJSON(f *testing.F) {
 // file without problems gives items that keep every rule.
 func checkImported(t *testing.T, file string, entries []Entry, problems []RowProblem) {
 	t.Helper()
-	items, invalid := CheckEntries(entries, map[string]string{})
+	items, invalid := CheckEntries(entries, map[string]string{}, nil)
 	problems = append(problems, invalid...)
 	if len(problems) == 0 {
 		if len(items) != len(entries) || len(items) == 0 {

@@ -22,6 +22,9 @@ type Attribute struct {
 type Item struct {
 	Slug, Name, Description string
 	Attributes              []Attribute
+	// Picture is the path of a picture file an import file names for the item, as written
+	// there, and PictureAlt its alt text; "" for none. Only import reads them.
+	Picture, PictureAlt string
 }
 
 // AttributeMap returns the item's attributes by name, as the store keeps them.

@@ -3,6 +3,9 @@ package demo_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/starboard/starboard/internal/demo"
@@ -125,3 +128,55 @@ func BenchmarkLoad100k(b *testing.B) {
 		})
 	}
 }
+
+// TestDemoPictures wants every hand-made item drawn, the same bytes on every load, and a
+// generated set drawing only its Tellytubbies.
+func TestDemoPictures(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	files := func(s *store.Store) map[string]string {
+		t.Helper()
+		out := map[string]string{}
+		for _, line := range []string{"ipads", "books", "tellytubbies"} {
+			c, err := s.CategoryBySlug(ctx, line)
+			if err != nil {
+				t.Fatal(err)
+			}
+			items, _ := s.ItemsByCategory(ctx, c.ID)
+			for _, it := range items {
+				pics, err := s.ItemPictures(ctx, it.ID)
+				if err != nil || len(pics) != 1 || pics[0].Alt == "" || len(pics[0].Files) < 2 {
+					t.Errorf("%s: pictures %+v, %v", it.Slug, pics, err)
+					continue
+				}
+				for _, f := range pics[0].Files {
+					out[it.Slug+"@"+itoa(f.Width)] = f.SHA256
+				}
+			}
+		}
+		return out
+	}
+	a, b := storetest.Open(t, store.SQLite), storetest.Open(t, store.SQLite)
+	for _, s := range []*store.Store{a, b} {
+		sum, err := demo.Load(ctx, s, demo.Size{}, false, nil)
+		if err != nil || sum.Pictures != 15 {
+			t.Fatalf("load: %+v, %v", sum, err)
+		}
+	}
+	fa, fb := files(a), files(b)
+	if len(fa) < 30 || fmt.Sprint(fa) != fmt.Sprint(fb) {
+		t.Errorf("two loads differ or lack files:\n%v\n%v", fa, fb)
+	}
+	po, _ := a.ItemBySlug(ctx, "tellytubbies", "po")
+	if pics, _ := a.ItemPictures(ctx, po.ID); len(pics) == 1 && !strings.Contains(pics[0].Alt, "red Tellytubby with a circle") {
+		t.Errorf("Po's alt text %q", pics[0].Alt)
+	}
+
+	g := storetest.Open(t, store.SQLite)
+	sum, err := demo.Load(ctx, g, demo.Size{Items: 30, Reviews: 200}, false, nil)
+	if err != nil || sum.Pictures != 4 {
+		t.Errorf("generated load: %+v, %v", sum, err)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -23,13 +23,17 @@ import (
 // The action codes recorded so far. A code is "kind.verb"; the kind before the dot is the
 // target's kind unless the entry names another.
 const (
-	ActionLineCreate    = "line.create"
-	ActionLineUpdate    = "line.update"
-	ActionLineDelete    = "line.delete"
-	ActionItemCreate    = "item.create"
-	ActionItemUpdate    = "item.update"
-	ActionItemDelete    = "item.delete"
-	ActionReviewRemove  = "review.remove"
+	ActionLineCreate   = "line.create"
+	ActionLineUpdate   = "line.update"
+	ActionLineDelete   = "line.delete"
+	ActionItemCreate   = "item.create"
+	ActionItemUpdate   = "item.update"
+	ActionItemDelete   = "item.delete"
+	ActionReviewRemove = "review.remove"
+	// An item's pictures: the entry's target is the item.
+	ActionPictureAdd    = "picture.add"
+	ActionPictureDelete = "picture.delete"
+	ActionPictureMove   = "picture.move"
 	ActionMemberCreate  = "member.create"
 	ActionMemberPromote = "member.promote"
 	ActionMemberDemote  = "member.demote"

@@ -54,7 +54,9 @@ type copyTable struct {
 	key      []string // the primary key: rows are read, inserted and hashed in this order
 	identity bool     // its id column takes values from a sequence that never goes back
 	optional bool     // copied only when asked (sessions)
-	columns  []column
+	// maxRows bounds the rows of one INSERT, for tables of large values (pictures); 0 for none.
+	maxRows int
+	columns []column
 }
 
 func cols(spec ...string) []column {
@@ -82,6 +84,12 @@ var copyTables = []copyTable{
 			"created_at time", "updated_at time")},
 	{name: "item_stats", key: []string{"item_id"},
 		columns: cols("item_id int", "n1 int", "n2 int", "n3 int", "n4 int", "n5 int", "updated_at time", "version int")},
+	// Items' pictures (pictures.go), their files a few hundred KiB at most each: a few rows per
+	// INSERT keep a statement small.
+	{name: "item_pictures", key: []string{"id"}, identity: true,
+		columns: cols("id int", "item_id int", "position int", "alt text", "width int", "height int", "created_at time")},
+	{name: "picture_files", key: []string{"picture_id", "width"}, maxRows: 8,
+		columns: cols("picture_id int", "width int", "height int", "content_type text", "bytes bytes", "sha256 text")},
 	{name: "category_redirects", key: []string{"old_slug"},
 		columns: cols("old_slug text", "category_id int", "created_at time")},
 	{name: "item_redirects", key: []string{"category_id", "old_slug"},
@@ -334,6 +342,9 @@ func (s *Store) emptyTarget(ctx context.Context, tx *sql.Tx, force bool) error {
 func copyRows(ctx context.Context, from *Store, src *sql.Tx, to *Store, dst *sql.Tx, t copyTable, total int64,
 	progress func(CopyProgress)) (int64, string, error) {
 	per := max(1, to.insertBatchParams()/len(t.columns))
+	if t.maxRows > 0 {
+		per = min(per, t.maxRows)
+	}
 	full, err := dst.PrepareContext(ctx, insertSQL(t, per))
 	if err != nil {
 		return 0, "", err

@@ -132,6 +132,19 @@ func seedAudit(t *testing.T, s *store.Store) {
 	}
 }
 
+// seedPicture adds a picture to the first line's first item, its bytes every byte value.
+func seedPicture(t *testing.T, s *store.Store) {
+	t.Helper()
+	_, items, _ := demoRows(t, s)
+	p := testPicture(items[0].ID, "Ça, from the front")
+	all := make([]byte, 256)
+	for i := range all {
+		all[i] = byte(i)
+	}
+	p.Files[0].Bytes = all
+	addPicture(t, s, &p)
+}
+
 func copyOK(t *testing.T, from, to *store.Store, opt store.CopyOptions) store.CopyReport {
 	t.Helper()
 	rep, err := store.Copy(context.Background(), from, to, opt)
@@ -167,6 +180,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	seedExtras(t, lite, liteOpt)
 	seedReports(t, lite)
 	seedAudit(t, lite)
+	seedPicture(t, lite)
 	renamed := renameFirst(t, lite)
 	pg := storetest.Open(t, store.Postgres)
 	back := storetest.Open(t, store.SQLite)
@@ -175,7 +189,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	first := copyOK(t, lite, pg, store.CopyOptions{Sessions: true, Progress: func(p store.CopyProgress) { steps = append(steps, p) }})
 	second := copyOK(t, pg, back, store.CopyOptions{Sessions: true})
 
-	want := []string{"categories", "category_versions", "items", "item_stats", "category_redirects", "item_redirects", "users", "reviews", "helpful_votes", "review_reports",
+	want := []string{"categories", "category_versions", "items", "item_stats", "item_pictures", "picture_files", "category_redirects", "item_redirects", "users", "reviews", "helpful_votes", "review_reports",
 		"api_tokens", "idempotency_keys", "admin_log", "sessions"}
 	var got []string
 	for _, c := range first.Tables {
@@ -192,7 +206,8 @@ func TestCopyRoundTrip(t *testing.T) {
 		counts[c.Table] = c.SourceRows
 	}
 	if counts["reviews"] < 300 || counts["sessions"] != 5 || counts["api_tokens"] != 2 || counts["helpful_votes"] < 2 ||
-		counts["idempotency_keys"] != 1 || counts["item_stats"] != 15 || counts["review_reports"] < 3 || counts["admin_log"] != 2 {
+		counts["idempotency_keys"] != 1 || counts["item_stats"] != 15 || counts["review_reports"] < 3 || counts["admin_log"] != 2 ||
+		counts["item_pictures"] < 1 || counts["picture_files"] < 2 {
 		t.Errorf("row counts %v", counts)
 	}
 	var skipped []string
@@ -333,7 +348,7 @@ func TestCopyEmptyDatabases(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, dst *store.Store) {
 		rep := copyOK(t, storetest.Open(t, store.SQLite), dst, store.CopyOptions{})
-		if rep.Rows != 0 || len(rep.Tables) != 13 {
+		if rep.Rows != 0 || len(rep.Tables) != 15 {
 			t.Errorf("report %+v", rep)
 		}
 	})

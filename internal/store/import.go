@@ -11,6 +11,12 @@ import (
 // the line with line.Slug must exist (else ErrNotFound). Either way line.ID is set. An item slug
 // already in the line is ErrConflict.
 func (s *Store) ImportItems(ctx context.Context, line *Category, create bool, items []Item) error {
+	return s.ImportItemsWithPictures(ctx, line, create, items, nil)
+}
+
+// ImportItemsWithPictures is ImportItems that also gives items pictures, in the same
+// transaction: pictures[i] (with its files' bytes) becomes the first picture of items[i].
+func (s *Store) ImportItemsWithPictures(ctx context.Context, line *Category, create bool, items []Item, pictures map[int]Picture) error {
 	t := now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -29,6 +35,12 @@ func (s *Store) ImportItems(ctx context.Context, line *Category, create bool, it
 			items[i].CategoryID = line.ID
 			if err := s.insertItem(ctx, tx, &items[i], t); err != nil {
 				return err
+			}
+			if p, ok := pictures[i]; ok {
+				p.ItemID = items[i].ID
+				if err := (&Tx{s: s, ctx: ctx, tx: tx, t: t}).AddPicture(&p); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

@@ -141,7 +141,7 @@ func TestAdminLines(t *testing.T) {
 		ctx := context.Background()
 		f := newAdminFixture(t, s)
 		code, body := f.page(t, f.adminC, "/admin")
-		if code != 200 || !strings.Contains(body, `<a href="/admin/lines/tubbies">Tellytubbies</a>`) || !strings.Contains(body, `<td class="num">2</td>`) {
+		if code != 200 || !strings.Contains(body, `<a href="/admin/lines/tubbies">Tellytubbies</a>`) || !strings.Contains(body, `<td class="num" data-label="Items">2</td>`) {
 			t.Errorf("admin home = %d\n%s", code, body)
 		}
 		code, body = f.page(t, f.adminC, "/admin/lines/new")
@@ -387,7 +387,7 @@ func TestAdminMembers(t *testing.T) {
 		ctx := context.Background()
 		f := newAdminFixture(t, s)
 		code, body := f.page(t, f.adminC, "/admin/members")
-		for _, want := range []string{"3 accounts", "admin (you)", "ann@example.com", `<td class="num">1</td>`, "Make admin", "Disable"} {
+		for _, want := range []string{"3 accounts", "admin (you)", "ann@example.com", `<td class="num" data-label="Reviews">1</td>`, "Make admin", "Disable"} {
 			if code != 200 || !strings.Contains(body, want) {
 				t.Errorf("members page lacks %q", want)
 			}

@@ -434,6 +434,8 @@ func TestOpenAPIDescribesReadAnswers(t *testing.T) {
 		"/api/v1/items/" + itoa(po.ID), "/api/v1/items/999999", "/api/v1/items/" + itoa(po.ID) + "/reviews?stars=5",
 		"/api/v1/reviews/" + itoa(reviews[0].ID), "/api/v1/reviews/999999", "/api/v1/me", "/api/v1/openapi.json",
 		"/api/v1/search?q=ipad", "/api/v1/search?q=", "/api/v1/search?q=ipad&page=9", "/api/v1/search?q=walrus",
+		"/api/v1/items/" + itoa(po.ID) + "/pictures", "/api/v1/items/999999/pictures", "/api/v1/pictures/999999",
+		"/api/v1/pictures/" + itoa(mainPicture(t, s, po.ID).ID),
 	} {
 		code, h, body := ts.get(t, path)
 		o.checkAnswer(t, http.MethodGet, path, code, h.Get("Content-Type"), body)
@@ -443,6 +445,16 @@ func TestOpenAPIDescribesReadAnswers(t *testing.T) {
 	if _, _, body := ts.get(t, "/api/v1/openapi.json"); body != string(openAPIDocument) {
 		t.Error("GET /api/v1/openapi.json does not serve the document")
 	}
+}
+
+// mainPicture returns an item's main picture.
+func mainPicture(t *testing.T, s *store.Store, itemID int64) store.Picture {
+	t.Helper()
+	pics, err := s.ItemPictures(context.Background(), itemID)
+	if err != nil || len(pics) == 0 {
+		t.Fatalf("no picture of item %d: %v", itemID, err)
+	}
+	return pics[0]
 }
 
 // The checker itself: a body off its schema is caught.
@@ -607,10 +619,14 @@ func TestOpenAPIConditionalAndMethods(t *testing.T) {
 	if err != nil || len(reviews) == 0 {
 		t.Fatalf("no reviews of Po: %v", err)
 	}
+	picture := mainPicture(t, s, po.ID)
 	concrete := func(p string) string {
 		p = strings.ReplaceAll(p, "{line}", "tellytubbies")
 		if strings.HasPrefix(p, "/reviews/") {
 			return apiPrefix + strings.ReplaceAll(p, "{id}", itoa(reviews[0].ID))
+		}
+		if strings.HasPrefix(p, "/pictures/") {
+			return apiPrefix + strings.ReplaceAll(p, "{id}", itoa(picture.ID))
 		}
 		return apiPrefix + strings.ReplaceAll(p, "{id}", itoa(po.ID))
 	}

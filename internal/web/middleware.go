@@ -97,19 +97,23 @@ func (srv *Server) isHTTPS(r *http.Request) bool {
 	return srv.opt.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https"
 }
 
-// limitBody caps request bodies at MaxBodyBytes.
+// limitBody caps request bodies at MaxBodyBytes, and picture uploads at uploadBodyBytes.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxBodyBytes {
+		limit, limitText := int64(MaxBodyBytes), "1 MiB"
+		if isPictureUpload(r) {
+			limit, limitText = uploadBodyBytes, "10 MiB for a picture"
+		}
+		if r.ContentLength > limit {
 			w.Header().Set("Connection", "close")
 			if isAPI(r) {
-				writeProblem(w, http.StatusRequestEntityTooLarge, "The body is too large: the limit is 1 MiB.", nil)
+				writeProblem(w, http.StatusRequestEntityTooLarge, "The body is too large: the limit is "+limitText+".", nil)
 			} else {
-				http.Error(w, "Request body too large: the limit is 1 MiB.", http.StatusRequestEntityTooLarge)
+				http.Error(w, "Request body too large: the limit is "+limitText+".", http.StatusRequestEntityTooLarge)
 			}
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

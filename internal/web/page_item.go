@@ -14,7 +14,10 @@ import (
 	"github.com/starboard/starboard/internal/store"
 )
 
-// itemPageView is what templates/item.html shows.
+// itemPictureWidth is the width of the item page's main picture, in CSS pixels.
+const itemPictureWidth = 320
+
+// itemPageView is what the item page shows.
 type itemPageView struct {
 	Line        store.Category
 	Item        store.Item
@@ -36,8 +39,10 @@ type itemPageView struct {
 	Mine        *reviewView    // the signed-in member's own review of the item
 	NewReview   reviewFormView // the empty review form
 	SignedIn    bool
-	Path        string // the item page's address
-	URL         string // the item page's canonical absolute address, for the Product's url
+	Path        string      // the item page's address
+	URL         string      // the item page's canonical absolute address, for the Product's url
+	Picture     pictureView // the main picture, or the placeholder
+	ImageURL    string      // the main picture's largest file, absolute, for the Product's image; "" without one
 }
 
 // starFilter is one choice of the star filter.
@@ -181,6 +186,18 @@ func (srv *Server) loadItemPage(r *http.Request, it store.Item, rq reviewQuery) 
 	}
 	v.Path = itemPath(it)
 	v.URL = srv.baseURL(r) + v.Path
+	pics, err := srv.store.ItemPictures(ctx, it.ID)
+	if err != nil {
+		return itemPageView{}, err
+	}
+	var main store.Picture
+	if len(pics) > 0 {
+		main = pics[0]
+		if n := len(main.Files); n > 0 {
+			v.ImageURL = srv.baseURL(r) + pictureURL(main.ID, main.Files[n-1])
+		}
+	}
+	v.Picture = srv.pictureView(main, itemPictureWidth, aboveFold)
 	v.NewReview = reviewFormView{Item: it, Heading: "Review " + it.Name, Action: v.Path + "/reviews", Submit: "Post your review"}
 	rq.page.Total = v.Matching
 	v.Pager = pagerFor(rq.page, func(p int) string { return reviewsURL(it, rq.Sort, rq.Stars, p) })

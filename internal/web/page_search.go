@@ -43,6 +43,7 @@ type searchHit struct {
 	Place     int // in the line's recommended order, 1-based; 0 if the line's ranking lacks it
 	Of        int // items in the line
 	Standings []standing
+	Picture   pictureView // the item's main picture, or the placeholder
 }
 
 // searchPage is what search.html shows.
@@ -114,6 +115,9 @@ func (srv *Server) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := srv.attachPictures(r.Context(), hits); err != nil {
+		return err
+	}
 	p.Hits, p.Total = hits, pg.Total
 	if len(hits) > 0 {
 		p.From, p.To = pg.offset()+1, pg.offset()+len(hits)
@@ -167,4 +171,28 @@ func (srv *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"items": out, "page": pg})
+}
+
+// searchPictureWidth is the width a result's picture is shown at, in CSS pixels.
+const searchPictureWidth = 120
+
+// attachPictures gives each hit its item's main picture (or the placeholder): the first few are
+// seen when the page opens, the rest load as the visitor scrolls.
+func (srv *Server) attachPictures(ctx context.Context, hits []searchHit) error {
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.Item.ID
+	}
+	pics, err := srv.store.MainPictures(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range hits {
+		where := aboveFold
+		if i >= 4 {
+			where = belowFold
+		}
+		hits[i].Picture = srv.pictureView(pics[hits[i].Item.ID], searchPictureWidth, where)
+	}
+	return nil
 }

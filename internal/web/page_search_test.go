@@ -56,7 +56,10 @@ func TestSearchPage(t *testing.T) {
 				`<a href="/c/books/pride-and-prejudice">Pride and Prejudice</a> <span class="lineup-badge quiet">Too close to call</span>`,
 				`1 item found`,
 			}, nil},
-			{"accent and case", "/search?q=POKEMON", 200, []string{`<a href="/c/widgets/pokemon">Pokémon Widget</a>`, `1 item found`}, nil},
+			{"accent and case, placeholder picture", "/search?q=POKEMON", 200, []string{`<a href="/c/widgets/pokemon">Pokémon Widget</a>`, `1 item found`,
+				`<img class="search-hit-picture" src="/static/placeholder.`, `alt="" loading="eager"`}, []string{`srcset=`}},
+			{"the item's picture", "/search?q=tinky", 200, []string{`<img class="search-hit-picture" src="/pictures/`, ` srcset="/pictures/`,
+				`width="120"`, `loading="eager" decoding="async"`}, []string{`alt=""`, `placeholder.`}},
 			{"attribute value", "/search?q=purple", 200, []string{`<a href="/c/tellytubbies/tinky-winky">Tinky Winky</a>`}, nil},
 			{"every word", "/search?q=ipad+purple", 200, []string{
 				`No items match “ipad purple”.`, `every word must match`,

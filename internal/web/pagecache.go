@@ -430,7 +430,8 @@ const (
 // cookie, is private (or no-store), whatever its handler said, and marks the API's anonymous reads public. It runs on
 // every answer, as its header is sent. Static files, the same for everyone, are left alone.
 func (srv *Server) sharedCaching(h http.Header, r *http.Request, status int) {
-	if strings.HasPrefix(r.URL.Path, "/static/") {
+	// Static files and pictures are the same for everyone, signed in or not.
+	if strings.HasPrefix(r.URL.Path, "/static/") || strings.HasPrefix(r.URL.Path, picturesPrefix) {
 		return
 	}
 	cc := h.Get("Cache-Control")

@@ -105,7 +105,7 @@ func TestCachesAcrossInstances(t *testing.T) {
 		if want := fmt.Sprintf("%d reviews", before+1); !strings.Contains(body, want) {
 			t.Errorf("item page on two does not say %q", want)
 		}
-		if _, _, line := two.get(t, "/c/tellytubbies"); !strings.Contains(line, fmt.Sprintf(`<td class="num">%d</td>`, before+1)) {
+		if _, _, line := two.get(t, "/c/tellytubbies"); !strings.Contains(line, fmt.Sprintf(`<td class="num" data-label="Reviews">%d</td>`, before+1)) {
 			t.Errorf("line page on two does not show Po's %d reviews", before+1)
 		}
 

@@ -125,7 +125,9 @@ func describedBy(name, err string) string {
 func templateFuncs(static *staticFiles, stars *starPainter) template.FuncMap {
 	return template.FuncMap{
 		"static": static.URL,
-		"stars":  stars.average,
+		// {{breadcrumb name href name href …}}: the trail, its last step this page (layout.templ).
+		"breadcrumb": breadcrumbHTML,
+		"stars":      stars.average,
 		// The item page and the review forms (page_item.go).
 		"itemPath": itemPath,
 		"plural":   plural,
@@ -257,4 +259,21 @@ func (srv *Server) errorPage(w http.ResponseWriter, r *http.Request, status int,
 		srv.log.Error("render", "template", "error", "err", err)
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 	}
+}
+
+// breadcrumbHTML renders the breadcrumb component for the templates: name and href pairs, the
+// last pair the page itself.
+func breadcrumbHTML(pairs ...string) (template.HTML, error) {
+	if len(pairs)%2 != 0 {
+		return "", fmt.Errorf("breadcrumb: %d arguments, want name and href pairs", len(pairs))
+	}
+	trail := make([]crumb, 0, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		trail = append(trail, crumb{Name: pairs[i], Href: pairs[i+1], Here: i == len(pairs)-2})
+	}
+	var b strings.Builder
+	if err := breadcrumb(trail).Render(context.Background(), &b); err != nil {
+		return "", err
+	}
+	return template.HTML(b.String()), nil
 }

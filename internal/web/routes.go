@@ -18,9 +18,11 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", srv.readyz)
 	mux.HandleFunc("GET /metrics", page(srv.scrape)) // with METRICS_TOKEN only (metrics.go)
 	mux.Handle("GET /static/", srv.static)
+	mux.HandleFunc("GET /pictures/{name}", page(srv.servePicture)) // items' pictures (picture.go)
 
 	// For search engines (seo.go).
 	mux.HandleFunc("GET /robots.txt", srv.robots)
+	mux.HandleFunc("GET /favicon.ico", srv.favicon)
 	mux.HandleFunc("GET /sitemap.xml", page(srv.sitemap))
 
 	// Product lines and items, for everyone.
@@ -80,6 +82,11 @@ func (srv *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/items/{id}", admin(srv.adminUpdateItem))
 	mux.HandleFunc("GET /admin/items/{id}/delete", admin(srv.adminConfirmDeleteItem))
 	mux.HandleFunc("POST /admin/items/{id}/delete", admin(srv.adminDeleteItem))
+	mux.HandleFunc("GET /admin/items/{id}/pictures", admin(srv.adminPictures))
+	mux.HandleFunc("POST /admin/items/{id}/pictures", admin(srv.adminAddPicture))
+	mux.HandleFunc("POST /admin/pictures/{id}/move", admin(srv.adminMovePicture))
+	mux.HandleFunc("GET /admin/pictures/{id}/delete", admin(srv.adminConfirmDeletePicture))
+	mux.HandleFunc("POST /admin/pictures/{id}/delete", admin(srv.adminDeletePicture))
 	mux.HandleFunc("GET /admin/reviews/{id}/remove", admin(srv.adminConfirmRemoveReview))
 	mux.HandleFunc("POST /admin/reviews/{id}/remove", admin(srv.adminRemoveReview))
 	mux.HandleFunc("GET /admin/reports", admin(srv.adminReports))
@@ -130,6 +137,11 @@ func (srv *Server) apiRouteTable() []apiRoute {
 		{"PATCH", "/items/{id}", admin(srv.apiUpdateItem)},
 		{"DELETE", "/items/{id}", admin(srv.apiDeleteItem)},
 		{"GET", "/items/{id}/reviews", srv.apiItemReviews},
+		{"GET", "/items/{id}/pictures", srv.apiItemPictures},
+		{"POST", "/items/{id}/pictures", admin(srv.apiAddPicture)},
+		{"GET", "/pictures/{id}", srv.apiPicture},
+		{"PATCH", "/pictures/{id}", admin(srv.apiMovePicture)},
+		{"DELETE", "/pictures/{id}", admin(srv.apiDeletePicture)},
 		{"POST", "/items/{id}/reviews", member(srv.apiCreateReview)},
 		{"GET", "/reviews/{id}", srv.apiReview},
 		{"PATCH", "/reviews/{id}", member(srv.apiUpdateReview)},

@@ -182,6 +182,13 @@ func TestCanonicalAndMicrodata(t *testing.T) {
 			if strings.Contains(product, `itemprop="aggregateRating"`) != reviewed {
 				t.Errorf("GET %s: aggregateRating present = %v, want %v", path, !reviewed, reviewed)
 			}
+			// The demo's iPads have drawn pictures; the new one has none and shows the placeholder.
+			hasImage := strings.Contains(product, `<link itemprop="image" href="`+testBase+`/pictures/`)
+			hasPicture := strings.Contains(product, `<img class="item-picture" src="/pictures/`)
+			placeholder := strings.Contains(product, `<img class="item-picture" src="/static/placeholder.`)
+			if hasImage != reviewed || hasPicture != reviewed || placeholder == reviewed {
+				t.Errorf("GET %s: image %v, picture %v, placeholder %v; want a picture and its image only for the iPad with one", path, hasImage, hasPicture, placeholder)
+			}
 		}
 	})
 }

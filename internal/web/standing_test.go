@@ -157,7 +157,7 @@ func TestLineCurrency(t *testing.T) {
 		if err := s.CreateItem(context.Background(), &it); err != nil {
 			t.Fatal(err)
 		}
-		if code, _, body := f.ts.get(t, "/c/toys"); code != 200 || !strings.Contains(body, `<td class="num">CHF 1,299</td>`) {
+		if code, _, body := f.ts.get(t, "/c/toys"); code != 200 || !strings.Contains(body, `<td class="num" data-label="Price">CHF 1,299</td>`) {
 			t.Errorf("line page = %d without CHF 1,299", code)
 		}
 		if code, _, body := f.ts.get(t, "/api/v1/categories/toys"); code != 200 || !strings.Contains(body, `"currency":"CHF"`) {
