@@ -218,7 +218,7 @@ func compareContent(v view, d comparePage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(d.Grid) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<div class=\"compare-scroll\"><table class=\"compare-grid\"><caption>How likely the item in each row is to be truly better than the item in each column</caption> <thead><tr><td></td>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<div class=\"compare-grid-scroll\"><table class=\"compare-grid\"><caption>How likely the item in each row is to be truly better than the item in each column</caption> <thead><tr><td></td>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -131,6 +131,11 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	for i, a := range v.Attributes {
+		if a.Name == "price" {
+			v.Attributes[i].Value = money(a.Value, l.Category.Currency)
+		}
+	}
 	if st := standingOf(l, it.ID); st.Place > 0 {
 		v.Standing, v.StandingOf = st.Sentence(l.Category.Name), st.Kind()
 	}

@@ -20,6 +20,9 @@ func TestItemStandingLine(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		withDemo(t, s)
 		ts := newTestServer(t, s)
+		if _, _, body := ts.get(t, "/c/ipads/ipad-pro-11"); !strings.Contains(body, `<dd itemprop="value">$999</dd>`) {
+			t.Error("the item page's price is not in the line's currency")
+		}
 		for _, tc := range []struct{ path, class, want string }{
 			{"/c/ipads/ipad-air-11", "pick", `<a href="/c/ipads">Our pick in iPads</a>`},
 			{"/c/ipads/ipad-pro-11", "runner_up", `<a href="/c/ipads">Runner-up in iPads</a>`},
