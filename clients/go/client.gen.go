@@ -161,7 +161,10 @@ type Attributes map[string]string
 
 // Category A product line.
 type Category struct {
-	CreatedAt   time.Time `json:"created_at"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Currency The ISO 4217 code of the line's prices, such as USD; "" for none.
+	Currency    string    `json:"currency"`
 	Description string    `json:"description"`
 	ItemCount   int       `json:"item_count"`
 	Name        string    `json:"name"`
@@ -172,6 +175,9 @@ type Category struct {
 
 // CategoryCreate defines model for CategoryCreate.
 type CategoryCreate struct {
+	// Currency The ISO 4217 code of the line's prices (three letters, taken in any case and stored in capitals, such as USD), or "" for none.
+	Currency *string `json:"currency,omitempty"`
+
 	// Description Up to 2,000 characters.
 	Description *string `json:"description,omitempty"`
 
@@ -206,6 +212,8 @@ type CategoryList struct {
 
 // CategoryPatch The fields to change; the others stay.
 type CategoryPatch struct {
+	// Currency The ISO 4217 code of the line's prices (three letters, taken in any case and stored in capitals, such as USD), or "" for none.
+	Currency    *string `json:"currency,omitempty"`
 	Description *string `json:"description,omitempty"`
 	Name        *string `json:"name,omitempty"`
 	Slug        *string `json:"slug,omitempty"`

@@ -112,6 +112,12 @@ func checkNoSideways(t *testing.T, ctx context.Context, label string) {
 var visitorPages = []string{
 	"/",
 	"/c/ipads",
+	"/c/books",
+	"/c/tellytubbies",
+	"/c/books?page=99",
+	"/c/books/compare?items=pride-and-prejudice,nineteen-eighty-four,dune",
+	"/c/ipads/compare?items=ipad,ipad-mini",
+	"/c/books/nineteen-eighty-four",
 	"/c/ipads/ipad-air-11",
 	"/c/ipads/compare?items=ipad-air-11,ipad-pro-11",
 	"/c/ipads/compare?items=ipad-air-11,ipad-pro-11,ipad-pro-13,ipad-mini",

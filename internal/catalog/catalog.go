@@ -42,16 +42,17 @@ type Kind int
 
 // The kinds of problem.
 const (
-	Empty     Kind = iota + 1 // nothing but spaces
-	NotUTF8                   // not valid UTF-8
-	TooLong                   // Length characters where at most Max are allowed
-	Invisible                 // holds Rune: a control or invisible format character, or U+FFFD
-	NotSlug                   // not lower-case a-z, digits and single inner hyphens
-	Reserved                  // a slug the site's own pages use
-	ItemField                 // an attribute name that is name, description or slug
-	KeyChars                  // an attribute name with other than letters, digits, spaces and - _ . ( ) /
-	Repeated                  // an attribute name given before as Other, perhaps in other letter case
-	TooMany                   // an item with Length attributes where at most Max are allowed
+	Empty       Kind = iota + 1 // nothing but spaces
+	NotUTF8                     // not valid UTF-8
+	TooLong                     // Length characters where at most Max are allowed
+	Invisible                   // holds Rune: a control or invisible format character, or U+FFFD
+	NotSlug                     // not lower-case a-z, digits and single inner hyphens
+	Reserved                    // a slug the site's own pages use
+	ItemField                   // an attribute name that is name, description or slug
+	KeyChars                    // an attribute name with other than letters, digits, spaces and - _ . ( ) /
+	Repeated                    // an attribute name given before as Other, perhaps in other letter case
+	TooMany                     // an item with Length attributes where at most Max are allowed
+	NotCurrency                 // not a currency code: three letters A-Z
 )
 
 // Problem is why a value cannot be saved.
@@ -85,6 +86,8 @@ func (p *Problem) String() string {
 		return fmt.Sprintf("repeats the attribute %q", p.Other)
 	case TooMany:
 		return fmt.Sprintf("has %d attributes; at most %d", p.Length, p.Max)
+	case NotCurrency:
+		return "is not a currency code: use the three letters of ISO 4217, such as USD, EUR or GBP"
 	default:
 		return "is not valid UTF-8"
 	}
@@ -122,6 +125,21 @@ func Description(s string) (string, *Problem) {
 		return s, nil
 	}
 	return s, text(s, DescriptionMax, printableLines, Invisible)
+}
+
+// Currency returns a currency code trimmed and in capitals ("usd" → "USD"), or why it cannot be
+// one. It may be empty: a line whose prices have no currency. Any three letters A-Z are taken,
+// not only the codes the site has a symbol for, so that every ISO 4217 code works (shown as its
+// code, "CHF 599"); a mistyped code shows as typed, where the admin sees it.
+func Currency(s string) (string, *Problem) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if s == "" {
+		return s, nil
+	}
+	if len(s) != 3 || strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		return s, &Problem{Kind: NotCurrency}
+	}
+	return s, nil
 }
 
 // AttributeValue returns an attribute's value trimmed, or why it cannot be one.

@@ -10,6 +10,7 @@ import (
 // Line is a product line's fields as an admin sends them.
 type Line struct {
 	Slug, Name, Description string
+	Currency                string // ISO 4217 code of its prices, "" for none
 }
 
 // Attribute is one name/value pair of an item's attributes, in the order it was given.
@@ -40,6 +41,7 @@ const (
 	FieldSlug        = "slug"
 	FieldName        = "name"
 	FieldDescription = "description"
+	FieldCurrency    = "currency"
 	FieldAttributes  = "attributes"
 	FieldKey         = "key"
 	FieldValue       = "value"
@@ -58,7 +60,7 @@ type FieldError struct {
 func (e FieldError) IsAttribute() bool { return e.Field == FieldKey || e.Field == FieldValue }
 
 // CheckLine applies every product line rule: it returns the line normalised and what is wrong
-// with each field, in the order slug, name, description.
+// with each field, in the order slug, name, description, currency.
 func CheckLine(in Line) (Line, []FieldError) {
 	var errs []FieldError
 	add := func(field, noun, empty string, s string, p *Problem) {
@@ -73,6 +75,8 @@ func CheckLine(in Line) (Line, []FieldError) {
 	add(FieldName, "name", "Enter a name.", in.Name, p)
 	in.Description, p = Description(in.Description)
 	add(FieldDescription, "description", "", in.Description, p)
+	in.Currency, p = Currency(in.Currency)
+	add(FieldCurrency, "currency", "", in.Currency, p)
 	return in, errs
 }
 
@@ -90,7 +94,7 @@ func CheckLine(in Line) (Line, []FieldError) {
 // without a name is refused: there is nothing to file it under. The limit of AttributesMax
 // counts the attributes kept, those with a value.
 func CheckItem(in Item) (Item, []FieldError) {
-	line, errs := CheckLine(Line{in.Slug, in.Name, in.Description})
+	line, errs := CheckLine(Line{Slug: in.Slug, Name: in.Name, Description: in.Description})
 	attrs, attrErrs := checkAttributes(in.Attributes)
 	return Item{Slug: line.Slug, Name: line.Name, Description: line.Description, Attributes: attrs}, append(errs, attrErrs...)
 }

@@ -9,18 +9,33 @@ import (
 
 func TestCheckLine(t *testing.T) {
 	t.Parallel()
-	got, errs := CheckLine(Line{" ipads ", " iPads ", " Tablets.\r\n"})
-	if len(errs) != 0 || got != (Line{"ipads", "iPads", "Tablets."}) {
+	got, errs := CheckLine(Line{" ipads ", " iPads ", " Tablets.\r\n", ""})
+	if len(errs) != 0 || got != (Line{"ipads", "iPads", "Tablets.", ""}) {
 		t.Errorf("CheckLine = %+v, %v", got, errs)
 	}
-	_, errs = CheckLine(Line{"Not A Slug", "", strings.Repeat("d", DescriptionMax+1)})
+	_, errs = CheckLine(Line{"Not A Slug", "", strings.Repeat("d", DescriptionMax+1), "US"})
 	want := []string{
 		"slug: Use only lower-case letters a-z, digits and single hyphens between words in the slug, such as not-a-slug.",
 		"name: Enter a name.",
 		"description: Keep the description to 2000 characters or fewer; it has 2001.",
+		`currency: The currency "US" is not a currency code: use the three letters of ISO 4217, such as USD, EUR or GBP.`,
 	}
 	if got := errorList(errs); !reflect.DeepEqual(got, want) {
 		t.Errorf("CheckLine errors\n%q\nwant\n%q", got, want)
+	}
+}
+
+func TestCurrency(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"": "", " usd ": "USD", "EUR": "EUR", "chf": "CHF"} {
+		if got, p := Currency(in); got != want || p != nil {
+			t.Errorf("Currency(%q) = %q, %v; want %q", in, got, p, want)
+		}
+	}
+	for _, in := range []string{"US", "USDX", "U$D", "€", "12A"} {
+		if _, p := Currency(in); p == nil || p.Kind != NotCurrency {
+			t.Errorf("Currency(%q) = %v, want NotCurrency", in, p)
+		}
 	}
 }
 

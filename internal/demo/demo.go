@@ -227,7 +227,7 @@ func handMade() dataset {
 		return demoItem{item: store.Item{Slug: slug, Name: name, Description: desc, Attributes: attrs}, counts: counts}
 	}
 	return dataset{seed: 1, members: 120, drawn: map[string]bool{"ipads": true, "books": true, "tellytubbies": true}, lines: []line{
-		{cat: store.Category{Slug: "ipads", Name: "iPads", Description: "Apple's tablets, from the mini to the 13-inch Pro."},
+		{cat: store.Category{Slug: "ipads", Name: "iPads", Description: "Apple's tablets, from the mini to the 13-inch Pro.", Currency: "USD"},
 			items: []demoItem{
 				item("ipad-air-11", `iPad Air 11"`, "The M-series Air in the 11-inch size: light, fast, fair price.",
 					store.Attributes{"price": "599", "display": `11"`, "chip": "M3"}, [5]int{2, 2, 6, 25, 70}),

@@ -53,7 +53,10 @@ type Verdict struct {
 	Probability float64
 	BestValue   *Ranked // most stars above 1 per unit of price, possibly the pick itself; see Decide
 	Reason      string  // one sentence in plain words with the numbers
-	TooNew      string  // "Too new to judge: iPad mini (3 reviews)." or "" without newcomers
+	// Why is Reason without its headline ("Tell your friends to buy X: ", "Not enough reviews
+	// yet: "), for a page that shows the headline apart and must not say it twice.
+	Why    string
+	TooNew string // "Too new to judge: iPad mini (3 reviews)." or "" without newcomers
 }
 
 // Decide returns the line's verdict; it does not depend on the order of entries.
@@ -79,7 +82,7 @@ type Verdict struct {
 func Decide(entries []Entry) Verdict {
 	ranked := Rank(entries, SortRecommended)
 	if len(ranked) == 0 {
-		return Verdict{Kind: KindNoItems, Reason: "No items in this line yet."}
+		return Verdict{Kind: KindNoItems, Reason: "No items in this line yet.", Why: "Nobody has added an item to this line yet."}
 	}
 	var v Verdict
 	for _, r := range ranked {
@@ -96,9 +99,11 @@ func Decide(entries []Entry) Verdict {
 	case 0:
 		v.Kind = KindNotEnough
 		if len(ranked) == 1 {
-			v.Reason = fmt.Sprintf("Not enough reviews yet: %s has %s; we need at least %d before recommending it.",
+			v.Why = fmt.Sprintf("%s has %s; we need at least %d before recommending it.",
 				ranked[0].Name, reviews(ranked[0].N), MinReviews)
+			v.Reason = "Not enough reviews yet: " + v.Why
 		} else {
+			v.Why = fmt.Sprintf("We judge an item once it has %d reviews, and none has so far.", MinReviews)
 			v.Reason = fmt.Sprintf("Not enough reviews yet: we judge an item once it has %d reviews, and none has so far.", MinReviews)
 		}
 		return v
@@ -106,13 +111,15 @@ func Decide(entries []Entry) Verdict {
 		only := v.Judged[0]
 		if len(v.Newcomers) > 0 {
 			v.Kind = KindNotEnough
+			v.Why = fmt.Sprintf("Only %s has the %d or more we need to judge an item "+
+				"(%s stars from %s), so there is nothing yet to compare it with.", only.Name, MinReviews, stars(only.Mean), reviews(only.N))
 			v.Reason = fmt.Sprintf("Not enough reviews yet to pick one: only %s has the %d or more we need to judge an item "+
 				"(%s stars from %s), so there is nothing yet to compare it with.", only.Name, MinReviews, stars(only.Mean), reviews(only.N))
 			return v
 		}
 		v.Kind, v.Pick, v.Probability = KindPick, &v.Judged[0], 1
-		v.Reason = fmt.Sprintf("Tell your friends to buy %s: %s stars from %s, the only one in this line.",
-			only.Name, stars(only.Mean), reviews(only.N))
+		v.Why = fmt.Sprintf("%s stars from %s, the only one in this line.", stars(only.Mean), reviews(only.N))
+		v.Reason = "Tell your friends to buy " + only.Name + ": " + v.Why
 		return v
 	}
 
@@ -129,7 +136,8 @@ func Decide(entries []Entry) Verdict {
 	v.Pick, v.RunnerUp, v.Probability = top, &v.Judged[1], chances[0]
 	if v.Probability >= PickConfidence {
 		v.Kind = KindPick
-		v.Reason = pickReason(v)
+		v.Why = pickWhy(v)
+		v.Reason = "Tell your friends to buy " + v.Pick.Name + ": " + v.Why
 		return v
 	}
 	v.Kind = KindTooClose
@@ -139,7 +147,7 @@ func Decide(entries []Entry) Verdict {
 			v.Chances = append(v.Chances, chances[i])
 		}
 	}
-	v.Reason = tooCloseReason(v)
+	v.Reason, v.Why = tooCloseReason(v)
 	return v
 }
 
@@ -152,7 +160,8 @@ func among(v Verdict) string {
 	return "in this line"
 }
 
-func pickReason(v Verdict) string {
+// pickWhy is the pick's reason without its headline: "4.6 stars from 212 reviews, 91% likely …".
+func pickWhy(v Verdict) string {
 	p := v.Pick
 	var claim string
 	switch {
@@ -164,10 +173,12 @@ func pickReason(v Verdict) string {
 	default:
 		claim = fmt.Sprintf("%d%% likely better than %s", percent(v.Probability, 99), v.RunnerUp.Name)
 	}
-	return fmt.Sprintf("Tell your friends to buy %s: %s stars from %s, %s.", p.Name, stars(p.Mean), reviews(p.N), claim)
+	return fmt.Sprintf("%s stars from %s, %s.", stars(p.Mean), reviews(p.N), claim)
 }
 
-func tooCloseReason(v Verdict) string {
+// tooCloseReason returns the reason of a too-close call, and the same without its headline and
+// the tied items' numbers (the chances alone).
+func tooCloseReason(v Verdict) (reason, why string) {
 	parts := make([]string, len(v.Tied))
 	for i, r := range v.Tied {
 		parts[i] = fmt.Sprintf("%s (%s stars, %s)", r.Name, stars(r.Mean), reviews(r.N))
@@ -196,7 +207,7 @@ func tooCloseReason(v Verdict) string {
 			}
 		}
 	}
-	return fmt.Sprintf("Too close to call between %s: %s.", joinAnd(parts), chances)
+	return fmt.Sprintf("Too close to call between %s: %s.", joinAnd(parts), chances), chances + "."
 }
 
 // chance formats a too-close chance: a whole percentage up to 79%, or "under 1%".

@@ -75,8 +75,8 @@ func cols(spec ...string) []column {
 // (a test checks the list against the migrated schema).
 var copyTables = []copyTable{
 	{name: "categories", key: []string{"id"}, identity: true,
-		columns: cols("id int", "slug text", "name text", "description text", "created_at time", "updated_at time",
-			"version int")},
+		columns: cols("id int", "slug text", "name text", "description text", "currency text", "created_at time",
+			"updated_at time", "version int")},
 	{name: "category_versions", key: []string{"category_id", "shard"},
 		columns: cols("category_id int", "shard int", "version int")},
 	{name: "items", key: []string{"id"}, identity: true,

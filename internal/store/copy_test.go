@@ -22,8 +22,13 @@ func demoRows(t *testing.T, s *store.Store) ([]store.User, []store.Item, []store
 	if err != nil || len(users) < 3 {
 		t.Fatalf("users: %d, %v", len(users), err)
 	}
-	cats, _ := s.Categories(ctx)
-	items, _ := s.ItemsByCategory(ctx, cats[0].ID)
+	// By the line's stamp, which reads only columns every schema since migration 00009 has: the
+	// migration tests seed older schemas.
+	books, err := s.CategoryVersion(ctx, "books")
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, _ := s.ItemsByCategory(ctx, books.ID)
 	reviews, err := s.Reviews(ctx, store.ReviewQuery{ItemID: items[0].ID, Limit: 3})
 	if err != nil || len(reviews) < 2 {
 		t.Fatalf("reviews: %d, %v", len(reviews), err)

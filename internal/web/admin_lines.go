@@ -17,6 +17,7 @@ type lineForm struct {
 	New                     bool
 	Line                    store.Category // the saved line; zero for a new one
 	Slug, Name, Description string
+	Currency                string
 	Errors                  fieldErrors
 	Items                   []store.Item
 }
@@ -42,8 +43,9 @@ func (srv *Server) adminNewLine(w http.ResponseWriter, r *http.Request) error {
 // lineFromForm reads and checks the product line form, keeping what was typed for a redisplay.
 func lineFromForm(v url.Values) (catalog.Line, lineForm) {
 	typed := lineForm{Slug: keepText(v.Get("slug"), 200), Name: keepText(v.Get("name"), 1000),
-		Description: keepText(v.Get("description"), 20_000)}
-	in, errs := checkLine(catalog.Line{Slug: v.Get("slug"), Name: v.Get("name"), Description: v.Get("description")})
+		Description: keepText(v.Get("description"), 20_000), Currency: keepText(v.Get("currency"), 20)}
+	in, errs := checkLine(catalog.Line{Slug: v.Get("slug"), Name: v.Get("name"), Description: v.Get("description"),
+		Currency: v.Get("currency")})
 	typed.Errors = errs
 	return in, typed
 }
@@ -61,7 +63,7 @@ func (srv *Server) saveLine(w http.ResponseWriter, r *http.Request, f lineForm, 
 	typed.New, typed.Line = f.New, f.Line
 	if len(typed.Errors) == 0 {
 		c := f.Line
-		c.Slug, c.Name, c.Description = in.Slug, in.Name, in.Description
+		c.Slug, c.Name, c.Description, c.Currency = in.Slug, in.Name, in.Description, in.Currency
 		err := save(r.Context(), &c)
 		if err == nil {
 			srv.setFlash(r, flash(c))
@@ -90,7 +92,7 @@ func (srv *Server) adminLine(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return srv.renderLineForm(w, r, http.StatusOK, lineForm{Line: c, Slug: c.Slug, Name: c.Name, Description: c.Description})
+	return srv.renderLineForm(w, r, http.StatusOK, lineForm{Line: c, Slug: c.Slug, Name: c.Name, Description: c.Description, Currency: c.Currency})
 }
 
 // adminUpdateLine saves a product line's slug, name and description.

@@ -136,6 +136,7 @@ func updateLineAudited(r *http.Request, tx *store.Tx, old store.Category, c *sto
 	detail.slug(old.Slug, c.Slug)
 	detail.text("name", old.Name, c.Name)
 	detail.text("description", old.Description, c.Description)
+	detail.text("currency", old.Currency, c.Currency)
 	return tx.Audit(auditEntry(r, store.ActionLineUpdate, lineTarget(*c), detail.String()))
 }
 

@@ -281,7 +281,7 @@ func decodeReview(data []byte, base reviewInput, patch bool) (reviewInput, error
 	return in, nil
 }
 
-var lineFields = []string{"slug", "name", "description"}
+var lineFields = []string{"slug", "name", "description", "currency"}
 
 // decodeLine reads a product line from a JSON body and checks it with checkLine. A new line
 // (patch false) needs slug and name; a patch changes only the fields it sends on base.
@@ -293,12 +293,13 @@ func decodeLine(data []byte, base catalog.Line, patch bool) (catalog.Line, error
 	if !patch {
 		f.require("slug", "name")
 	} else if len(f.values) == 0 && len(f.errs) == 0 {
-		return base, nothingToChange("slug, name, description")
+		return base, nothingToChange("slug, name, description, currency")
 	}
 	in := base
 	f.text("slug", &in.Slug)
 	f.text("name", &in.Name)
 	f.text("description", &in.Description)
+	f.text("currency", &in.Currency)
 	if p := f.problems(); p != nil {
 		return base, p
 	}

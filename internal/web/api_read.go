@@ -24,6 +24,7 @@ type apiCategory struct {
 	Slug        string    `json:"slug"`
 	Name        string    `json:"name"`
 	Description string    `json:"description"`
+	Currency    string    `json:"currency"` // ISO 4217 code of the line's prices, "" for none
 	ItemCount   int       `json:"item_count"`
 	ReviewCount int       `json:"review_count"`
 	CreatedAt   time.Time `json:"created_at"`
@@ -31,7 +32,7 @@ type apiCategory struct {
 }
 
 func toAPICategory(c store.Category) apiCategory {
-	return apiCategory{Slug: c.Slug, Name: c.Name, Description: c.Description, ItemCount: c.ItemCount,
+	return apiCategory{Slug: c.Slug, Name: c.Name, Description: c.Description, Currency: c.Currency, ItemCount: c.ItemCount,
 		ReviewCount: c.ReviewCount, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 }
 

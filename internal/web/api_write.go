@@ -300,7 +300,7 @@ func (srv *Server) apiCreateCategory(w http.ResponseWriter, r *http.Request) err
 	var c store.Category
 	err := srv.create(w, r, lineLocation, func(body []byte) (creation, error) {
 		in, err := decodeLine(body, catalog.Line{}, false)
-		c = store.Category{Slug: in.Slug, Name: in.Name, Description: in.Description}
+		c = store.Category{Slug: in.Slug, Name: in.Name, Description: in.Description, Currency: in.Currency}
 		return creation{write: func(tx *store.Tx) error { return createLineAudited(r, tx, &c) }, answer: func() any { return toAPICategory(c) }}, err
 	})
 	return onConflict(err, slugTaken(fmt.Sprintf("A product line with the slug %q already exists.", c.Slug)))
@@ -316,12 +316,12 @@ func (srv *Server) apiUpdateCategory(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	in, err := decodeLine(body, catalog.Line{Slug: c.Slug, Name: c.Name, Description: c.Description}, true)
+	in, err := decodeLine(body, catalog.Line{Slug: c.Slug, Name: c.Name, Description: c.Description, Currency: c.Currency}, true)
 	if err != nil {
 		return err
 	}
 	old := c
-	c.Slug, c.Name, c.Description = in.Slug, in.Name, in.Description
+	c.Slug, c.Name, c.Description, c.Currency = in.Slug, in.Name, in.Description, in.Currency
 	if err := srv.store.Write(r.Context(), func(tx *store.Tx) error { return updateLineAudited(r, tx, old, &c) }); err != nil {
 		return onConflict(err, slugTaken(fmt.Sprintf("Another product line has the slug %q.", in.Slug)))
 	}

@@ -111,6 +111,22 @@ type comparePage struct {
 	Ticks      []axisTick
 	Error      string // why the items could not be compared, with the form to choose again
 	Choices    []compareChoice
+	// Grid is the head-to-head of 3 or more items: Grid[i][j] is the percent chance that
+	// Items[i] is truly better than Items[j]. Two items get their one matchup's sentence instead.
+	Grid [][]int
+	// Best is the item most likely to be the best of those compared: the first of them in the
+	// recommended order, more likely than not to beat each other one. BestWhy says so in words.
+	Best    *itemView
+	BestWhy string
+}
+
+// names joins the compared items' names with sep.
+func (p comparePage) names(sep string) string {
+	names := make([]string, len(p.Items))
+	for i, it := range p.Items {
+		names[i] = it.Name
+	}
+	return strings.Join(names, sep)
 }
 
 // comparePage shows 2 to 4 items of a line side by side. Badly chosen items get the form again
@@ -147,7 +163,11 @@ func (srv *Server) comparePage(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range names {
 		row := attributeRow{Name: k}
 		for _, it := range c.items {
-			row.Values = append(row.Values, it.Attributes[k])
+			val := it.Attributes[k]
+			if k == "price" {
+				val = money(val, l.Category.Currency)
+			}
+			row.Values = append(row.Values, val)
 		}
 		p.Attributes = append(p.Attributes, row)
 	}
@@ -159,9 +179,50 @@ func (srv *Server) comparePage(w http.ResponseWriter, r *http.Request) error {
 		p.Matchups = append(p.Matchups, matchupView{Better: byID[m.Better.ID], Worse: byID[m.Worse.ID],
 			Percent: int(math.Round(100 * m.Probability)), Reason: m.Reason})
 	}
+	p.markBest()
 	names = names[:0]
 	for _, it := range c.items {
 		names = append(names, it.Name)
 	}
 	return srv.render(w, r, http.StatusOK, "compare", view{Title: title + ": " + strings.Join(names, " vs "), Data: p})
+}
+
+// markBest fills the head-to-head grid (3 or more items) and names the item most likely to be
+// the best of those compared: the one that beats every other more likely than not. It names the
+// lowest of its chances, so "at least 57% likely to beat each of the others" is never an
+// overstatement.
+func (p *comparePage) markBest() {
+	n := len(p.Items)
+	index := make(map[int64]int, n)
+	for i, it := range p.Items {
+		index[it.ID] = i
+	}
+	grid := make([][]int, n)
+	for i := range grid {
+		grid[i] = make([]int, n)
+	}
+	wins := make([]int, n)
+	lowest := make([]int, n)
+	for i := range lowest {
+		lowest[i] = 100
+	}
+	for _, m := range p.Matchups {
+		b, w := index[m.Better.ID], index[m.Worse.ID]
+		grid[b][w], grid[w][b] = m.Percent, 100-m.Percent
+		wins[b]++
+		lowest[b] = min(lowest[b], m.Percent)
+	}
+	if n >= 3 {
+		p.Grid = grid
+	}
+	for i, it := range p.Items {
+		if wins[i] == n-1 {
+			p.Best = it
+			if n == 2 {
+				p.BestWhy = fmt.Sprintf("%d%% likely to be better than %s.", lowest[i], p.Items[1-i].Name)
+			} else {
+				p.BestWhy = fmt.Sprintf("at least %d%% likely to be better than each of the others.", lowest[i])
+			}
+		}
+	}
 }

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/starboard/starboard/internal/rank"
 	"github.com/starboard/starboard/internal/store"
@@ -30,6 +33,23 @@ func (srv *Server) home(w http.ResponseWriter, r *http.Request) error {
 		lines = append(lines, lineSummary{Category: l.Category, Counts: countsText(l.Category),
 			Verdict: newVerdictView(l.Category.Slug, l.Verdict, byID)})
 	}
+	sortLines(lines)
 	return srv.render(w, r, http.StatusOK, "home", view{Title: "Which one should I tell my friends to buy?", Data: lines,
 		Canonical: srv.canonicalURL(r, "/", 1)})
+}
+
+// sortLines puts the lines with a pick first, then orders them by name as a person reads it,
+// without regard to case ("Books, iPads, Tellytubbies").
+func sortLines(lines []lineSummary) {
+	slices.SortStableFunc(lines, func(a, b lineSummary) int {
+		ap, bp := a.Verdict.Kind == rank.KindPick, b.Verdict.Kind == rank.KindPick
+		if ap != bp {
+			if ap {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(strings.ToLower(a.Category.Name), strings.ToLower(b.Category.Name)),
+			cmp.Compare(a.Category.Name, b.Category.Name))
+	})
 }

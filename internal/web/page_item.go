@@ -21,6 +21,8 @@ const itemPictureWidth = 320
 type itemPageView struct {
 	Line        store.Category
 	Item        store.Item
+	Standing    string // where the item stands in its line ("Our pick in iPads"), "" if unknown
+	StandingOf  string // the standing's kind (itemStanding.Kind), for its style
 	Attributes  []attribute
 	Stars       starRating
 	Average     string // one decimal, "" without reviews
@@ -120,9 +122,22 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The standing depends on the whole line: its stamp is part of the kept page's.
+	l, err := srv.lines.Line(r.Context(), it.CategorySlug, rank.SortRecommended)
+	if err != nil {
+		return err
+	}
 	v, err := srv.loadItemPage(r, it, rq)
 	if err != nil {
 		return err
+	}
+	for i, a := range v.Attributes {
+		if a.Name == "price" {
+			v.Attributes[i].Value = money(a.Value, l.Category.Currency)
+		}
+	}
+	if st := standingOf(l, it.ID); st.Place > 0 {
+		v.Standing, v.StandingOf = st.Sentence(l.Category.Name), st.Kind()
 	}
 	title := v.Item.Name + " · " + v.Line.Name
 	if rq.page.Page > 1 {
@@ -132,8 +147,10 @@ func (srv *Server) itemPage(w http.ResponseWriter, r *http.Request) error {
 	if !anonymous {
 		return srv.render(w, r, http.StatusOK, "item", view{Title: title, Data: v, Flash: srv.postedNotice(w, r, it), Canonical: canonical})
 	}
-	return srv.renderKept(w, r, "item", view{Title: title, Data: v, Canonical: canonical}, itemStamp(it), func(p *cachedPage) {
+	lineSt := l.Category.Stamp()
+	return srv.renderKept(w, r, "item", view{Title: title, Data: v, Canonical: canonical}, itemStamp(it)+"/"+lineStamp(lineSt), func(p *cachedPage) {
 		p.itemID, p.version = it.ID, it.Stats.Version
+		p.lineSlug, p.line = it.CategorySlug, lineSt
 	})
 }
 

@@ -175,6 +175,7 @@ func linkedNames(items []*itemView) []linkedName {
 type verdictView struct {
 	Kind                      rank.Kind
 	Reason                    string
+	Why                       string // Reason without its headline
 	TooNew                    string // names the items too new to judge, "" without any
 	Pick, RunnerUp, BestValue *itemView
 	Tied                      []linkedName
@@ -190,7 +191,7 @@ func newVerdictView(line string, v rank.Verdict, byID map[int64]*itemView) verdi
 		}
 		return byID[r.ID]
 	}
-	out := verdictView{Kind: v.Kind, Reason: v.Reason, TooNew: v.TooNew, Pick: view(v.Pick), RunnerUp: view(v.RunnerUp), BestValue: view(v.BestValue)}
+	out := verdictView{Kind: v.Kind, Reason: v.Reason, Why: v.Why, TooNew: v.TooNew, Pick: view(v.Pick), RunnerUp: view(v.RunnerUp), BestValue: view(v.BestValue)}
 	var tied, leaders []*itemView
 	for _, t := range v.Tied {
 		tied = append(tied, byID[t.ID])
@@ -249,6 +250,9 @@ type linePage struct {
 	Pager     pager
 }
 
+// money returns a price in the line's currency: "$599".
+func (p linePage) money(price string) string { return money(price, p.Category.Currency) }
+
 // linePageSize is how many items one page of the line-up shows: the verdict and the top of the
 // ranking come first, the rest a link away.
 const linePageSize = 25
@@ -267,6 +271,10 @@ func (srv *Server) line(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pg.Total = len(l.Ranked)
+	if pg.Page > pg.Pages() {
+		return fmt.Errorf("web: line page %d of %d: %w", pg.Page, pg.Pages(), store.ErrNotFound)
+	}
 	// Visitors who are not signed in all see the same page: it is kept, rendered, until the
 	// line's stamp (read by srv.lines.Line) changes.
 	anonymous := srv.anonymous(r)
@@ -281,7 +289,6 @@ func (srv *Server) line(w http.ResponseWriter, r *http.Request) error {
 	if len(items) > 0 {
 		p.From, p.To = from+1, to
 	}
-	pg.Total = len(l.Ranked)
 	p.Pager = pagerFor(pg, func(n int) string { return lineURL(l.Category.Slug, sort, n) })
 	for _, s := range sortLabels {
 		href := lineURL(l.Category.Slug, s.sort, 1)
@@ -323,4 +330,51 @@ func lineURL(line string, sort rank.Sort, page int) string {
 		u += sep + "page=" + strconv.Itoa(page)
 	}
 	return u
+}
+
+// isPick reports whether the item is the line's pick (a named pick, not a leader of a tie).
+func (p linePage) isPick(it *itemView) bool {
+	return p.Verdict.Kind == rank.KindPick && p.Verdict.Pick != nil && p.Verdict.Pick.ID == it.ID
+}
+
+// badge is a word beside an item's name in the line-up.
+type badge struct{ label, class string }
+
+// badges returns what the verdict says of the item, in a few words: our pick, runner-up, too
+// close to call, best value, few reviews.
+func (p linePage) badges(it *itemView) []badge {
+	var out []badge
+	v := p.Verdict
+	if p.isPick(it) {
+		out = append(out, badge{"Our pick", ""})
+	}
+	if v.Kind == rank.KindPick && v.RunnerUp != nil && v.RunnerUp.ID == it.ID {
+		out = append(out, badge{"Runner-up", "quiet"})
+	}
+	for _, t := range v.Tied {
+		if t.Item.ID == it.ID {
+			out = append(out, badge{"Too close to call", "quiet"})
+		}
+	}
+	if v.BestValue != nil && v.BestValue.ID == it.ID {
+		out = append(out, badge{"Best value", "quiet"})
+	}
+	if it.Few {
+		out = append(out, badge{"Few reviews", "warn"})
+	}
+	return out
+}
+
+// fewText names the items with few reviews: "Po (4 reviews) and Dipsy (3 reviews) have fewer
+// than 10."
+func (p linePage) fewText() string {
+	names := make([]string, len(p.Few))
+	for i, f := range p.Few {
+		names[i] = f.Item.Name + " (" + plural(f.Item.Reviews, "review", "reviews") + ")"
+	}
+	verb := "have"
+	if len(names) == 1 {
+		verb = "has"
+	}
+	return joinAnd(names) + " " + verb + " fewer than " + strconv.Itoa(p.FewUnder) + "."
 }

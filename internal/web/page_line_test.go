@@ -45,42 +45,58 @@ func TestVerdictPages(t *testing.T) {
 			notBody  []string
 		}{
 			{"home names and links each pick", "/", 200, html, []string{
-				`Our pick: <a href="/c/ipads/ipad-air-11">iPad Air 11&#34;</a>`,
-				`Too close to call: <a href="/c/books/pride-and-prejudice">Pride and Prejudice</a>, <a href="/c/books/nineteen-eighty-four">Nineteen Eighty-Four</a> and <a href="/c/books/to-kill-a-mockingbird">To Kill a Mockingbird</a>`,
-				`Not enough reviews yet: we judge an item once it has 5 reviews, and none has so far.`,
+				`<li class="line-card verdict-pick"><h2><a href="/c/ipads">iPads</a></h2><p class="verdict-kicker">Our pick</p><p class="line-card-who"><a href="/c/ipads/ipad-air-11">iPad Air 11&#34;</a><span class="stars">`,
+				`Rated 4.5 out of 5, 105 reviews`,
+				`<p class="verdict-kicker">Too close to call</p><p class="line-card-who"><a href="/c/books/pride-and-prejudice">Pride and Prejudice</a>, <a href="/c/books/nineteen-eighty-four">Nineteen Eighty-Four</a> or <a href="/c/books/to-kill-a-mockingbird">To Kill a Mockingbird</a></p>`,
+				`<p class="verdict-why">Pride and Prejudice is 50% likely the best of the 5 in this line, Nineteen Eighty-Four 39% and To Kill a Mockingbird 7%; the other 2 together 5%.</p>`,
+				`<p class="verdict-kicker">Not enough reviews yet</p><p class="verdict-why">We judge an item once it has 5 reviews, and none has so far.</p>`,
 				`<p class="verdict-newcomers">Too new to judge: Tinky Winky (3 reviews), Po (4 reviews), Dipsy (3 reviews) and Laa-Laa (2 reviews).</p>`,
-				`Tell your friends to buy iPad Air 11&#34;: 4.5 stars from 105 reviews, 99% likely the best of the 6 in this line.`,
+				`<p class="verdict-why">4.5 stars from 105 reviews, 99% likely the best of the 6 in this line.</p>`,
 				`6 items · 421 reviews`, `0 items · 0 reviews`, `1 item · 0 reviews`,
 				`href="/c/books/compare?items=pride-and-prejudice,nineteen-eighty-four,to-kill-a-mockingbird"`,
-				`No items in this line yet.`,
-			}, nil},
+				`Nobody has added an item to this line yet.`,
+			}, []string{
+				// No sentence said twice: the card's headline is not repeated by its reason.
+				`Tell your friends to buy`, `Too close to call between`, `Not enough reviews yet:`,
+			}},
 			{"clear pick", "/c/ipads", 200, html, []string{
 				`<h1>iPads</h1>`,
 				`class="verdict-box verdict-pick"`,
 				`<h2 id="verdict-heading"><a href="/c/ipads/ipad-air-11">iPad Air 11&#34;</a></h2>`,
 				`<dt>Runner-up</dt>`, `<a href="/c/ipads/ipad-pro-11">iPad Pro 11&#34;</a>: 4.0 stars from 74 reviews`,
-				`<dt>Best value</dt>`, `<a href="/c/ipads/ipad">iPad</a>: 3.8 stars for 349, the most stars for the money`,
-				`<th scope="col">Price</th>`, `<td class="num" data-label="Price">1299</td>`,
+				`<p class="verdict-kicker">Our pick</p>`,
+				`<p class="verdict-reason">4.5 stars from 105 reviews, 99% likely the best of the 6 in this line.</p>`,
+				`<dt>Best value</dt>`, `<a href="/c/ipads/ipad">iPad</a>: 3.8 stars for $349, the most stars for the money`,
+				`<th scope="col">Price</th>`, `<td class="num" data-label="Price">$1,299</td>`, `<td class="num" data-label="Price">$599</td>`,
+				// One rating column: the plain average with the score beside it, and a legend.
+				`<th scope="col" aria-describedby="lineup-legend">Rating and score</th>`,
+				`<span aria-hidden="true"> 4.5</span> <span class="lineup-score">score 4.5</span>`,
+				`<p class="lineup-legend" id="lineup-legend"><strong>Rating</strong> is the plain average`,
 				`<th scope="row"><a href="/c/ipads/ipad-mini">iPad mini</a>`,
-				`<td class="num" data-label="Score">4.5</td>`, `<td class="num" data-label="Reviews">105</td>`,
+				`<td class="num" data-label="Reviews">105</td>`,
 				`Rated 4.5 out of 5, 105 reviews`,
 				`aria-label="Spread of 105 ratings: 70 five-star, 25 four-star, 6 three-star, 2 two-star, 2 one-star"`,
 				`<span class="lineup-range-text">4.3 to 4.6</span>`, `class="lineup-interval"`,
 				`<form method="get" action="/c/ipads/compare"`, `<input type="checkbox" name="items" value="ipad-mini"`,
 				`<a href="/c/ipads" aria-current="page">Recommended</a>`,
-			}, []string{"Careful:", "Too close to call"}},
+			}, []string{"Careful:", "Too close to call", `<th scope="col">Score</th>`, "Tell your friends to buy"}},
 			{"too close", "/c/books", 200, html, []string{
-				`class="verdict-box verdict-too_close"`, `<h2 id="verdict-heading">Too close to call</h2>`,
-				`Between <a href="/c/books/pride-and-prejudice">Pride and Prejudice</a>, <a href="/c/books/nineteen-eighty-four">Nineteen Eighty-Four</a> and <a href="/c/books/to-kill-a-mockingbird">To Kill a Mockingbird</a>.`,
+				`class="verdict-box verdict-too_close"`, `<p class="verdict-kicker">Too close to call</p>`,
+				`<h2 id="verdict-heading"><a href="/c/books/pride-and-prejudice">Pride and Prejudice</a>, <a href="/c/books/nineteen-eighty-four">Nineteen Eighty-Four</a> or <a href="/c/books/to-kill-a-mockingbird">To Kill a Mockingbird</a></h2>`,
 				`Pride and Prejudice is 50% likely the best of the 5 in this line, Nineteen Eighty-Four 39% and To Kill a Mockingbird 7%; the other 2 together 5%.`,
 				`href="/c/books/compare?items=pride-and-prejudice,nineteen-eighty-four,to-kill-a-mockingbird"`,
-			}, []string{`<th scope="col">Price</th>`, `<dt>Best value</dt>`, `<dt>Runner-up</dt>`}},
+			}, []string{`<th scope="col">Price</th>`, `<dt>Best value</dt>`, `<dt>Runner-up</dt>`, `Our pick</p>`}},
 			{"not enough reviews", "/c/tellytubbies", 200, html, []string{
-				`class="verdict-box verdict-not_enough_reviews"`, `Not enough reviews yet</h2>`,
+				`class="verdict-box verdict-not_enough_reviews"`, `<p class="verdict-kicker">Not enough reviews yet</p>`,
+				`<h2 id="verdict-heading">No pick until an item has 5 reviews</h2>`,
+				`We judge an item once it has 5 reviews, and none has so far.`,
 				`<p class="verdict-newcomers">Too new to judge: Tinky Winky (3 reviews), Po (4 reviews), Dipsy (3 reviews) and Laa-Laa (2 reviews).</p>`,
 				`Few reviews`,
-			}, []string{"Careful:"}},
-			{"no items", "/c/toasters", 200, html, []string{`No items yet</h2>`, `No items in this line yet.`}, []string{"<table"}},
+			}, []string{"Careful:", `Our pick</p>`}},
+			{"no items", "/c/toasters", 200, html, []string{`<p class="verdict-kicker">No pick yet</p>`, `No items yet</h2>`, `No items in this line yet.`}, []string{"<table", `Our pick</p>`}},
+			{"page past the last", "/c/books?page=99", 404, html, []string{"nothing at this address"}, nil},
+			{"page 2 of a one-page line", "/c/ipads?page=2", 404, html, nil, nil},
+			{"page 1 of an empty line", "/c/toasters?page=1", 200, html, nil, nil},
 			{"one unreviewed item", "/c/kettles", 200, html, []string{
 				`The &#34;Whistler&#34; &lt;3 has no reviews`, `No reviews yet`, `<td class="num" data-label="Reviews">0</td>`,
 			}, []string{`<3`}},
@@ -88,8 +104,7 @@ func TestVerdictPages(t *testing.T) {
 				`aria-current="page">Safest bet</a>`, `by safest bet.`}, nil},
 			{"average sort warns about few reviews", "/c/tellytubbies?sort=average", 200, html, []string{
 				`aria-current="page">Average rating</a>`, `Careful:`,
-				`Tinky Winky (3 reviews), Po (4 reviews), Dipsy (3 reviews) and Laa-Laa (2 reviews)
-have fewer than 10.`,
+				`Tinky Winky (3 reviews), Po (4 reviews), Dipsy (3 reviews) and Laa-Laa (2 reviews) have fewer than 10.`,
 				`<a href="/c/tellytubbies">recommended order</a>`}, nil},
 			{"average sort without few reviews", "/c/ipads?sort=average", 200, html, []string{`by average rating.`}, []string{"Careful:"}},
 			{"reviews sort", "/c/ipads?sort=reviews", 200, html, []string{`aria-current="page">Most reviewed</a>`}, nil},
@@ -99,22 +114,32 @@ have fewer than 10.`,
 
 			{"compare", "/c/books/compare?items=pride-and-prejudice,nineteen-eighty-four,dune", 200, html, []string{
 				`<h1>Compare Pride and Prejudice vs Nineteen Eighty-Four vs Dune</h1>`,
-				`<li>Too close to tell apart: Pride and Prejudice is only 57% likely to be better than Nineteen Eighty-Four.</li>`,
-				`<li>Pride and Prejudice is almost certainly better than Dune (99% likely).</li>`,
-				`<li>Nineteen Eighty-Four is almost certainly better than Dune (99% likely).</li>`,
-				`<th scope="col"><a href="/c/books/dune">Dune</a></th>`,
-				`<tr><th scope="row">author</th><td data-label="Pride and Prejudice">Jane Austen</td><td data-label="Nineteen Eighty-Four">George Orwell</td><td data-label="Dune">Frank Herbert</td></tr>`,
-				`<tr><th scope="row">year</th><td data-label="Pride and Prejudice">1813</td><td data-label="Nineteen Eighty-Four">1949</td><td data-label="Dune">1965</td></tr>`,
+				// The item most likely to be the best is marked, above and in its column.
+				`<p class="compare-best"><span class="lineup-badge">Most likely the best</span> <a href="/c/books/pride-and-prejudice">Pride and Prejudice</a>: at least 57% likely to be better than each of the others.</p>`,
+				`<th scope="col" class="compare-best-col"><a href="/c/books/pride-and-prejudice">Pride and Prejudice</a>`,
+				// Three items: the head-to-head is a grid, P(row beats column).
+				`<caption>How likely the item in each row is to be truly better than the item in each column</caption>`,
+				`<thead><tr><td></td><th scope="col">Pride and Prejudice</th><th scope="col">Nineteen Eighty-Four</th><th scope="col">Dune</th></tr></thead>`,
+				`<tr class="compare-best-row"><th scope="row">Pride and Prejudice</th><td class="num compare-self"><span aria-hidden="true">—</span><span class="visually-hidden">itself</span></td><td class="num compare-likely">57%</td><td class="num compare-likely">99%</td></tr>`,
+				`<tr><th scope="row">Nineteen Eighty-Four</th><td class="num">43%</td>`,
+				`<tr><th scope="row">Dune</th><td class="num">1%</td><td class="num">1%</td>`,
+				`<th scope="col"><a href="/c/books/dune">Dune</a> </th>`,
+				// Attribute names capitalised as on the item page (the same CSS).
+				`<tr><th scope="row" class="compare-attr">author</th><td data-label="Pride and Prejudice">Jane Austen</td><td data-label="Nineteen Eighty-Four">George Orwell</td><td data-label="Dune">Frank Herbert</td></tr>`,
+				`<tr><th scope="row" class="compare-attr">year</th><td data-label="Pride and Prejudice">1813</td><td data-label="Nineteen Eighty-Four">1949</td><td data-label="Dune">1965</td></tr>`,
+				`<th scope="row">Rating and score</th>`,
 				`<caption class="visually-hidden">Spread of 42 ratings: 15 five-star, 12 four-star, 8 three-star, 4 two-star, 3 one-star</caption>`,
 				`<td class="num">15</td><td class="num">36%</td>`,
-			}, nil},
+			}, []string{`class="compare-matchups"`, `class=""`, `<th scope="row">Score</th>`}},
 			{"compare from the checkboxes", "/c/ipads/compare?items=ipad&items=ipad-mini", 200, html, []string{
-				`<h1>Compare iPad vs iPad mini</h1>`, `Too close to tell apart: iPad is only 65% likely to be better than iPad mini.`,
-				`<tr><th scope="row">price</th><td data-label="iPad">349</td><td data-label="iPad mini">499</td></tr>`,
-			}, nil},
+				`<h1>Compare iPad vs iPad mini</h1>`,
+				`<p class="compare-matchup">Too close to tell apart: iPad is only 65% likely to be better than iPad mini.</p>`,
+				`<a href="/c/ipads/ipad">iPad</a>: 65% likely to be better than iPad mini.</p>`,
+				`<tr><th scope="row" class="compare-attr">price</th><td data-label="iPad">$349</td><td data-label="iPad mini">$499</td></tr>`,
+			}, []string{`class="compare-grid"`}},
 			{"compare mixes both forms and drops repeats", "/c/ipads/compare?items=ipad,ipad-mini&items=ipad&items=ipad-air-11", 200, html,
 				[]string{`<h1>Compare iPad vs iPad mini vs iPad Air 11&#34;</h1>`}, nil},
-			{"compare missing attribute", "/c/ipads/compare?items=ipad,ipad-mini", 200, html, []string{`<th scope="row">chip</th>`}, nil},
+			{"compare missing attribute", "/c/ipads/compare?items=ipad,ipad-mini", 200, html, []string{`<th scope="row" class="compare-attr">chip</th>`}, nil},
 			{"compare with too few reviews", "/c/tellytubbies/compare?items=po,laa-laa", 200, html, []string{
 				`Too early to tell: Po has 4 reviews and Laa-Laa has 2 reviews.`}, nil},
 			{"compare one item", "/c/ipads/compare?items=ipad", 400, html, []string{
@@ -186,7 +211,7 @@ func TestVerdictNewcomers(t *testing.T) {
 			t.Fatal(err)
 		}
 		ts := newTestServer(t, s)
-		const sentence = `Tell your friends to buy iPad Air 11&#34;: 4.5 stars from 105 reviews, 99% likely the best of the 6 with enough reviews.`
+		const sentence = `4.5 stars from 105 reviews, 99% likely the best of the 6 with enough reviews.`
 		const tooNew = `<p class="verdict-newcomers">Too new to judge: iPad Ultra (no reviews).</p>`
 		for _, path := range []string{"/", "/c/ipads"} {
 			code, _, body := ts.get(t, path)

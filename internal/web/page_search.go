@@ -33,12 +33,6 @@ func searchProblem(q string) string {
 	return ""
 }
 
-// standing is where an item stands in its line's verdict.
-type standing struct {
-	Code  string // for the API: pick, runner_up, too_close, best_value
-	Label string // for people: "Our pick", …
-}
-
 // searchHit is one item found, with where it stands in its line.
 type searchHit struct {
 	Item      store.Item
@@ -95,28 +89,8 @@ func newSearchHit(it store.Item, l lineup.Line) searchHit {
 	if h.Reviews == 0 {
 		h.Average = 0
 	}
-	for _, rk := range l.Ranked {
-		if rk.ID == it.ID {
-			h.Place = rk.Rank
-			break
-		}
-	}
-	is := func(r *rank.Ranked) bool { return r != nil && r.ID == it.ID }
-	v := l.Verdict
-	switch {
-	case v.Kind == rank.KindPick && is(v.Pick):
-		h.Standings = append(h.Standings, standing{"pick", "Our pick"})
-	case v.Kind == rank.KindPick && is(v.RunnerUp):
-		h.Standings = append(h.Standings, standing{"runner_up", "Runner-up"})
-	}
-	for i := range v.Tied {
-		if is(&v.Tied[i]) {
-			h.Standings = append(h.Standings, standing{"too_close", "Too close to call"})
-		}
-	}
-	if is(v.BestValue) {
-		h.Standings = append(h.Standings, standing{"best_value", "Best value"})
-	}
+	st := standingOf(l, it.ID)
+	h.Place, h.Standings = st.Place, st.Standings
 	return h
 }
 

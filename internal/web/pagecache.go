@@ -54,8 +54,12 @@ type cachedPage struct {
 	// itemID and version are set on item pages: the page is still right while the item's
 	// change counter is version.
 	itemID, version int64
-	small           bool // below minCompressBytes: held and sent as it is
-	variants        [numEncodings]atomic.Pointer[[]byte]
+	// lineSlug and line are set on item pages too: the item's standing in its line (the
+	// verdict) is right while the line's stamp is line.
+	lineSlug string
+	line     store.CategoryStamp
+	small    bool // below minCompressBytes: held and sent as it is
+	variants [numEncodings]atomic.Pointer[[]byte]
 }
 
 // held returns the bytes the page holds.
@@ -261,7 +265,9 @@ func (srv *Server) serveKept(w http.ResponseWriter, r *http.Request, name, uri, 
 }
 
 // serveKeptItem answers with the page or document kept for this address while the change counter
-// of the item it shows still stands where it stood (one read by primary key), if there is one.
+// of the item it shows still stands where it stood (one read by primary key), and, for a page
+// that shows the item's standing, its line's stamp too (one read by a unique index), if there is
+// one.
 // name is the page's template, for renderHook; "" for JSON.
 func (srv *Server) serveKeptItem(w http.ResponseWriter, r *http.Request, name, uri string) bool {
 	p := srv.pagesKept.peek(uri)
@@ -272,6 +278,12 @@ func (srv *Server) serveKeptItem(w http.ResponseWriter, r *http.Request, name, u
 	if v, err := srv.store.ItemVersion(r.Context(), p.itemID); err != nil || v != p.version {
 		srv.metrics.keptPage(name, false)
 		return false
+	}
+	if p.lineSlug != "" {
+		if st, err := srv.store.CategoryVersion(r.Context(), p.lineSlug); err != nil || !st.Equal(p.line) {
+			srv.metrics.keptPage(name, false)
+			return false
+		}
 	}
 	srv.metrics.keptPage(name, true)
 	if renderHook != nil && name != "" {

@@ -61,6 +61,13 @@ var templPages = map[string]func(v view) templ.Component{
 		d := v.Data.(itemPageView)
 		return withLayout(v, itemHead(d), itemContent(v, d))
 	},
+	"lines": func(v view) templ.Component {
+		d := v.Data.(linePage)
+		return withLayout(v, lineHead(d), lineContent(v, d))
+	},
+	"compare": func(v view) templ.Component {
+		return withLayout(v, nil, compareContent(v, v.Data.(comparePage)))
+	},
 	"home": func(v view) templ.Component {
 		return withLayout(v, nil, homeContent(v, v.Data.([]lineSummary)))
 	},
