@@ -45,7 +45,8 @@ func TestVerdictPages(t *testing.T) {
 			notBody  []string
 		}{
 			{"home names and links each pick", "/", 200, html, []string{
-				`<li class="line-card verdict-pick"><h2><a href="/c/ipads">iPads</a></h2><p class="verdict-kicker">Our pick</p><p class="line-card-who"><a href="/c/ipads/ipad-air-11">iPad Air 11&#34;</a><span class="stars">`,
+				`<li class="line-card verdict-pick"><img class="line-card-picture" src="/pictures/`,
+				`<h2><a href="/c/ipads">iPads</a></h2><p class="verdict-kicker">Our pick</p><p class="line-card-who"><a href="/c/ipads/ipad-air-11">iPad Air 11&#34;</a><span class="stars">`,
 				`Rated 4.5 out of 5, 105 reviews`,
 				`<p class="verdict-kicker">Too close to call</p><p class="line-card-who"><a href="/c/books/pride-and-prejudice">Pride and Prejudice</a>, <a href="/c/books/nineteen-eighty-four">Nineteen Eighty-Four</a> or <a href="/c/books/to-kill-a-mockingbird">To Kill a Mockingbird</a></p>`,
 				`<p class="verdict-why">Pride and Prejudice is 50% likely the best of the 5 in this line, Nineteen Eighty-Four 39% and To Kill a Mockingbird 7%; the other 2 together 5%.</p>`,
