@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -81,6 +82,7 @@ type itemView struct {
 	Range       interval
 	Spread      []spreadBar // 5 stars first
 	SpreadLabel string      // the spread in words, the drawing's text alternative
+	Picture     pictureView // the item's main picture as a thumbnail, or the placeholder (line-up only)
 }
 
 func newItemView(line string, rk rank.Ranked, it store.Item) *itemView {
@@ -284,6 +286,9 @@ func (srv *Server) line(w http.ResponseWriter, r *http.Request) error {
 	}
 	from, to := min(pg.offset(), len(l.Ranked)), min(pg.offset()+pg.Limit, len(l.Ranked))
 	items, byID := lineViewsFor(l, l.Ranked[from:to])
+	if err := srv.lineupPictures(r.Context(), items); err != nil {
+		return err
+	}
 	p := linePage{Category: l.Category, Counts: countsText(l.Category), Verdict: newVerdictView(l.Category.Slug, l.Verdict, byID),
 		Sort: sort, Items: items, Ticks: axisTicks, FewUnder: fewReviews}
 	if len(items) > 0 {
@@ -377,4 +382,28 @@ func (p linePage) fewText() string {
 		verb = "has"
 	}
 	return joinAnd(names) + " " + verb + " fewer than " + strconv.Itoa(p.FewUnder) + "."
+}
+
+// lineupPictureWidth is the width of a line-up row's thumbnail, in CSS pixels.
+const lineupPictureWidth = 64
+
+// lineupPictures gives each row of a line-up page its item's main picture: the first rows are
+// seen when the page opens, the rest load as the visitor scrolls.
+func (srv *Server) lineupPictures(ctx context.Context, items []*itemView) error {
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	pics, err := srv.store.MainPictures(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, it := range items {
+		where := aboveFold
+		if i >= 6 {
+			where = belowFold
+		}
+		it.Picture = srv.pictureView(pics[it.ID], lineupPictureWidth, where)
+	}
+	return nil
 }

@@ -73,7 +73,7 @@ func TestVerdictPages(t *testing.T) {
 				`<th scope="col" aria-describedby="lineup-legend">Rating and score</th>`,
 				`<span aria-hidden="true"> 4.5</span> <span class="lineup-score">score 4.5</span>`,
 				`<p class="lineup-legend" id="lineup-legend"><strong>Rating</strong> is the plain average`,
-				`<th scope="row"><a href="/c/ipads/ipad-mini">iPad mini</a>`,
+				`<th scope="row"><img class="lineup-picture" src="/pictures/`, `<a href="/c/ipads/ipad-mini">iPad mini</a>`,
 				`<td class="num" data-label="Reviews">105</td>`,
 				`Rated 4.5 out of 5, 105 reviews`,
 				`aria-label="Spread of 105 ratings: 70 five-star, 25 four-star, 6 three-star, 2 two-star, 2 one-star"`,
