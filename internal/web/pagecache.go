@@ -346,6 +346,21 @@ func (srv *Server) renderKept(w http.ResponseWriter, r *http.Request, name strin
 // client holds it (compressAnswers matches its compressed variants), else the body, which
 // compressAnswers compresses for clients that ask.
 func (srv *Server) writeFresh(w http.ResponseWriter, r *http.Request, contentType, tag string, body []byte) {
+	if notModifiedAnswer(w, r, tag) {
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// notModifiedAnswer sets an answer's ETag and who may keep it (public for visitors, private for
+// members), and answers 304 when the client already holds it (If-None-Match), reporting so.
+func notModifiedAnswer(w http.ResponseWriter, r *http.Request, tag string) bool {
 	h := w.Header()
 	h.Set("ETag", tag)
 	if userFrom(r.Context()) != nil {
@@ -355,14 +370,9 @@ func (srv *Server) writeFresh(w http.ResponseWriter, r *http.Request, contentTyp
 	}
 	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, tag) {
 		w.WriteHeader(http.StatusNotModified)
-		return
+		return true
 	}
-	h.Set("Content-Type", contentType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(body)
-	}
+	return false
 }
 
 // keptCoding returns the coding a kept page is sent in to this request. A Range request gets
@@ -384,15 +394,7 @@ func (srv *Server) writeKept(w http.ResponseWriter, r *http.Request, p *cachedPa
 		enc = keptCoding(r)
 		addVary(h, "Accept-Encoding")
 	}
-	tag := variantTag(p.etag, enc)
-	h.Set("ETag", tag)
-	if userFrom(r.Context()) != nil {
-		h.Set("Cache-Control", privateCache)
-	} else {
-		h.Set("Cache-Control", publicCache)
-	}
-	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, tag) {
-		w.WriteHeader(http.StatusNotModified)
+	if notModifiedAnswer(w, r, variantTag(p.etag, enc)) {
 		return
 	}
 	body, err := srv.pagesKept.variant(p, enc)
