@@ -150,6 +150,9 @@ func (srv *Server) comparePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := srv.itemPictures(r.Context(), c.items, comparePictureWidth); err != nil {
+		return err
+	}
 	p := comparePage{Category: l.Category, Items: c.items, Ticks: axisTicks}
 	var names []string
 	for _, it := range c.items {

@@ -82,7 +82,7 @@ type itemView struct {
 	Range       interval
 	Spread      []spreadBar // 5 stars first
 	SpreadLabel string      // the spread in words, the drawing's text alternative
-	Picture     pictureView // the item's main picture as a thumbnail, or the placeholder (line-up only)
+	Picture     pictureView // the item's main picture, or the placeholder (line-up and compare)
 }
 
 func newItemView(line string, rk rank.Ranked, it store.Item) *itemView {
@@ -286,7 +286,7 @@ func (srv *Server) line(w http.ResponseWriter, r *http.Request) error {
 	}
 	from, to := min(pg.offset(), len(l.Ranked)), min(pg.offset()+pg.Limit, len(l.Ranked))
 	items, byID := lineViewsFor(l, l.Ranked[from:to])
-	if err := srv.lineupPictures(r.Context(), items); err != nil {
+	if err := srv.itemPictures(r.Context(), items, lineupPictureWidth); err != nil {
 		return err
 	}
 	p := linePage{Category: l.Category, Counts: countsText(l.Category), Verdict: newVerdictView(l.Category.Slug, l.Verdict, byID),
@@ -384,12 +384,16 @@ func (p linePage) fewText() string {
 	return joinAnd(names) + " " + verb + " fewer than " + strconv.Itoa(p.FewUnder) + "."
 }
 
-// lineupPictureWidth is the width of a line-up row's thumbnail, in CSS pixels.
-const lineupPictureWidth = 64
+// The widths of an item's picture on the line-up (a thumbnail) and on compare, in CSS pixels.
+const (
+	lineupPictureWidth  = 64
+	comparePictureWidth = 160
+)
 
-// lineupPictures gives each row of a line-up page its item's main picture: the first rows are
-// seen when the page opens, the rest load as the visitor scrolls.
-func (srv *Server) lineupPictures(ctx context.Context, items []*itemView) error {
+// itemPictures gives each item of a line-up page or a comparison its main picture, shown at
+// width CSS pixels: the first few are seen when the page opens, the rest load as the visitor
+// scrolls.
+func (srv *Server) itemPictures(ctx context.Context, items []*itemView, width int) error {
 	ids := make([]int64, len(items))
 	for i, it := range items {
 		ids[i] = it.ID
@@ -403,7 +407,7 @@ func (srv *Server) lineupPictures(ctx context.Context, items []*itemView) error 
 		if i >= 6 {
 			where = belowFold
 		}
-		it.Picture = srv.pictureView(pics[it.ID], lineupPictureWidth, where)
+		it.Picture = srv.pictureView(pics[it.ID], width, where)
 	}
 	return nil
 }

@@ -117,14 +117,14 @@ func TestVerdictPages(t *testing.T) {
 				`<h1>Compare Pride and Prejudice vs Nineteen Eighty-Four vs Dune</h1>`,
 				// The item most likely to be the best is marked, above and in its column.
 				`<p class="compare-best"><span class="lineup-badge">Most likely the best</span> <a href="/c/books/pride-and-prejudice">Pride and Prejudice</a>: at least 57% likely to be better than each of the others.</p>`,
-				`<th scope="col" class="compare-best-col"><a href="/c/books/pride-and-prejudice">Pride and Prejudice</a>`,
+				`<th scope="col" class="compare-best-col"><img class="compare-picture" src="/pictures/`, `<a href="/c/books/pride-and-prejudice">Pride and Prejudice</a>`,
 				// Three items: the head-to-head is a grid, P(row beats column).
 				`<caption>How likely the item in each row is to be truly better than the item in each column</caption>`,
 				`<thead><tr><td></td><th scope="col">Pride and Prejudice</th><th scope="col">Nineteen Eighty-Four</th><th scope="col">Dune</th></tr></thead>`,
 				`<tr class="compare-best-row"><th scope="row">Pride and Prejudice</th><td class="num compare-self"><span aria-hidden="true">—</span><span class="visually-hidden">itself</span></td><td class="num compare-likely">57%</td><td class="num compare-likely">99%</td></tr>`,
 				`<tr><th scope="row">Nineteen Eighty-Four</th><td class="num">43%</td>`,
 				`<tr><th scope="row">Dune</th><td class="num">1%</td><td class="num">1%</td>`,
-				`<th scope="col"><a href="/c/books/dune">Dune</a> </th>`,
+				`<th scope="col"><img class="compare-picture" src="/pictures/`, `<a href="/c/books/dune">Dune</a> </th>`,
 				// Attribute names capitalised as on the item page (the same CSS).
 				`<tr><th scope="row" class="compare-attr">author</th><td data-label="Pride and Prejudice">Jane Austen</td><td data-label="Nineteen Eighty-Four">George Orwell</td><td data-label="Dune">Frank Herbert</td></tr>`,
 				`<tr><th scope="row" class="compare-attr">year</th><td data-label="Pride and Prejudice">1813</td><td data-label="Nineteen Eighty-Four">1949</td><td data-label="Dune">1965</td></tr>`,
