@@ -180,7 +180,7 @@ func (srv *Server) comparePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, m := range c.matchups {
 		p.Matchups = append(p.Matchups, matchupView{Better: byID[m.Better.ID], Worse: byID[m.Worse.ID],
-			Percent: int(math.Round(100 * m.Probability)), Reason: m.Reason})
+			Percent: min(int(math.Round(100*m.Probability)), 99), Reason: m.Reason})
 	}
 	p.markBest()
 	names = names[:0]

@@ -351,3 +351,21 @@ func FuzzCompareItems(f *testing.F) {
 		}
 	})
 }
+
+// TestCompareNeverCertain: the compare page's chances are a model's, so none reads 100% (or 0%),
+// however far apart the items are, as the verdict's sentences never do.
+func TestCompareNeverCertain(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	withDemo(t, s)
+	ts := newTestServer(t, s)
+	code, _, body := ts.get(t, "/c/ipads/compare?items=ipad-air-11,ipad-pro-11,ipad-mini")
+	if code != 200 || !strings.Contains(body, "99%") {
+		t.Fatalf("compare = %d, want the near-certain pair at 99%%", code)
+	}
+	for _, bad := range []string{">100%<", ">0%<", "at least 100%"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("compare says %q", bad)
+		}
+	}
+}
