@@ -17,7 +17,6 @@ type lineSummary struct {
 	Verdict  verdictView
 	// Picture is the pick's main picture (or the placeholder), for lines with a pick; nil else.
 	Picture *pictureView
-	pickID  int64
 }
 
 // homePictureWidth is the width of a pick's picture on its home-page card, in CSS pixels.
@@ -30,7 +29,6 @@ func (srv *Server) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lines := make([]lineSummary, 0, len(cats))
-	var picks []int64
 	for _, c := range cats {
 		l, err := srv.lines.Line(r.Context(), c.Slug, rank.SortRecommended)
 		if err != nil {
@@ -39,25 +37,22 @@ func (srv *Server) home(w http.ResponseWriter, r *http.Request) error {
 		_, byID := lineViewsFor(l, nil)
 		lines = append(lines, lineSummary{Category: l.Category, Counts: countsText(l.Category),
 			Verdict: newVerdictView(l.Category.Slug, l.Verdict, byID)})
-		if l.Verdict.Kind == rank.KindPick && l.Verdict.Pick != nil {
-			picks = append(picks, l.Verdict.Pick.ID)
-			lines[len(lines)-1].pickID = l.Verdict.Pick.ID
+	}
+	sortLines(lines)
+	// Lines with a pick come first: their cards show the pick's picture.
+	var withPick []*lineSummary
+	var picks []int64
+	for i := range lines {
+		if v := lines[i].Verdict; v.Kind == rank.KindPick && v.Pick != nil {
+			withPick, picks = append(withPick, &lines[i]), append(picks, v.Pick.ID)
 		}
 	}
-	pics, err := srv.store.MainPictures(r.Context(), picks)
+	pics, err := srv.mainPictures(r.Context(), picks, homePictureWidth, 3)
 	if err != nil {
 		return err
 	}
-	sortLines(lines)
-	for i := range lines {
-		if lines[i].pickID != 0 {
-			where := aboveFold
-			if i >= 3 {
-				where = belowFold
-			}
-			p := srv.pictureView(pics[lines[i].pickID], homePictureWidth, where)
-			lines[i].Picture = &p
-		}
+	for i, l := range withPick {
+		l.Picture = &pics[i]
 	}
 	return srv.render(w, r, http.StatusOK, "home", view{Title: "Which one should I tell my friends to buy?", Data: lines,
 		Canonical: srv.canonicalURL(r, "/", 1)})

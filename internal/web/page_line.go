@@ -391,23 +391,15 @@ const (
 )
 
 // itemPictures gives each item of a line-up page or a comparison its main picture, shown at
-// width CSS pixels: the first few are seen when the page opens, the rest load as the visitor
-// scrolls.
+// width CSS pixels; the first six are seen when the page opens.
 func (srv *Server) itemPictures(ctx context.Context, items []*itemView, width int) error {
 	ids := make([]int64, len(items))
 	for i, it := range items {
 		ids[i] = it.ID
 	}
-	pics, err := srv.store.MainPictures(ctx, ids)
-	if err != nil {
-		return err
+	pics, err := srv.mainPictures(ctx, ids, width, 6)
+	for i := range pics {
+		items[i].Picture = pics[i]
 	}
-	for i, it := range items {
-		where := aboveFold
-		if i >= 6 {
-			where = belowFold
-		}
-		it.Picture = srv.pictureView(pics[it.ID], width, where)
-	}
-	return nil
+	return err
 }

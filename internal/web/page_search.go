@@ -176,23 +176,16 @@ func (srv *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 // searchPictureWidth is the width a result's picture is shown at, in CSS pixels.
 const searchPictureWidth = 120
 
-// attachPictures gives each hit its item's main picture (or the placeholder): the first few are
-// seen when the page opens, the rest load as the visitor scrolls.
+// attachPictures gives each hit its item's main picture (or the placeholder); the first four are
+// seen when the page opens.
 func (srv *Server) attachPictures(ctx context.Context, hits []searchHit) error {
 	ids := make([]int64, len(hits))
 	for i, h := range hits {
 		ids[i] = h.Item.ID
 	}
-	pics, err := srv.store.MainPictures(ctx, ids)
-	if err != nil {
-		return err
+	pics, err := srv.mainPictures(ctx, ids, searchPictureWidth, 4)
+	for i := range pics {
+		hits[i].Picture = pics[i]
 	}
-	for i := range hits {
-		where := aboveFold
-		if i >= 4 {
-			where = belowFold
-		}
-		hits[i].Picture = srv.pictureView(pics[hits[i].Item.ID], searchPictureWidth, where)
-	}
-	return nil
+	return err
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -133,4 +134,23 @@ func (srv *Server) pictureView(p store.Picture, display int, where fold) picture
 	v.Srcset = strings.Join(set, ", ")
 	v.Sizes = fmt.Sprintf("(max-width: %dpx) 100vw, %dpx", v.Width, v.Width)
 	return v
+}
+
+// mainPictures returns the main picture (or the placeholder) of each item, in the order of ids,
+// shown at width CSS pixels: the first eager are seen when the page opens, the rest load lazily
+// as the visitor scrolls. One query for all of them.
+func (srv *Server) mainPictures(ctx context.Context, ids []int64, width, eager int) ([]pictureView, error) {
+	pics, err := srv.store.MainPictures(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]pictureView, len(ids))
+	for i, id := range ids {
+		where := aboveFold
+		if i >= eager {
+			where = belowFold
+		}
+		out[i] = srv.pictureView(pics[id], width, where)
+	}
+	return out, nil
 }
