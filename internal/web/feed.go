@@ -71,7 +71,7 @@ func (srv *Server) itemFeed(w http.ResponseWriter, r *http.Request) error {
 	base := srv.baseURL(r)
 	page := base + itemPath(it)
 	tag := etag(itemStamp(it), page+"/feed.atom")
-	if notModified(w, r, tag) {
+	if validated(w, r, tag, feedCacheControl) {
 		return nil
 	}
 	reviews, err := srv.store.Reviews(ctx, store.ReviewQuery{ItemID: it.ID, Sort: store.SortNewest, Limit: FeedEntries})
@@ -153,18 +153,6 @@ func tagHost(base string) string {
 // feedCacheControl lets readers and shared caches keep a feed for five minutes.
 const feedCacheControl = "public, max-age=300"
 
-// notModified answers 304 when the reader already holds the feed in state tag (If-None-Match).
-func notModified(w http.ResponseWriter, r *http.Request, tag string) bool {
-	inm := r.Header.Get("If-None-Match")
-	if inm == "" || !etagMatch(inm, tag) {
-		return false
-	}
-	w.Header().Set("ETag", tag)
-	w.Header().Set("Cache-Control", feedCacheControl)
-	w.WriteHeader(http.StatusNotModified)
-	return true
-}
-
 // writeFeed answers with the feed, its ETag (tag, or a hash of the feed when "") and its
 // Last-Modified (the newest of its entries and its page), or 304 when the reader holds it: by
 // ETag, or by date for a reader that sends only If-Modified-Since (RFC 9110 §13.2.2).
@@ -181,20 +169,16 @@ func (srv *Server) writeFeed(w http.ResponseWriter, r *http.Request, feed atomFe
 	}
 	h := w.Header()
 	h.Set("Last-Modified", updated.UTC().Format(http.TimeFormat))
-	if notModified(w, r, tag) {
+	if validated(w, r, tag, feedCacheControl) {
 		return nil
 	}
 	if r.Header.Get("If-None-Match") == "" {
 		if ims, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && !updated.Truncate(time.Second).After(ims) {
-			h.Set("ETag", tag)
-			h.Set("Cache-Control", feedCacheControl)
 			w.WriteHeader(http.StatusNotModified)
 			return nil
 		}
 	}
-	h.Set("ETag", tag)
 	h.Set("Content-Type", "application/atom+xml; charset=utf-8")
-	h.Set("Cache-Control", feedCacheControl)
 	w.Write([]byte(xml.Header))
 	w.Write(out)
 	w.Write([]byte("\n"))

@@ -361,13 +361,19 @@ func (srv *Server) writeFresh(w http.ResponseWriter, r *http.Request, contentTyp
 // notModifiedAnswer sets an answer's ETag and who may keep it (public for visitors, private for
 // members), and answers 304 when the client already holds it (If-None-Match), reporting so.
 func notModifiedAnswer(w http.ResponseWriter, r *http.Request, tag string) bool {
+	cc := publicCache
+	if userFrom(r.Context()) != nil {
+		cc = privateCache
+	}
+	return validated(w, r, tag, cc)
+}
+
+// validated sets an answer's ETag and Cache-Control, and answers 304 when the client already
+// holds it in that state (If-None-Match), reporting so.
+func validated(w http.ResponseWriter, r *http.Request, tag, cacheControl string) bool {
 	h := w.Header()
 	h.Set("ETag", tag)
-	if userFrom(r.Context()) != nil {
-		h.Set("Cache-Control", privateCache)
-	} else {
-		h.Set("Cache-Control", publicCache)
-	}
+	h.Set("Cache-Control", cacheControl)
 	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, tag) {
 		w.WriteHeader(http.StatusNotModified)
 		return true
