@@ -30,26 +30,8 @@ mem=()
 for u in "$PORT/hello" "$((PORT + 1))/readyz" "$((PORT + 2))/readyz"; do
   for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$u" && break; sleep 0.1; done
 done
-python3 - "http://127.0.0.1:$((PORT + 1))" "$WORK" <<'PY'
-import json, sys, urllib.request
-base, work = sys.argv[1], sys.argv[2]
-paths, best = [], None
-for line in ("books", "ipads", "tellytubbies"):
-    page = 1
-    while True:
-        with urllib.request.urlopen(f"{base}/api/v1/categories/{line}/items?limit=100&page={page}") as r:
-            items = json.load(r)["items"]
-        if not items:
-            break
-        for it in items:
-            paths.append(f"/c/{line}/{it['slug']}")
-            if line == "books" and (best is None or abs(it["review_count"] - 135) < abs(best["review_count"] - 135)):
-                best = it
-        page += 1
-open(f"{work}/items", "w").write("\n".join(paths) + "\n")
-open(f"{work}/item", "w").write(f"/c/books/{best['slug']}\n")
-PY
-ITEM=$(cat "$WORK/item")
+python3 bench/items.py "http://127.0.0.1:$((PORT + 1))" "$WORK"
+read -r ITEM _ < "$WORK/bench_item"
 rss() { awk '/VmRSS/ { printf "%.1f", $2/1024 }' "/proc/$1/status"; }
 one() { # round name mode url pid
   local out

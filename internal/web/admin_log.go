@@ -209,20 +209,7 @@ type logView struct {
 
 // logHref returns the log's address for filters and a page.
 func logHref(action, actor string, n int) string {
-	q := url.Values{}
-	if action != "" {
-		q.Set("action", action)
-	}
-	if actor != "" {
-		q.Set("actor", actor)
-	}
-	if n > 1 {
-		q.Set("page", strconv.Itoa(n))
-	}
-	if len(q) == 0 {
-		return "/admin/log"
-	}
-	return "/admin/log?" + q.Encode()
+	return filteredHref("/admin/log", n, "action", action, "actor", actor)
 }
 
 // targetHref returns the admin page of an entry's target while it exists.

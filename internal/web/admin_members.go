@@ -23,18 +23,24 @@ type membersView struct {
 }
 
 // membersHref returns the member list's address for a search and page.
-func membersHref(search string, n int) string {
+func membersHref(search string, n int) string { return filteredHref("/admin/members", n, "q", search) }
+
+// filteredHref returns the address of page n of a list at path filtered by name/value pairs;
+// empty values and page 1 are left out.
+func filteredHref(path string, n int, pairs ...string) string {
 	q := url.Values{}
-	if search != "" {
-		q.Set("q", search)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			q.Set(pairs[i], pairs[i+1])
+		}
 	}
 	if n > 1 {
 		q.Set("page", strconv.Itoa(n))
 	}
 	if len(q) == 0 {
-		return "/admin/members"
+		return path
 	}
-	return "/admin/members?" + q.Encode()
+	return path + "?" + q.Encode()
 }
 
 // adminMembers lists accounts, oldest first, with a search by email or name.
