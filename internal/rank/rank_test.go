@@ -626,6 +626,33 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+// TestHeadToHeadAgreesWithTheVerdict checks that compare never contradicts the verdict: of the
+// two items with enough reviews, beside newcomers or alone, the head-to-head chance is the
+// verdict's, and its better one is the verdict's pick or first of the tie.
+func TestHeadToHeadAgreesWithTheVerdict(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(9, 10))
+	checked := 0
+	for range 2000 {
+		line := randomLine(r, 6)
+		v := Decide(line)
+		if len(v.Judged) != 2 {
+			continue
+		}
+		checked++
+		m := HeadToHead(v.Judged[1], v.Judged[0], Rank(line, SortRecommended))
+		if math.Abs(m.Probability-max(v.Probability, 1-v.Probability)) > 1e-12 {
+			t.Fatalf("line %v: head-to-head %v, verdict %v", line, m.Probability, v.Probability)
+		}
+		if v.Probability >= 0.5 && m.Better.ID != v.Pick.ID {
+			t.Fatalf("line %v: head-to-head says %s, the verdict %s", line, m.Better.Name, v.Pick.Name)
+		}
+	}
+	if checked < 100 {
+		t.Fatalf("only %d lines with two judged items: the test says little", checked)
+	}
+}
+
 // TestDecideIgnoresOrder checks that shuffling a line never changes its verdict.
 func TestDecideIgnoresOrder(t *testing.T) {
 	t.Parallel()
@@ -687,7 +714,7 @@ func FuzzEvaluate(f *testing.F) {
 				checkScore(t, r.Score)
 			}
 			if n >= 2 {
-				m := HeadToHead(ranked[0], ranked[1])
+				m := HeadToHead(ranked[0], ranked[1], ranked)
 				if !(m.Probability >= 0.5 && m.Probability <= 1) || m.Reason == "" || m.Better.ID == m.Worse.ID {
 					t.Fatalf("HeadToHead(%v, %v) = %+v", ranked[0], ranked[1], m)
 				}
@@ -721,7 +748,8 @@ func TestHeadToHead(t *testing.T) {
 		{ID: 8, Name: "Steady", Counts: Counts{0, 3, 12, 50, 35}},
 	}
 	byID := map[int64]Ranked{}
-	for _, r := range Rank(line, SortRecommended) {
+	ranked := Rank(line, SortRecommended)
+	for _, r := range ranked {
 		byID[r.ID] = r
 	}
 	tests := []struct {
@@ -732,15 +760,15 @@ func TestHeadToHead(t *testing.T) {
 	}{
 		{"almost certain", 2, 1, 1, "Dipsy is almost certainly better than Po (99% likely)."},
 		{"too close", 3, 4, 3, "Too close to tell apart: Laa-Laa is only 60% likely to be better than Tinky Winky."},
-		{"likely", 6, 8, 6, "Twin is likely better than Steady (87% likely)."},
-		{"too few reviews", 1, 5, 1, "Too early to tell: Noo-Noo has 3 reviews. So far Dipsy is 90% likely to be better than Noo-Noo."},
+		{"likely", 6, 8, 6, "Twin is likely better than Steady (88% likely)."},
+		{"too few reviews", 1, 5, 1, "Too early to tell: Noo-Noo has 3 reviews. So far Dipsy is 76% likely to be better than Noo-Noo."},
 		{"identical items", 7, 6, 6, "Too close to tell apart: Twin is only 50% likely to be better than Twin."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			for _, pair := range [][2]int64{{tt.a, tt.b}, {tt.b, tt.a}} {
-				m := HeadToHead(byID[pair[0]], byID[pair[1]])
+				m := HeadToHead(byID[pair[0]], byID[pair[1]], ranked)
 				if m.Better.ID != tt.wantBetter || m.Worse.ID == m.Better.ID {
 					t.Errorf("HeadToHead(%d, %d): better %d, worse %d; want better %d", pair[0], pair[1], m.Better.ID, m.Worse.ID, tt.wantBetter)
 				}

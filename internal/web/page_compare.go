@@ -77,7 +77,7 @@ func compare(l lineup.Line, slugs []string) (comparison, error) {
 	}
 	for i := range c.ranked {
 		for j := i + 1; j < len(c.ranked); j++ {
-			c.matchups = append(c.matchups, rank.HeadToHead(c.ranked[i], c.ranked[j]))
+			c.matchups = append(c.matchups, rank.HeadToHead(c.ranked[i], c.ranked[j], l.Ranked))
 		}
 	}
 	return c, nil
@@ -114,8 +114,8 @@ type comparePage struct {
 	// Grid is the head-to-head of 3 or more items: Grid[i][j] is the percent chance that
 	// Items[i] is truly better than Items[j]. Two items get their one matchup's sentence instead.
 	Grid [][]int
-	// Best is the item most likely to be the best of those compared: the first of them in the
-	// recommended order, more likely than not to beat each other one. BestWhy says so in words.
+	// Best is the item most likely to be the best of those compared: the one more likely than
+	// not to beat each other one (rank.HeadToHead, the verdict's model). BestWhy says so in words.
 	Best    *itemView
 	BestWhy string
 }
