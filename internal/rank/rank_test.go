@@ -782,3 +782,30 @@ func TestHeadToHead(t *testing.T) {
 		})
 	}
 }
+
+// TestDecidePicksTheMostLikelyBest checks that the pick is the item most likely to be the best,
+// even when the line prior's fixed five votes rank another first by μ: in a line whose items
+// are far apart, six 5-star reviews say more than five imaginary votes of a middling line
+// allow. The runner-up is then the first by μ.
+func TestDecidePicksTheMostLikelyBest(t *testing.T) {
+	t.Parallel()
+	line := []Entry{
+		{ID: 1, Name: "Steady", Counts: Counts{2, 3, 10, 60, 125}},
+		{ID: 2, Name: "Loved", Counts: Counts{0, 0, 0, 0, 6}},
+		{ID: 3, Name: "Poor", Counts: Counts{120, 60, 15, 3, 2}},
+		{ID: 4, Name: "Weak", Counts: Counts{60, 90, 40, 8, 2}},
+	}
+	ranked := Rank(line, SortRecommended)
+	if ranked[0].ID != 1 {
+		t.Fatalf("the test needs Steady first by μ; got %s", ranked[0].Name)
+	}
+	v := Decide(line)
+	if v.Kind != KindPick || v.Pick.ID != 2 || v.RunnerUp.ID != 1 {
+		t.Fatalf("verdict %s, pick %v, runner-up %v; want Loved picked over Steady", v.Kind, v.Pick, v.RunnerUp)
+	}
+	chances := ChanceBestInLine([]Counts{line[0].Counts, line[1].Counts, line[3].Counts, line[2].Counts}, nil)
+	if math.Abs(v.Probability-chances[1]) > 1e-12 || chances[1] < chances[0] {
+		t.Fatalf("probability %v; chances %v", v.Probability, chances)
+	}
+	t.Log(v.Reason)
+}

@@ -42,8 +42,8 @@ type Verdict struct {
 	Judged []Ranked
 	// Newcomers are the items with fewer reviews, by μ; TooNew names them.
 	Newcomers []Ranked
-	Pick      *Ranked  // pick: the pick; too_close: the top judged item; nil otherwise
-	RunnerUp  *Ranked  // pick and too_close: the second judged item, if any
+	Pick      *Ranked  // pick: the pick; too_close: the top judged item by μ; nil otherwise
+	RunnerUp  *Ranked  // pick and too_close: the first other judged item by μ
 	Tied      []Ranked // too_close: the top two judged items and every other at least TieChance likely to be the best, by μ
 	// Chances, beside Tied, is how likely each tied item is to be the best of the judged items.
 	Chances []float64
@@ -62,12 +62,12 @@ type Verdict struct {
 // Decide returns the line's verdict; it does not depend on the order of entries.
 //
 // The items are ranked as by Rank, and the verdict judges those with at least
-// MinReviews reviews. With two or more judged items, the top one by μ is the
-// pick when it is at least PickConfidence likely to be the best of them all
-// (ChanceBestInLine, which learns from the line how far apart its items are);
-// otherwise the call is too close between the top two and every
-// other judged item at least TieChance likely to be the best, with each one's
-// chance of being the best in the reason. The only item of a line is the
+// MinReviews reviews. With two or more judged items, the one most likely to be
+// the best of them all (ChanceBestInLine, which learns from the line how far
+// apart its items are) is the pick when it is at least PickConfidence likely,
+// and the runner-up is the first of the others by μ; otherwise the call is too close
+// between the top two by μ and every other judged item at least TieChance
+// likely to be the best, with each one's chance of being the best in the reason. The only item of a line is the
 // pick by itself once it has MinReviews reviews. Otherwise there are not enough
 // reviews yet: no judged item at all, or a single judged item beside newcomers,
 // which is not a pick over the others, only the one we know about. Newcomers
@@ -132,15 +132,17 @@ func Decide(entries []Entry) Verdict {
 		newcomers[i] = r.Counts
 	}
 	chances := ChanceBestInLine(judged, newcomers)
-	top := &v.Judged[0]
-	v.Pick, v.RunnerUp, v.Probability = top, &v.Judged[1], chances[0]
-	if v.Probability >= PickConfidence {
-		v.Kind = KindPick
+	// The pick is the item most likely to be the best, which is nearly always the
+	// top one by μ; not when the line prior's fixed 5 votes hold back an item
+	// that the line's own spread shows to be ahead.
+	best, runnerUp := mostLikely(chances)
+	if chances[best] >= PickConfidence {
+		v.Kind, v.Pick, v.RunnerUp, v.Probability = KindPick, &v.Judged[best], &v.Judged[runnerUp], chances[best]
 		v.Why = pickWhy(v)
 		v.Reason = "Tell your friends to buy " + v.Pick.Name + ": " + v.Why
 		return v
 	}
-	v.Kind = KindTooClose
+	v.Kind, v.Pick, v.RunnerUp, v.Probability = KindTooClose, &v.Judged[0], &v.Judged[1], chances[0]
 	for i, r := range v.Judged {
 		if i < 2 || chances[i] >= TieChance {
 			v.Tied = append(v.Tied, r)
@@ -149,6 +151,20 @@ func Decide(entries []Entry) Verdict {
 	}
 	v.Reason, v.Why = tooCloseReason(v)
 	return v
+}
+
+// mostLikely returns the index of the largest chance, the first of equal ones
+// (the higher by μ), and the runner-up: the first by μ of the others.
+func mostLikely(chances []float64) (best, runnerUp int) {
+	for i, c := range chances {
+		if c > chances[best] {
+			best = i
+		}
+	}
+	if best == 0 {
+		return 0, 1
+	}
+	return best, 0
 }
 
 // among says which items a probability is over: "in this line" when the verdict

@@ -116,14 +116,14 @@ func TestVerdictPages(t *testing.T) {
 			{"compare", "/c/books/compare?items=pride-and-prejudice,nineteen-eighty-four,dune", 200, html, []string{
 				`<h1>Compare Pride and Prejudice vs Nineteen Eighty-Four vs Dune</h1>`,
 				// The item most likely to be the best is marked, above and in its column.
-				`<p class="compare-best"><span class="lineup-badge">Most likely the best</span> <a href="/c/books/pride-and-prejudice">Pride and Prejudice</a>: at least 57% likely to be better than each of the others.</p>`,
+				`<p class="compare-best"><span class="lineup-badge">Most likely the best</span> <a href="/c/books/pride-and-prejudice">Pride and Prejudice</a>: at least 56% likely to be better than each of the others.</p>`,
 				`<th scope="col" class="compare-best-col"><img class="compare-picture" src="/pictures/`, `<a href="/c/books/pride-and-prejudice">Pride and Prejudice</a>`,
 				// Three items: the head-to-head is a grid, P(row beats column).
 				`<caption>How likely the item in each row is to be truly better than the item in each column</caption>`,
 				`<thead><tr><td></td><th scope="col">Pride and Prejudice</th><th scope="col">Nineteen Eighty-Four</th><th scope="col">Dune</th></tr></thead>`,
-				`<tr class="compare-best-row"><th scope="row">Pride and Prejudice</th><td class="num compare-self"><span aria-hidden="true">—</span><span class="visually-hidden">itself</span></td><td class="num compare-likely">57%</td><td class="num compare-likely">99%</td></tr>`,
-				`<tr><th scope="row">Nineteen Eighty-Four</th><td class="num">43%</td>`,
-				`<tr><th scope="row">Dune</th><td class="num">1%</td><td class="num">1%</td>`,
+				`<tr class="compare-best-row"><th scope="row">Pride and Prejudice</th><td class="num compare-self"><span aria-hidden="true">—</span><span class="visually-hidden">itself</span></td><td class="num compare-likely">56%</td><td class="num compare-likely">95%</td></tr>`,
+				`<tr><th scope="row">Nineteen Eighty-Four</th><td class="num">44%</td>`,
+				`<tr><th scope="row">Dune</th><td class="num">5%</td><td class="num">6%</td>`,
 				`<th scope="col"><img class="compare-picture" src="/pictures/`, `<a href="/c/books/dune">Dune</a> </th>`,
 				// Attribute names capitalised as on the item page (the same CSS).
 				`<tr><th scope="row" class="compare-attr">author</th><td data-label="Pride and Prejudice">Jane Austen</td><td data-label="Nineteen Eighty-Four">George Orwell</td><td data-label="Dune">Frank Herbert</td></tr>`,
@@ -134,15 +134,15 @@ func TestVerdictPages(t *testing.T) {
 			}, []string{`class="compare-matchups"`, `class=""`, `<th scope="row">Score</th>`}},
 			{"compare from the checkboxes", "/c/ipads/compare?items=ipad&items=ipad-mini", 200, html, []string{
 				`<h1>Compare iPad vs iPad mini</h1>`,
-				`<p class="compare-matchup">Too close to tell apart: iPad is only 65% likely to be better than iPad mini.</p>`,
-				`<a href="/c/ipads/ipad">iPad</a>: 65% likely to be better than iPad mini.</p>`,
+				`<p class="compare-matchup">Too close to tell apart: iPad is only 61% likely to be better than iPad mini.</p>`,
+				`<a href="/c/ipads/ipad">iPad</a>: 61% likely to be better than iPad mini.</p>`,
 				`<tr><th scope="row" class="compare-attr">price</th><td data-label="iPad">$349</td><td data-label="iPad mini">$499</td></tr>`,
 			}, []string{`class="compare-grid"`}},
 			{"compare mixes both forms and drops repeats", "/c/ipads/compare?items=ipad,ipad-mini&items=ipad&items=ipad-air-11", 200, html,
 				[]string{`<h1>Compare iPad vs iPad mini vs iPad Air 11&#34;</h1>`}, nil},
 			{"compare missing attribute", "/c/ipads/compare?items=ipad,ipad-mini", 200, html, []string{`<th scope="row" class="compare-attr">chip</th>`}, nil},
 			{"compare with too few reviews", "/c/tellytubbies/compare?items=po,laa-laa", 200, html, []string{
-				`Too early to tell: Po has 4 reviews and Laa-Laa has 2 reviews.`}, nil},
+				`Too early to tell: Laa-Laa has 2 reviews and Po has 4 reviews. So far Laa-Laa is 51% likely to be better than Po.`}, nil},
 			{"compare one item", "/c/ipads/compare?items=ipad", 400, html, []string{
 				`items must name 2 to 4 items to compare; it names only one.`,
 				`<input type="checkbox" name="items" value="ipad" id="compare-ipad" checked>`,
