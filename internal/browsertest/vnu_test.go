@@ -85,23 +85,24 @@ func keepHTML(t *testing.T, ctx context.Context, label string, res *network.Resp
 	servedHTML.add(t.Name()+" "+label, body.Body)
 }
 
-// htmlDoc is one HTML document to validate, with every label it was seen under.
-type htmlDoc struct {
+// checkedDoc is one document to validate (a page, a stylesheet or an SVG image), with every label
+// it was seen under.
+type checkedDoc struct {
 	labels []string
 	body   []byte
 }
 
 // servedHTML is every distinct page the tests of this binary checked.
-var servedHTML htmlDocs
+var servedHTML checkedDocs
 
-type htmlDocs struct {
+type checkedDocs struct {
 	mu     sync.Mutex
-	byHash map[[32]byte]*htmlDoc
-	docs   []*htmlDoc
+	byHash map[[32]byte]*checkedDoc
+	docs   []*checkedDoc
 }
 
 // add keeps body under label, once per distinct body.
-func (d *htmlDocs) add(label string, body []byte) {
+func (d *checkedDocs) add(label string, body []byte) {
 	sum := sha256.Sum256(body)
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -110,16 +111,16 @@ func (d *htmlDocs) add(label string, body []byte) {
 		return
 	}
 	if d.byHash == nil {
-		d.byHash = map[[32]byte]*htmlDoc{}
+		d.byHash = map[[32]byte]*checkedDoc{}
 	}
-	doc := &htmlDoc{labels: []string{label}, body: slices.Clone(body)}
+	doc := &checkedDoc{labels: []string{label}, body: slices.Clone(body)}
 	d.byHash[sum] = doc
 	d.docs = append(d.docs, doc)
 }
 
 // htmlProblem is one finding of the checker in one document.
 type htmlProblem struct {
-	Doc          *htmlDoc
+	Doc          *checkedDoc
 	Line, Column int
 	Kind         string // "error", "warning", "info" or "fatal" (the checker could not read the file)
 	Message      string
@@ -155,24 +156,31 @@ type vnuMessage struct {
 	Extract     string `json:"extract"`
 }
 
-// validateHTML runs the checker once, in one JVM, on every document, and returns its findings,
-// each mapped back to its document. The documents are written to dir as 1.html, 2.html...
-func validateHTML(ctx context.Context, jar, dir string, docs []*htmlDoc) ([]htmlProblem, error) {
+// validate runs the checker once, in one JVM, on documents of one kind ("html", "css" or "svg"),
+// and returns its findings, each mapped back to its document. The documents are written to dir as
+// 1.html, 2.html... One kind per run: the checker's --also-check-css and --also-check-svg count the
+// lines of HTML and SVG from 0 (vnu 26.9.27), so each kind is checked as itself (--html, --css, --svg).
+func validate(ctx context.Context, jar, dir, kind string, docs []*checkedDoc) ([]htmlProblem, error) {
 	if len(docs) == 0 {
 		return nil, nil
 	}
 	files := make([]string, len(docs))
-	byName := make(map[string]*htmlDoc, len(docs))
+	byName := make(map[string]*checkedDoc, len(docs))
 	for i, doc := range docs {
-		name := fmt.Sprintf("%d.html", i+1)
+		name := fmt.Sprintf("%d.%s", i+1, kind)
 		files[i] = filepath.Join(dir, name)
 		byName[name] = doc
 		if err := os.WriteFile(files[i], doc.body, 0o644); err != nil {
 			return nil, err
 		}
 	}
-	// The JSON goes to stderr; --stdout would mix it with the JVM's own complaints.
-	cmd := exec.CommandContext(ctx, "java", append([]string{"-jar", jar, "--format", "json", "--exit-zero-always", "--html"}, files...)...)
+	// A big stack: the schema check recurses deep, and on a busy machine (code still interpreted)
+	// the default one overflowed now and then. The quick compiler alone and the serial collector
+	// start it in a third of the time on two busy cores. The JSON goes to stderr; --stdout would
+	// mix it with the JVM's own complaints.
+	args := []string{"-Xss16m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar,
+		"--format", "json", "--exit-zero-always", "--" + kind}
+	cmd := exec.CommandContext(ctx, "java", append(args, files...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
@@ -183,7 +191,7 @@ func validateHTML(ctx context.Context, jar, dir string, docs []*htmlDoc) ([]html
 
 // parseVnu reads the checker's JSON output and maps each message back to its document by file
 // name.
-func parseVnu(out []byte, byName map[string]*htmlDoc) ([]htmlProblem, error) {
+func parseVnu(out []byte, byName map[string]*checkedDoc) ([]htmlProblem, error) {
 	var report struct {
 		Messages *[]vnuMessage `json:"messages"`
 	}
@@ -230,7 +238,7 @@ func checkServedHTML() bool {
 		fmt.Println("FAIL: HTML validity:", err)
 		return false
 	}
-	problems, err := validateHTML(context.Background(), jar, dir, docs)
+	problems, err := validate(context.Background(), jar, dir, "html", docs)
 	if err != nil {
 		fmt.Println("FAIL: HTML validity:", err)
 		return false
@@ -252,7 +260,7 @@ func checkServedHTML() bool {
 }
 
 // TestVnuReportsInvalidHTML holds the validity check's own plumbing: an invalid document's errors
-// come back, mapped to it and its line, and a valid one has none.
+// come back, mapped to it and its line, and a valid one has none; the same for a stylesheet.
 func TestVnuReportsInvalidHTML(t *testing.T) {
 	t.Parallel()
 	jar := vnuJar(t)
@@ -260,9 +268,9 @@ func TestVnuReportsInvalidHTML(t *testing.T) {
 		t.Skip()
 	}
 	const head = "<!doctype html>\n<html lang=\"en\">\n<head><title>t</title></head>\n<body>\n"
-	valid := &htmlDoc{labels: []string{"valid"}, body: []byte(head + "<p id=\"a\">fine</p>\n</body>\n</html>\n")}
-	invalid := &htmlDoc{labels: []string{"invalid"}, body: []byte(head + "<p id=\"a\">one</p>\n<span><div>block in inline</div></span>\n<p id=\"a\">two</p>\n</body>\n</html>\n")}
-	problems, err := validateHTML(t.Context(), jar, t.TempDir(), []*htmlDoc{valid, invalid})
+	valid := &checkedDoc{labels: []string{"valid"}, body: []byte(head + "<p id=\"a\">fine</p>\n</body>\n</html>\n")}
+	invalid := &checkedDoc{labels: []string{"invalid"}, body: []byte(head + "<p id=\"a\">one</p>\n<span><div>block in inline</div></span>\n<p id=\"a\">two</p>\n</body>\n</html>\n")}
+	problems, err := validate(t.Context(), jar, t.TempDir(), "html", []*checkedDoc{valid, invalid})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,13 +289,22 @@ func TestVnuReportsInvalidHTML(t *testing.T) {
 			t.Errorf("vnu did not report %q; it reported:\n%s", w, strings.Join(got, "\n"))
 		}
 	}
+
+	badCSS := &checkedDoc{labels: []string{"bad css"}, body: []byte("p {\n  colr: red;\n}\n")}
+	problems, err = validate(t.Context(), jar, t.TempDir(), "css", []*checkedDoc{badCSS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(problems) != 1 || problems[0].Line != 2 || !strings.Contains(problems[0].Message, "colr") {
+		t.Errorf("vnu on a stylesheet with an unknown property on line 2: %v", problems)
+	}
 }
 
 // TestParseVnu holds the reading of the checker's output without the checker.
 func TestParseVnu(t *testing.T) {
 	t.Parallel()
-	a, b := &htmlDoc{labels: []string{"a"}}, &htmlDoc{labels: []string{"b"}}
-	byName := map[string]*htmlDoc{"1.html": a, "2.html": b}
+	a, b := &checkedDoc{labels: []string{"a"}}, &checkedDoc{labels: []string{"b"}}
+	byName := map[string]*checkedDoc{"1.html": a, "2.html": b}
 	out := []byte(`{"version":"x","messages":[
 		{"type":"error","url":"file:/tmp/d/2.html","lastLine":7,"firstColumn":3,"message":"Duplicate ID “a”.","extract":"<p id=a>"},
 		{"type":"info","subType":"warning","url":"file:/tmp/d/2.html","lastLine":5,"firstColumn":1,"message":"The first occurrence of ID “a” was here."},
@@ -314,6 +331,39 @@ func TestParseVnu(t *testing.T) {
 	for _, bad := range []string{``, `{}`, `{"messages":[{"type":"error","url":"file:/tmp/d/9.html","message":"x"}]}`} {
 		if _, err := parseVnu([]byte(bad), byName); err == nil {
 			t.Errorf("parseVnu(%q) gave no error", bad)
+		}
+	}
+}
+
+// TestStaticFilesValid holds the stylesheet and the SVG images the server embeds to the checker:
+// no error or warning.
+func TestStaticFilesValid(t *testing.T) {
+	t.Parallel()
+	jar := vnuJar(t)
+	if jar == "" {
+		t.Skip()
+	}
+	for _, kind := range []string{"css", "svg"} {
+		names, err := filepath.Glob("../web/static/*." + kind)
+		if err != nil || len(names) == 0 {
+			t.Fatalf("no *.%s in ../web/static: %v", kind, err)
+		}
+		var docs []*checkedDoc
+		for _, name := range names {
+			body, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			docs = append(docs, &checkedDoc{labels: []string{"static/" + filepath.Base(name)}, body: body})
+		}
+		problems, err := validate(t.Context(), jar, t.TempDir(), kind, docs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range problems {
+			if p.failing() {
+				t.Error(p)
+			}
 		}
 	}
 }
