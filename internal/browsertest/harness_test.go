@@ -79,10 +79,15 @@ func TestMain(m *testing.M) {
 	if chromium.cancel != nil {
 		chromium.cancel()
 	}
+	// Every page the tests checked is validated at once: one JVM start instead of one per page.
+	if !checkServedHTML() {
+		code = 1
+	}
 	os.Exit(code)
 }
 
 // newTab returns a chromedp context for a new tab with its own cookies, closed when the test ends.
+// The tab keeps track of the last document it loaded, for keepHTML.
 func newTab(t *testing.T) context.Context {
 	t.Helper()
 	path := need(t, "chromium", "chromium-browser", "google-chrome")
@@ -115,7 +120,13 @@ func newTab(t *testing.T) context.Context {
 	if err := chromedp.Do(tab); err != nil {
 		t.Fatalf("open a tab: %v", err)
 	}
-	ctx, cancelTimeout := context.WithTimeout(tab, 2*time.Minute)
+	doc := &lastDocument{}
+	if err := chromedp.Listen(tab, doc.see); err != nil {
+		t.Fatalf("listen to the tab: %v", err)
+	}
+	// A whole test runs in one tab: the page tours check some thirty pages each (screenshot, two
+	// widths, axe in two colour schemes), which on a busy two-core machine takes over two minutes.
+	ctx, cancelTimeout := context.WithTimeout(context.WithValue(tab, lastDocumentKey{}, doc), 6*time.Minute)
 	t.Cleanup(cancelTimeout)
 	return ctx
 }

@@ -18,8 +18,10 @@ var lookPages = []struct{ name, path string }{
 }
 
 // TestScreenshots photographs the main pages on a phone (390 px) and a laptop (1280 px), in the
-// light and dark colour schemes, into the screenshot folder (each file named in the log), and holds
-// the item page's reviews dense: a review of the demo data takes at most 130 px at 1280×800.
+// light and dark colour schemes, into the screenshot folder (each file named in the log, with each
+// page's height), and holds the pages dense: a review of the demo data takes at most 130 px at
+// 1280×800; on a 390 px phone an item of the line-up takes at most 160 px (it took 254 as a card
+// of labelled rows), and the compare table of three iPads at most 1000 px (it took 1389).
 func TestScreenshots(t *testing.T) {
 	t.Parallel()
 	s := startSite(t)
@@ -34,8 +36,28 @@ func TestScreenshots(t *testing.T) {
 			for _, p := range lookPages {
 				open(t, ctx, s, p.path)
 				saveScreenshot(t, ctx, "look-"+p.name+"-"+strconv.FormatInt(width, 10)+"-"+scheme)
+				if scheme == "light" {
+					t.Logf("%s at %d px: %d px tall", p.name, width, eval[int](t, ctx, `document.documentElement.scrollHeight`))
+				}
 			}
 		}
+	}
+
+	do(t, ctx, chromedp.EmulateViewport(390, 800))
+	open(t, ctx, s, "/c/ipads")
+	perItem := eval[float64](t, ctx, `(() => {
+		const r = [...document.querySelectorAll('table.lineup > tbody > tr')];
+		return r.length ? (r[r.length-1].getBoundingClientRect().bottom - r[0].getBoundingClientRect().top) / r.length : -1;
+	})()`)
+	t.Logf("line-up at 390 px: %.0f px an item", perItem)
+	if perItem < 0 || perItem > 160 {
+		t.Errorf("an item of the line-up takes %.0f px at 390 px, want at most 160", perItem)
+	}
+	open(t, ctx, s, "/c/ipads/compare?items=ipad-air-11,ipad-pro-11,ipad-mini")
+	compare := eval[float64](t, ctx, `document.querySelector('table.compare').getBoundingClientRect().height`)
+	t.Logf("compare table of three at 390 px: %.0f px", compare)
+	if compare > 1000 {
+		t.Errorf("the compare table of three items takes %.0f px at 390 px, want at most 1000", compare)
 	}
 
 	do(t, ctx, chromedp.EmulateViewport(1280, 800))

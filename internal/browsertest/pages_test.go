@@ -40,9 +40,11 @@ const axeRun = `axe.run(document, {
 
 // checkPage asserts what holds for every page: it answers with the CSP that forbids scripts, it
 // has no script element, and axe-core finds no serious or critical WCAG 2.2 AA violation in the
-// light or the dark colour scheme.
+// light or the dark colour scheme. The HTML the server sent is kept to be validated with the
+// W3C Nu HTML Checker when the tests end (see keepHTML).
 func checkPage(t *testing.T, ctx context.Context, label string, res *network.Response) {
 	t.Helper()
+	keepHTML(t, ctx, label, res)
 	name := strings.Trim(fileSafe.ReplaceAllString(label, "-"), "-")
 	if name == "" {
 		name = "home"
@@ -144,6 +146,25 @@ func TestEveryPageSignedOut(t *testing.T) {
 	for _, path := range visitorPages {
 		checkPage(t, ctx, path, open(t, ctx, s, path))
 	}
+	// The account forms with their errors: empty (an error beside each field) and, for sign-in,
+	// a wrong password (the error on the form).
+	for _, f := range []struct{ path, field, text string }{
+		{"/login", "#email", ""},
+		{"/login", "#email", "nobody@example.com"},
+		{"/signup", "#email", ""},
+	} {
+		open(t, ctx, s, f.path)
+		steps := []chromedp.Action[chromedp.Void]{chromedp.Submit(chromedp.CSS(f.field))}
+		if f.text != "" {
+			steps = []chromedp.Action[chromedp.Void]{chromedp.SendKeys(chromedp.CSS(f.field), f.text),
+				chromedp.SendKeys(chromedp.CSS(`input[type="password"]`), "not the password"), steps[0]}
+		}
+		res := submit(t, ctx, steps...)
+		if res.Status != 422 {
+			t.Fatalf("%s sent with %q answered %d, want 422", f.path, f.text, res.Status)
+		}
+		checkPage(t, ctx, f.path+" with errors "+f.text, res)
+	}
 }
 
 func TestEveryPageSignedIn(t *testing.T) {
@@ -162,6 +183,14 @@ func TestEveryPageSignedIn(t *testing.T) {
 		t.Fatalf("an empty review answered %d, want 422", res.Status)
 	}
 	checkPage(t, ctx, "review form with errors", res)
+
+	// The account page's password form with an error beside each field.
+	open(t, ctx, s, "/account")
+	res = submit(t, ctx, chromedp.Submit(chromedp.CSS(`#current_password`)))
+	if res.Status != 422 {
+		t.Fatalf("an empty password change answered %d, want 422", res.Status)
+	}
+	checkPage(t, ctx, "account password form with errors", res)
 
 	// A member with a review: the item page, the edit form and the delete confirmation.
 	open(t, ctx, s, "/c/tellytubbies/po")
